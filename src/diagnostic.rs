@@ -1,0 +1,131 @@
+//! Diagnostics: what is wrong with a note, collected by the stages, shown by the commands.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is. The same three levels in every command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The note disagrees with itself (declared vs computed hours…): printed, never fails.
+    Warning,
+    /// The site would be wrong for a reader (a missing image): `build` goes on, `check` fails.
+    Error,
+    /// The note cannot be read as a note: `build` stops and changes nothing.
+    Fatal,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Fatal => "fatal",
+        })
+    }
+}
+
+/// One finding about one file, with its position where it has one.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// The file, relative to the log folder where possible.
+    pub path: PathBuf,
+    /// 1-based line, where the finding has a place in the file.
+    pub line: Option<usize>,
+    /// 1-based column in characters.
+    pub column: Option<usize>,
+    pub severity: Severity,
+    pub message: String,
+    /// The quoted source line, so the author sees what was read.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic about a whole file.
+    pub fn new(path: &Path, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_path_buf(),
+            line: None,
+            column: None,
+            severity,
+            message: message.into(),
+            source_line: None,
+        }
+    }
+
+    /// A diagnostic at a byte offset of `text`: line, column and the quoted line are derived.
+    pub fn at(
+        path: &Path,
+        text: &str,
+        offset: usize,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column, source_line) = position(text, offset);
+        Diagnostic {
+            line: Some(line),
+            column: Some(column),
+            source_line: Some(source_line.to_string()),
+            ..Diagnostic::new(path, severity, message)
+        }
+    }
+
+    /// The short form used in `log.json`: `file:line: warning: message`.
+    pub fn one_line(&self) -> String {
+        match self.line {
+            Some(line) => format!(
+                "{}:{}: {}: {}",
+                self.path.display(),
+                line,
+                self.severity,
+                self.message
+            ),
+            None => format!(
+                "{}: {}: {}",
+                self.path.display(),
+                self.severity,
+                self.message
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.severity, self.message)?;
+        write!(f, "\n  --> {}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let (Some(line), Some(src)) = (self.line, &self.source_line) {
+            let gutter = line.to_string().len();
+            write!(f, "\n{:gutter$} |\n{line} | {}", "", src.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line, 1-based column (in characters) and the line's text at a byte offset.
+pub fn position(text: &str, offset: usize) -> (usize, usize, &str) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[..line_start].matches('\n').count() + 1;
+    let column = text[line_start..offset].chars().count() + 1;
+    (line, column, &text[line_start..line_end])
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// True when any diagnostic is at least `severity`.
+pub fn any_at_least(diags: &[Diagnostic], severity: Severity) -> bool {
+    diags.iter().any(|d| d.severity >= severity)
+}

@@ -1,0 +1,400 @@
+//! The load stage: book.toml, the walk over `content/`, bytes to text, front matter.
+//!
+//! Nothing here knows what a task or an hour is; it hands the note stage clean text
+//! (no BOM, `\n` line ends) and the front matter, and reports files it cannot read.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// What a Markdown file under `content/` is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A daily note: needs a date.
+    Note,
+    /// `content/explainers/`: a concept page with `terms`.
+    Explainer,
+    /// `content/kb/`: a hand-written knowledge-base entry.
+    Kb,
+    /// `content/pages/`: a free page such as "about".
+    Page,
+}
+
+/// Front matter keys, the same for notes and pages.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontMatter {
+    pub date: Option<String>,
+    pub title: Option<String>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    /// Explainers: the words whose first mention on a day page links here.
+    pub terms: Vec<String>,
+    /// Pages: scripts from `static/` the page needs.
+    pub scripts: Vec<String>,
+    /// Knowledge-base entries: `open` or `resolved`.
+    pub status: Option<String>,
+}
+
+/// One readable Markdown file.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Path relative to the log folder (`content/2025/04/2025-04-28.md`), for messages.
+    pub path: PathBuf,
+    /// Path relative to the content folder.
+    pub rel_path: PathBuf,
+    pub kind: SourceKind,
+    /// The file's text: BOM removed, CRLF turned into LF.
+    pub text: String,
+    /// Byte offset in `text` where the Markdown body starts (after front matter).
+    pub body_start: usize,
+    pub front: FrontMatter,
+    /// The note's date (front matter, file name, then path); `None` for pages.
+    pub date: Option<NaiveDate>,
+}
+
+impl Source {
+    /// The Markdown body after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Everything read from a log folder.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Vec<Source>,
+    /// Files that could not be read as notes (always fatal), and other findings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The log folder's content directory, from the config.
+pub fn content_dir(root: &Path, config: &Config) -> PathBuf {
+    root.join(&config.book.src)
+}
+
+/// Reads every Markdown file under the content folder, in path order.
+/// A file that cannot be read is a fatal diagnostic; the others are still read, so one run
+/// reports every problem.
+pub fn load(root: &Path, config: &Config) -> Loaded {
+    let content = content_dir(root, config);
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        loaded.diagnostics.push(Diagnostic::new(
+            &config.book.src,
+            Severity::Fatal,
+            format!("no content folder at {} (notes go in content/, e.g. content/2025/04/2025-04-28.md)", content.display()),
+        ));
+        return loaded;
+    }
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| config.book.src.clone());
+                loaded.diagnostics.push(Diagnostic::new(
+                    &path,
+                    Severity::Fatal,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let rel_path = entry
+            .path()
+            .strip_prefix(&content)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let path = relative(root, entry.path());
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => match read_source(path, rel_path, &bytes) {
+                Ok(source) => loaded.sources.push(source),
+                Err(diag) => loaded.diagnostics.push(*diag),
+            },
+            Err(e) => loaded.diagnostics.push(Diagnostic::new(
+                &path,
+                Severity::Fatal,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    loaded
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Which kind of file a content-relative path is.
+pub fn kind_of(rel_path: &Path) -> SourceKind {
+    match rel_path.iter().next().and_then(|c| c.to_str()) {
+        Some("explainers") if rel_path.iter().count() > 1 => SourceKind::Explainer,
+        Some("kb") if rel_path.iter().count() > 1 => SourceKind::Kb,
+        Some("pages") if rel_path.iter().count() > 1 => SourceKind::Page,
+        _ => SourceKind::Note,
+    }
+}
+
+/// Turns one file's bytes into a Source: UTF-8 check, BOM, CRLF, front matter, date.
+pub fn read_source(
+    path: PathBuf,
+    rel_path: PathBuf,
+    bytes: &[u8],
+) -> Result<Source, Box<Diagnostic>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let mut diag = Diagnostic::new(
+                &path,
+                Severity::Fatal,
+                format!("not UTF-8: invalid byte 0x{:02X} at byte offset {offset} (save the file as UTF-8)", bytes[offset]),
+            );
+            diag.line = Some(line);
+            return Err(Box::new(diag));
+        }
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    let kind = kind_of(&rel_path);
+    let (front, body_start) = split_front_matter(&path, &text)?;
+    let mut source = Source {
+        path,
+        rel_path,
+        kind,
+        text,
+        body_start,
+        front,
+        date: None,
+    };
+    if kind == SourceKind::Note {
+        source.date = Some(note_date(&source)?);
+    }
+    Ok(source)
+}
+
+fn note_date(source: &Source) -> Result<NaiveDate, Box<Diagnostic>> {
+    if let Some(raw) = &source.front.date {
+        // TOML dates may carry a time (`2025-04-28T09:00:00`); the day is what counts.
+        let day = raw.get(..10).unwrap_or(raw);
+        return NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+            let offset = source.text.find("date").unwrap_or(0);
+            Box::new(Diagnostic::at(
+                &source.path,
+                &source.text,
+                offset,
+                Severity::Fatal,
+                format!("front matter date {raw:?} is not a date like 2025-04-28"),
+            ))
+        });
+    }
+    crate::note::date::from_file_name(&source.rel_path)
+        .or_else(|| crate::note::date::from_path(&source.rel_path))
+        .ok_or_else(|| {
+            Box::new(Diagnostic::new(
+                &source.path,
+                Severity::Fatal,
+                "no date: name the file by its date (2025-04-28.md), put it in 2025/04/28.md, \
+                 or give front matter `date = 2025-04-28`",
+            ))
+        })
+}
+
+/// Splits `+++` TOML or `---` YAML front matter off the top of `text`.
+/// Returns the front matter and the byte offset where the body starts.
+fn split_front_matter(path: &Path, text: &str) -> Result<(FrontMatter, usize), Box<Diagnostic>> {
+    let fence = if text.starts_with("+++\n") || text == "+++" {
+        "+++"
+    } else if text.starts_with("---\n") {
+        "---"
+    } else {
+        return Ok((FrontMatter::default(), 0));
+    };
+    let inner_start = fence.len() + 1;
+    let mut offset = inner_start.min(text.len());
+    let mut close = None;
+    for line in text[offset..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((inner_end, body_start)) = close else {
+        return Err(Box::new(Diagnostic::at(
+            path,
+            text,
+            0,
+            Severity::Fatal,
+            format!("front matter opened with `{fence}` is never closed (add a line `{fence}` after it)"),
+        )));
+    };
+    let inner = &text[inner_start.min(inner_end)..inner_end];
+    let parsed = if fence == "+++" {
+        parse_toml(inner)
+    } else {
+        parse_yaml(inner)
+    };
+    match parsed {
+        Ok(front) => Ok((front, body_start)),
+        Err((message, line_in_block)) => {
+            let line_offset = inner
+                .split_inclusive('\n')
+                .take(line_in_block.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>();
+            Err(Box::new(Diagnostic::at(
+                path,
+                text,
+                inner_start + line_offset,
+                Severity::Fatal,
+                format!(
+                    "front matter is not valid {}: {message}",
+                    if fence == "+++" { "TOML" } else { "YAML" }
+                ),
+            )))
+        }
+    }
+}
+
+/// Parses TOML front matter; on error, the message and the 1-based line in the block.
+fn parse_toml(inner: &str) -> Result<FrontMatter, (String, usize)> {
+    let table: toml::Table = toml::from_str(inner).map_err(|e| {
+        let line = e.span().map_or(1, |s| {
+            inner[..s.start.min(inner.len())].matches('\n').count() + 1
+        });
+        (e.message().to_string(), line)
+    })?;
+    // A TOML date (`date = 2025-04-28`) is its own type; make it a string like YAML's.
+    let json = toml_to_json(toml::Value::Table(table));
+    serde_json::from_value(json).map_err(|e| (e.to_string(), 1))
+}
+
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::String(s) => serde_json::Value::String(s),
+        toml::Value::Integer(i) => i.into(),
+        toml::Value::Float(f) => f.into(),
+        toml::Value::Boolean(b) => b.into(),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(a) => a.into_iter().map(toml_to_json).collect(),
+        toml::Value::Table(t) => t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect(),
+    }
+}
+
+fn parse_yaml(inner: &str) -> Result<FrontMatter, (String, usize)> {
+    if inner.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    // Straight into the struct: YAML's `date: 2025-04-28` reads as the string field.
+    serde_saphyr::from_str(inner).map_err(|e| {
+        let message = e.to_string();
+        let line = line_in_message(&message).unwrap_or(1);
+        (message, line)
+    })
+}
+
+/// Pulls "line N" out of a parser's message, where it gives one.
+fn line_in_message(message: &str) -> Option<usize> {
+    let at = message.find("line ")?;
+    let digits: String = message[at + 5..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(name: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
+        read_source(
+            PathBuf::from("content").join(name),
+            PathBuf::from(name),
+            bytes,
+        )
+    }
+
+    #[test]
+    fn toml_front_matter_with_a_toml_date() {
+        let s = read(
+            "x.md",
+            b"+++\ndate = 2025-05-01\ntitle = \"T\"\ntags = [\"CORS\"]\n+++\n# body\n",
+        )
+        .unwrap();
+        assert_eq!(s.date.unwrap().to_string(), "2025-05-01");
+        assert_eq!(s.front.title.as_deref(), Some("T"));
+        assert_eq!(s.front.tags, ["CORS"]);
+        assert_eq!(s.body(), "# body\n");
+    }
+
+    #[test]
+    fn yaml_front_matter() {
+        let s = read(
+            "2025-05-02.md",
+            b"---\ntitle: Y\ndraft: true\ntags: [a, b]\n---\nbody",
+        )
+        .unwrap();
+        assert!(s.front.draft);
+        assert_eq!(s.front.tags, ["a", "b"]);
+        assert_eq!(s.body(), "body");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_removed() {
+        let s = read("2025-05-02.md", b"\xEF\xBB\xBF## Tasks\r\n- a (1h)\r\n").unwrap();
+        assert_eq!(s.text, "## Tasks\n- a (1h)\n");
+    }
+
+    #[test]
+    fn non_utf8_names_the_byte_offset() {
+        let err = read("2025-05-02.md", b"## ok\n\xFF\xFE bad").unwrap_err();
+        assert_eq!(err.severity, Severity::Fatal);
+        assert!(err.message.contains("byte offset 6"), "{}", err.message);
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn broken_front_matter_names_the_line() {
+        let err = read("2025-05-02.md", b"+++\ntitle = \"ok\"\ntags = [\n+++\n").unwrap_err();
+        assert_eq!(err.severity, Severity::Fatal);
+        assert!(err.line.is_some());
+        let err = read("2025-05-02.md", b"+++\ntitle = \"never closed\"\n").unwrap_err();
+        assert!(err.message.contains("never closed"));
+        let err = read("2025-05-02.md", b"+++\ntitel = \"typo\"\n+++\n").unwrap_err();
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_note_without_a_date_is_fatal_but_a_page_is_not() {
+        let err = read("diary.md", b"## Tasks\n").unwrap_err();
+        assert!(err.message.contains("no date"));
+        let page = read("pages/about.md", b"# About\n").unwrap();
+        assert_eq!(page.kind, SourceKind::Page);
+        assert_eq!(page.date, None);
+    }
+}

@@ -1,0 +1,312 @@
+//! The log stage: all notes → days, weeks and totals, computed once.
+//!
+//! Templates and the export only read what is computed here; nothing downstream sums
+//! hours again.
+
+pub mod export;
+pub mod stats;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{Loaded, Source, SourceKind};
+use crate::note::{self, duration, Note, NoteContext, Roles};
+
+/// One published day: a note and the hours computed for it.
+#[derive(Clone, Debug)]
+pub struct Day {
+    pub note: Note,
+    /// The day's own minutes.
+    pub minutes: u32,
+    /// Minutes from the week's first day up to and including this day.
+    pub week_minutes: u32,
+    /// Baseline plus every day up to and including this one.
+    pub total_minutes: u32,
+    /// Index into `Log::weeks`.
+    pub week: usize,
+}
+
+impl Day {
+    pub fn date(&self) -> NaiveDate {
+        self.note.date
+    }
+
+    /// The day page's URL relative to the site root.
+    pub fn url(&self) -> String {
+        day_url(self.note.date)
+    }
+}
+
+/// The URL of a day page, relative to the site root. Flat `.html` files, so links work
+/// from `file://` as well as under any subpath.
+pub fn day_url(date: NaiveDate) -> String {
+    format!("days/{}.html", date.format("%Y-%m-%d"))
+}
+
+/// A week that has at least one day.
+#[derive(Clone, Debug)]
+pub struct Week {
+    /// `2025-W18`: the ISO week of the week's Monday.
+    pub id: String,
+    pub start: NaiveDate,
+    pub minutes: u32,
+    /// Indices into `Log::days`, in date order.
+    pub days: Vec<usize>,
+}
+
+impl Week {
+    pub fn url(&self) -> String {
+        format!("weeks/{}.html", self.id)
+    }
+    pub fn end(&self) -> NaiveDate {
+        self.start + Days::new(6)
+    }
+}
+
+/// Everything the site is built from.
+#[derive(Debug)]
+pub struct Log {
+    pub config: Config,
+    /// Published days in date order (drafts only with `--drafts`).
+    pub days: Vec<Day>,
+    pub weeks: Vec<Week>,
+    pub baseline_minutes: u32,
+    /// Explainers, knowledge-base entries and free pages.
+    pub pages: Vec<Source>,
+    /// Drafts left out of the site, kept so `check` can still read them.
+    pub drafts: Vec<Note>,
+    /// Findings not tied to one day (unreadable files, two notes on one date).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The date "now" is measured from: today.
+    pub today: NaiveDate,
+}
+
+/// How to build a log.
+#[derive(Clone, Debug)]
+pub struct LogOptions {
+    pub include_drafts: bool,
+    /// Notes dated after this get a warning (they are still built).
+    pub today: NaiveDate,
+    /// Check that linked images exist.
+    pub check_images: bool,
+}
+
+impl Log {
+    /// Reads and computes the whole log of the folder `root`.
+    pub fn open(root: &Path, config: Config, options: &LogOptions) -> Log {
+        let loaded = crate::load::load(root, &config);
+        Log::build(root, config, loaded, options)
+    }
+
+    /// Computes the log from loaded sources.
+    pub fn build(root: &Path, config: Config, loaded: Loaded, options: &LogOptions) -> Log {
+        let roles = Roles::new(&config.sections);
+        let content_dir = crate::load::content_dir(root, &config);
+        let ctx = NoteContext {
+            roles: &roles,
+            exclude: &config.hours.exclude,
+            content_dir: options.check_images.then_some(content_dir.as_path()),
+        };
+        let (note_sources, pages): (Vec<Source>, Vec<Source>) = loaded
+            .sources
+            .into_iter()
+            .partition(|s| s.kind == SourceKind::Note);
+        let mut notes: Vec<Note> = note_sources
+            .par_iter()
+            .map(|s| note::parse(s, &ctx))
+            .collect();
+        let mut diagnostics = loaded.diagnostics;
+
+        let drafts: Vec<Note>;
+        if options.include_drafts {
+            drafts = Vec::new();
+        } else {
+            let (d, published): (Vec<Note>, Vec<Note>) = notes.into_iter().partition(|n| n.draft);
+            drafts = d;
+            notes = published;
+        }
+        notes.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(&b.path)));
+        duplicate_dates(&notes, &mut diagnostics);
+
+        let mut log = Log {
+            config,
+            days: Vec::new(),
+            weeks: Vec::new(),
+            baseline_minutes: 0,
+            pages,
+            drafts,
+            diagnostics,
+            today: options.today,
+        };
+        log.compute_hours(notes);
+        log
+    }
+
+    fn compute_hours(&mut self, notes: Vec<Note>) {
+        let week_start = self.config.hours.week_start;
+        let mut running: u64 = 0;
+        let mut days: Vec<Day> = Vec::with_capacity(notes.len());
+        let mut first_declared_total: Option<(u64, u32)> = None;
+        for note in notes {
+            let minutes = note
+                .task_minutes()
+                .or(note.declared.today.as_ref().map(|f| f.minutes))
+                .unwrap_or(0);
+            running += u64::from(minutes);
+            if first_declared_total.is_none() {
+                if let Some(total) = &note.declared.total {
+                    first_declared_total = Some((running, total.minutes));
+                }
+            }
+            let start = week_start_of(note.date, week_start);
+            let week = match self.weeks.last_mut() {
+                Some(w) if w.start == start => w,
+                _ => {
+                    self.weeks.push(Week {
+                        id: week_id(start),
+                        start,
+                        minutes: 0,
+                        days: Vec::new(),
+                    });
+                    self.weeks.last_mut().expect("just pushed")
+                }
+            };
+            week.minutes += minutes;
+            week.days.push(days.len());
+            let week_minutes = week.minutes;
+            days.push(Day {
+                note,
+                minutes,
+                week_minutes,
+                total_minutes: 0,
+                week: self.weeks.len() - 1,
+            });
+        }
+        self.baseline_minutes = match self.config.baseline_minutes() {
+            Some(b) => b,
+            None => first_declared_total.map_or(0, |(sum, declared)| {
+                u64::from(declared).saturating_sub(sum) as u32
+            }),
+        };
+        let mut total = u64::from(self.baseline_minutes);
+        for day in &mut days {
+            total += u64::from(day.minutes);
+            day.total_minutes = total.min(u64::from(u32::MAX)) as u32;
+            compare_declared(day, self.today);
+        }
+        self.days = days;
+    }
+
+    /// The total of the last day (the baseline where there is none).
+    pub fn total_minutes(&self) -> u32 {
+        self.days
+            .last()
+            .map_or(self.baseline_minutes, |d| d.total_minutes)
+    }
+
+    /// Every diagnostic: global ones, each day's and each draft's, by file and line.
+    pub fn all_diagnostics(&self) -> Vec<&Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self
+            .diagnostics
+            .iter()
+            .chain(self.days.iter().flat_map(|d| &d.note.diagnostics))
+            .chain(self.drafts.iter().flat_map(|n| &n.diagnostics))
+            .collect();
+        all.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+        all
+    }
+
+    /// True when the log has a fatal diagnostic: `build` must not write a site.
+    pub fn has_fatal(&self) -> bool {
+        self.all_diagnostics()
+            .iter()
+            .any(|d| d.severity == Severity::Fatal)
+    }
+
+    /// The date the dashboard measures "this week" and "due soon" from: the newest note's.
+    pub fn newest_date(&self) -> Option<NaiveDate> {
+        self.days.last().map(Day::date)
+    }
+
+    /// Index of the day with this date.
+    pub fn day_index(&self, date: NaiveDate) -> Option<usize> {
+        self.days.binary_search_by(|d| d.date().cmp(&date)).ok()
+    }
+}
+
+/// The first day of the week that holds `date`.
+pub fn week_start_of(date: NaiveDate, week_start: Weekday) -> NaiveDate {
+    let back = (7 + date.weekday().num_days_from_monday() - week_start.num_days_from_monday()) % 7;
+    date - Days::new(u64::from(back))
+}
+
+/// `2025-W18`: the ISO week of the Monday inside the week that starts on `start`.
+fn week_id(start: NaiveDate) -> String {
+    let to_monday = (7 - start.weekday().num_days_from_monday()) % 7;
+    let iso = (start + Days::new(u64::from(to_monday))).iso_week();
+    format!("{}-W{:02}", iso.year(), iso.week())
+}
+
+fn duplicate_dates(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<NaiveDate, &PathBuf> = HashMap::new();
+    for note in notes {
+        if let Some(first) = seen.get(&note.date) {
+            diagnostics.push(Diagnostic::new(
+                &note.path,
+                Severity::Fatal,
+                format!(
+                    "two notes for {}: {} and {} (keep one note per day, or fix the date of one)",
+                    note.date,
+                    first.display(),
+                    note.path.display()
+                ),
+            ));
+        } else {
+            seen.insert(note.date, &note.path);
+        }
+    }
+}
+
+/// Warns where the author's hand-kept tally differs from what logsite computed.
+fn compare_declared(day: &mut Day, today: NaiveDate) {
+    let note = &mut day.note;
+    for (name, declared, computed) in [
+        ("Today", &note.declared.today, day.minutes),
+        ("week", &note.declared.week, day.week_minutes),
+        ("Total", &note.declared.total, day.total_minutes),
+    ] {
+        let Some(figure) = declared else { continue };
+        if figure.minutes != computed {
+            note.diagnostics.push(Diagnostic {
+                line: Some(figure.line),
+                column: Some(1),
+                source_line: Some(figure.source_line.clone()),
+                ..Diagnostic::new(
+                    &note.path,
+                    Severity::Warning,
+                    format!(
+                        "declared {name} {} but logsite computes {} (write `{name}: {}`)",
+                        duration::format(figure.minutes),
+                        duration::format(computed),
+                        duration::format(computed)
+                    ),
+                )
+            });
+        }
+    }
+    if note.date > today {
+        note.diagnostics.push(Diagnostic::new(
+            &note.path,
+            Severity::Warning,
+            format!(
+                "dated {} which is after today ({today}); it is built like any other day",
+                note.date
+            ),
+        ));
+    }
+}

@@ -1,0 +1,210 @@
+//! Dates: a note's own date from its file name or path, and due dates in next steps.
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::text;
+
+/// The date in a note's file name: `2025-04-28.md`, `20250428.md`, `2025-04-28-anything.md`.
+pub fn from_file_name(path: &Path) -> Option<NaiveDate> {
+    let stem = path.file_stem()?.to_str()?;
+    let bytes = stem.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        bytes
+            .get(r)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    if digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10)
+        && (bytes.len() == 10 || matches!(bytes[10], b'-' | b'_' | b'.'))
+    {
+        return NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d").ok();
+    }
+    if digits(0..8) && (bytes.len() == 8 || matches!(bytes[8], b'-' | b'_')) {
+        return NaiveDate::parse_from_str(&stem[..8], "%Y%m%d").ok();
+    }
+    None
+}
+
+/// The date in a note's path: `2025/04/28.md` (year and month folders, day file).
+pub fn from_path(path: &Path) -> Option<NaiveDate> {
+    let day = path.file_stem()?.to_str()?;
+    let mut parents = path.parent()?.iter().rev();
+    let month = parents.next()?.to_str()?;
+    let year = parents.next()?.to_str()?;
+    let number = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    NaiveDate::from_ymd_opt(
+        number(year, 4..=4)? as i32,
+        number(month, 1..=2)?,
+        number(day, 1..=2)?,
+    )
+}
+
+/// The first due date written in `line`: `2025/04/29`, `2025-04-29`, `2025年4月29日`,
+/// `5/7` or `5月7日`. A month/day without a year takes the note's year, and rolls to the
+/// next year when it would fall before the note's date (a December note due `1/10`).
+pub fn find_due(line: &str, note_date: NaiveDate) -> Option<NaiveDate> {
+    let s = text::nfkc(line);
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !is_date_char(chars[i - 1])) {
+            if let Some(date) = date_at(&chars[i..], note_date) {
+                return Some(date);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_date_char(c: char) -> bool {
+    c.is_ascii_digit() || c == '/' || c == '-' || c == '.'
+}
+
+/// Reads a run of digits; returns (value, digit count).
+fn number(chars: &[char]) -> Option<(u32, usize)> {
+    let n = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let value = chars[..n].iter().collect::<String>().parse().ok()?;
+    Some((value, n))
+}
+
+fn date_at(chars: &[char], note_date: NaiveDate) -> Option<NaiveDate> {
+    let (first, n1) = number(chars)?;
+    let sep = *chars.get(n1)?;
+    let rest = &chars[n1 + 1..];
+    let ends_clean = |end: usize| chars.get(end).is_none_or(|&c| !is_date_char(c));
+    if n1 == 4 {
+        // Year first.
+        let (month, n2) = number(rest)?;
+        let sep2 = *rest.get(n2)?;
+        let (day, n3) = number(&rest[n2 + 1..])?;
+        let end = n1 + 1 + n2 + 1 + n3;
+        let ok = match sep {
+            '/' | '-' => sep2 == sep && n2 <= 2 && n3 <= 2 && ends_clean(end),
+            '年' => sep2 == '月' && chars.get(end) == Some(&'日'),
+            _ => false,
+        };
+        return if ok {
+            NaiveDate::from_ymd_opt(first as i32, month, day)
+        } else {
+            None
+        };
+    }
+    if n1 > 2 {
+        return None;
+    }
+    let (day, n2) = number(rest)?;
+    let end = n1 + 1 + n2;
+    let ok = n2 <= 2
+        && match sep {
+            '/' => ends_clean(end),
+            '月' => chars.get(end) == Some(&'日'),
+            _ => false,
+        };
+    if !ok {
+        return None;
+    }
+    let this_year = NaiveDate::from_ymd_opt(note_date.year(), first, day)?;
+    if this_year < note_date {
+        NaiveDate::from_ymd_opt(note_date.year() + 1, first, day)
+    } else {
+        Some(this_year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn file_names_carry_dates() {
+        for (name, date) in [
+            ("2025-04-28.md", "2025-04-28"),
+            ("20250428.md", "2025-04-28"),
+            ("2025-04-28-hackathon.md", "2025-04-28"),
+            ("notes/2025-04-28.md", "2025-04-28"),
+        ] {
+            assert_eq!(
+                from_file_name(&PathBuf::from(name)),
+                Some(d(date)),
+                "{name}"
+            );
+        }
+        for name in [
+            "2025-4-28.md",
+            "diary.md",
+            "2025-13-01.md",
+            "202504281.md",
+            "2025-02-30.md",
+        ] {
+            assert_eq!(from_file_name(&PathBuf::from(name)), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn paths_carry_dates() {
+        assert_eq!(
+            from_path(&PathBuf::from("2025/04/28.md")),
+            Some(d("2025-04-28"))
+        );
+        assert_eq!(
+            from_path(&PathBuf::from("log/2025/4/8.md")),
+            Some(d("2025-04-08"))
+        );
+        assert_eq!(from_path(&PathBuf::from("2025/04/notes.md")), None);
+        assert_eq!(from_path(&PathBuf::from("28.md")), None);
+    }
+
+    #[test]
+    fn due_dates_in_every_form() {
+        let note = d("2025-04-28");
+        for (line, due) in [
+            (
+                "API設計の修正をして最終版を完成させる（2025/04/29までにメンバーへ共有）",
+                "2025-04-29",
+            ),
+            ("図を修正する（2025-04-30まで）", "2025-04-30"),
+            ("2025年5月9日までに", "2025-05-09"),
+            ("5/7までに", "2025-05-07"),
+            ("5月7日まで", "2025-05-07"),
+            ("１２／２４まで", "2025-12-24"),
+            ("1/10まで", "2026-01-10"),
+        ] {
+            assert_eq!(find_due(line, note), Some(d(due)), "{line}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_are_not_dates() {
+        let note = d("2025-04-28");
+        for line in [
+            "Datadogは2週間無料",
+            "models/admin.py を修正",
+            "13:25時点",
+            "24/7で監視",
+            "http://localhost:8000/",
+            "v1.2.3",
+            "2025/4",
+            "3/4/5",
+        ] {
+            assert_eq!(find_due(line, note), None, "{line}");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Durations as authors write them: `6h`, `1.5h`, `6 hours`, `45分`, `1時間30分`,
+//! `48h 55m`, `90min`, full-width forms included. A clock time (`21:20`) never is one.
+
+use crate::text;
+
+/// Minutes in a written duration, or `None` when the whole string is not one.
+///
+/// The text is NFKC-normalised and lower-cased first, so `１．５ｈ` reads as `1.5h`.
+/// Hours may have decimals (rounded to the nearest minute); minutes must be whole.
+/// An hour part, if any, comes before a minute part. `1時間半` is 90.
+pub fn parse(s: &str) -> Option<u32> {
+    let norm = text::fold(s);
+    let mut rest = norm.as_str();
+    let mut hours: Option<f64> = None;
+    let mut minutes: Option<u32> = None;
+    while !rest.is_empty() {
+        let (number, after) = take_number(rest)?;
+        let after = after.trim_start();
+        let (unit, after) = take_unit(after)?;
+        match unit {
+            Unit::Hours if hours.is_none() && minutes.is_none() => {
+                hours = Some(number.parse().ok()?);
+                // `1時間半`: half an hour, only straight after hours.
+                if let Some(tail) = after.strip_prefix('半') {
+                    minutes = Some(30);
+                    rest = tail.trim_start();
+                    continue;
+                }
+            }
+            Unit::Minutes if minutes.is_none() && !number.contains('.') => {
+                minutes = Some(number.parse().ok()?);
+            }
+            _ => return None,
+        }
+        rest = after.trim_start();
+    }
+    if hours.is_none() && minutes.is_none() {
+        return None;
+    }
+    let from_hours = (hours.unwrap_or(0.0) * 60.0).round();
+    if !from_hours.is_finite() || from_hours > u32::MAX as f64 / 2.0 {
+        return None;
+    }
+    (from_hours as u32).checked_add(minutes.unwrap_or(0))
+}
+
+/// True when `s` starts like a duration (a number then a time unit) without being one:
+/// worth a warning, since the author meant hours that logsite cannot count.
+pub fn looks_like_duration(s: &str) -> bool {
+    let norm = text::fold(s);
+    let Some((_, after)) = take_number(&norm) else {
+        return false;
+    };
+    let after = after.trim_start();
+    take_unit(after).is_some() || after.starts_with("hrs") || after.starts_with('時')
+}
+
+enum Unit {
+    Hours,
+    Minutes,
+}
+
+fn take_number(s: &str) -> Option<(&str, &str)> {
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let number = &s[..end];
+    let valid = !number.is_empty()
+        && number.starts_with(|c: char| c.is_ascii_digit())
+        && !number.ends_with('.')
+        && number.matches('.').count() <= 1
+        && number.len() <= 9;
+    valid.then(|| (number, &s[end..]))
+}
+
+fn take_unit(s: &str) -> Option<(Unit, &str)> {
+    // Longest spellings first, so `hours` is not read as `h` + `ours`.
+    const UNITS: [(&str, bool); 12] = [
+        ("hours", true),
+        ("hour", true),
+        ("hrs", true),
+        ("hr", true),
+        ("h", true),
+        ("時間", true),
+        ("minutes", false),
+        ("minute", false),
+        ("mins", false),
+        ("min", false),
+        ("m", false),
+        ("分", false),
+    ];
+    for (name, is_hours) in UNITS {
+        if let Some(rest) = s.strip_prefix(name) {
+            // A unit must end the word: `6hx` is not a duration.
+            if rest.starts_with(|c: char| c.is_alphabetic() && c.is_ascii()) {
+                continue;
+            }
+            return Some((if is_hours { Unit::Hours } else { Unit::Minutes }, rest));
+        }
+    }
+    None
+}
+
+/// Writes minutes the way the seed does: `6h`, `45m`, `48h 55m`.
+pub fn format(minutes: u32) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h {m}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_of_format_md_reads() {
+        let cases = [
+            ("6h", 360),
+            ("1.5h", 90),
+            ("6 hours", 360),
+            ("6hr", 360),
+            ("45m", 45),
+            ("45 min", 45),
+            ("45分", 45),
+            ("1時間", 60),
+            ("1時間30分", 90),
+            ("1h30m", 90),
+            ("1h 30m", 90),
+            ("48h 55m", 2935),
+            ("90min", 90),
+            ("１．５ｈ", 90),
+            ("６ｈ", 360),
+            ("４５分", 45),
+            ("2H", 120),
+            ("1 hour", 60),
+            ("30 minutes", 30),
+            ("1時間半", 90),
+            ("2hrs", 120),
+            (" 3h ", 180),
+            ("0.25h", 15),
+        ];
+        for (input, minutes) in cases {
+            assert_eq!(parse(input), Some(minutes), "{input}");
+        }
+    }
+
+    #[test]
+    fn clock_times_and_prose_are_not_durations() {
+        for input in [
+            "21:20",
+            "13:25",
+            "13:25時点",
+            "21:20頃",
+            "Datadogは2週間無料",
+            "",
+            "h",
+            "6",
+            "1.5m",
+            "30m 1h",
+            "6h 6h",
+            "6hx",
+            "1..5h",
+            ".5h",
+            "5.h",
+            "about 6h",
+            "6h!",
+            "2週間",
+        ] {
+            assert_eq!(parse(input), None, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn near_misses_are_recognised_for_warnings() {
+        assert!(looks_like_duration("2時間半くらい"));
+        assert!(looks_like_duration("3hくらい"));
+        assert!(!looks_like_duration("13:25時点"));
+        assert!(!looks_like_duration("Datadogは2週間無料"));
+    }
+
+    #[test]
+    fn format_matches_the_seed() {
+        assert_eq!(format(360), "6h");
+        assert_eq!(format(2935), "48h 55m");
+        assert_eq!(format(45), "45m");
+        assert_eq!(format(0), "0m");
+    }
+}

@@ -1,0 +1,209 @@
+//! The shape of a note's Markdown: `##` sections and their nested list items, with
+//! source positions. Roles (tasks, problems…) are given meaning in `parse`; this
+//! file only reads structure from pulldown-cmark events, never with regexes.
+
+use std::ops::Range;
+
+use crate::markdown::{self, Event, Tag, TagEnd};
+
+/// One `##` section (or the part before the first `##`, with no heading).
+#[derive(Debug, Default)]
+pub struct OutlineSection {
+    /// Heading as plain text.
+    pub heading: Option<String>,
+    /// Byte offset of the heading line (or of the section's start).
+    pub start: usize,
+    /// Byte range of the body, after the heading line, up to the next `##`.
+    pub body: Range<usize>,
+    /// Top-level list items of every list in the section.
+    pub items: Vec<Item>,
+    /// Images as (destination, byte offset).
+    pub images: Vec<(String, usize)>,
+}
+
+/// A list item: its own text (without nested lists) as lines, and its children.
+#[derive(Debug, Default)]
+pub struct Item {
+    /// Byte offset of the item's marker.
+    pub start: usize,
+    /// The item's own Markdown lines, indentation removed, with their byte offsets.
+    pub lines: Vec<(String, usize)>,
+    /// `Some(true)` for `- [x]`, `Some(false)` for `- [ ]`.
+    pub checked: Option<bool>,
+    pub children: Vec<Item>,
+}
+
+impl Item {
+    /// The first line's Markdown ("" for an empty item).
+    pub fn first_line(&self) -> &str {
+        self.lines.first().map_or("", |(l, _)| l.as_str())
+    }
+
+    /// Byte offset of the first line, for diagnostics.
+    pub fn offset(&self) -> usize {
+        self.lines.first().map_or(self.start, |(_, o)| *o)
+    }
+}
+
+struct OpenItem {
+    item: Item,
+    text: Option<Range<usize>>,
+    /// List depth at which the item was opened; deeper events belong to children.
+    depth: usize,
+}
+
+/// Reads the sections of a note body. Offsets are relative to `body`.
+pub fn outline(body: &str) -> Vec<OutlineSection> {
+    let mut sections = vec![OutlineSection::default()];
+    let mut stack: Vec<OpenItem> = Vec::new();
+    let mut depth = 0usize;
+    let mut heading: Option<String> = None;
+    let mut image: Option<String> = None;
+
+    for (event, range) in markdown::parse(body, markdown::Options::default()) {
+        if let Some(text) = heading.as_mut() {
+            match &event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let title = heading.take();
+                    // The heading's range may or may not hold its newline; the body starts on the next line.
+                    let line_end = if body[..range.end].ends_with('\n') {
+                        range.end
+                    } else {
+                        body[range.end..]
+                            .find('\n')
+                            .map_or(body.len(), |i| range.end + i + 1)
+                    };
+                    let prev = sections.last_mut().expect("sections start non-empty");
+                    prev.body.end = range.start;
+                    sections.push(OutlineSection {
+                        heading: title.map(|t| t.trim().to_string()),
+                        start: range.start,
+                        body: line_end.min(body.len())..body.len(),
+                        ..Default::default()
+                    });
+                }
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::Start(Tag::Heading {
+                level: pulldown_cmark::HeadingLevel::H2,
+                ..
+            }) if stack.is_empty() => {
+                heading = Some(String::new());
+                continue;
+            }
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                stack.push(OpenItem {
+                    item: Item {
+                        start: range.start,
+                        ..Default::default()
+                    },
+                    text: None,
+                    depth,
+                });
+                continue;
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some(open) = stack.pop() {
+                    let mut item = open.item;
+                    if let Some(text) = open.text {
+                        item.lines = lines_of(body, text);
+                    }
+                    match stack.last_mut() {
+                        Some(parent) => parent.item.children.push(item),
+                        None => sections.last_mut().expect("non-empty").items.push(item),
+                    }
+                }
+                continue;
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(open) = stack.last_mut() {
+                    open.item.checked = Some(*checked);
+                }
+                continue;
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => image = Some(dest_url.to_string()),
+            Event::End(TagEnd::Image) => {
+                if let Some(url) = image.take() {
+                    sections
+                        .last_mut()
+                        .expect("non-empty")
+                        .images
+                        .push((url, range.start));
+                }
+            }
+            _ => {}
+        }
+        // Own text of the innermost item: everything at its list depth.
+        if let Some(open) = stack.last_mut() {
+            if depth == open.depth && !matches!(event, Event::End(TagEnd::List(_))) {
+                open.text = Some(match open.text.take() {
+                    Some(t) => t.start.min(range.start)..t.end.max(range.end),
+                    None => range.clone(),
+                });
+            }
+        }
+    }
+    let last = sections.last_mut().expect("non-empty");
+    last.body.end = last.body.end.max(last.body.start);
+    sections
+}
+
+/// Splits a byte range of `src` into trimmed lines with their offsets.
+fn lines_of(src: &str, range: Range<usize>) -> Vec<(String, usize)> {
+    let mut offset = range.start;
+    let mut lines = Vec::new();
+    for raw in src[range].split('\n') {
+        let trimmed = raw.trim();
+        if !trimmed.is_empty() {
+            let lead = raw.len() - raw.trim_start().len();
+            lines.push((trimmed.to_string(), offset + lead));
+        }
+        offset += raw.len() + 1;
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_and_nested_items() {
+        let body = "# 今日学んだこと\n\n## 取り組んだ課題一覧\n- ハッカソン（6h）\n    - ミーティング(2h)\n         - 進捗確認\n    - backend(4h)\n\n## わかったこと\n- A\n  続き\n";
+        let sections = outline(body);
+        assert_eq!(sections.len(), 3);
+        assert_eq!(sections[0].heading, None);
+        assert_eq!(sections[1].heading.as_deref(), Some("取り組んだ課題一覧"));
+        let top = &sections[1].items;
+        assert_eq!(top.len(), 1);
+        assert_eq!(top[0].first_line(), "ハッカソン（6h）");
+        assert_eq!(top[0].children.len(), 2);
+        assert_eq!(top[0].children[0].children[0].first_line(), "進捗確認");
+        let learn = &sections[2].items[0];
+        assert_eq!(
+            learn
+                .lines
+                .iter()
+                .map(|(l, _)| l.as_str())
+                .collect::<Vec<_>>(),
+            ["A", "続き"]
+        );
+        assert_eq!(&body[sections[2].body.clone()], "- A\n  続き\n");
+    }
+
+    #[test]
+    fn task_markers_and_images() {
+        let sections = outline("## 問題\n- [x] done\n- [ ] open\n\n![alt](a.png)\n");
+        assert_eq!(sections[1].items[0].checked, Some(true));
+        assert_eq!(sections[1].items[1].checked, Some(false));
+        assert_eq!(sections[1].items[0].first_line(), "done");
+        assert_eq!(sections[1].images[0].0, "a.png");
+    }
+}

@@ -1,0 +1,542 @@
+//! Gives the outline of a note its meaning: tasks with hours, problems, learnings,
+//! next steps and the declared tally. Collects diagnostics; never prints, never panics.
+
+use std::path::Path;
+
+use super::outline::{self, Item, OutlineSection};
+use super::{
+    date, duration, Declared, Detail, Figure, Learning, Note, Problem, Role, Roles, Section, Step,
+    Task,
+};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Source;
+use crate::markdown::{self, Event, Tag, TagEnd};
+use crate::text::fold;
+
+/// What parsing a note needs to know beyond the note itself.
+pub struct NoteContext<'a> {
+    pub roles: &'a Roles,
+    /// `[hours] exclude` words.
+    pub exclude: &'a [String],
+    /// The content folder, to check that linked images exist; `None` skips the check.
+    pub content_dir: Option<&'a Path>,
+}
+
+/// Reads one note. `source.date` must be set (the load stage guarantees it for notes).
+pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
+    let body = source.body();
+    let base = source.body_start;
+    let mut note = Note {
+        date: source.date.unwrap_or_default(),
+        path: source.path.clone(),
+        rel_path: source.rel_path.clone(),
+        title: source.front.title.clone(),
+        draft: source.front.draft,
+        tags: source.front.tags.clone(),
+        sections: Vec::new(),
+        tasks: Vec::new(),
+        problems: Vec::new(),
+        learnings: Vec::new(),
+        next: Vec::new(),
+        declared: Declared::default(),
+        images: Vec::new(),
+        excluded_words: Vec::new(),
+        diagnostics: Vec::new(),
+        line_starts: std::iter::once(0)
+            .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+    };
+    let mut diags = Diags {
+        source,
+        out: Vec::new(),
+    };
+    if body.trim().is_empty() {
+        diags.warn(base, "the note is empty: nothing to publish or count");
+    }
+
+    let sections = outline::outline(body);
+    let roles: Vec<Option<Role>> = sections
+        .iter()
+        .map(|s| s.heading.as_deref().and_then(|h| ctx.roles.of(h)))
+        .collect();
+    let public = || {
+        sections
+            .iter()
+            .zip(&roles)
+            .filter(|(_, r)| **r != Some(Role::Private))
+    };
+
+    note.excluded_words = exclusion_words(public().map(|(s, _)| &body[s.body.clone()]));
+    let exclude: Vec<String> = ctx
+        .exclude
+        .iter()
+        .chain(&note.excluded_words)
+        .map(|w| fold(w))
+        .collect();
+
+    for (section, role) in public() {
+        let markdown = body[section.body.clone()].to_string();
+        let is_preamble_title_only = section.heading.is_none() && is_only_h1(&markdown);
+        if !is_preamble_title_only {
+            note.sections.push(Section {
+                heading: section.heading.clone(),
+                role: *role,
+                markdown,
+                line: note.line_of(base + section.start),
+            });
+        }
+        match role {
+            Some(Role::Tasks) => note.tasks.extend(
+                section
+                    .items
+                    .iter()
+                    .map(|i| task(i, &exclude, false, base, &mut diags)),
+            ),
+            Some(Role::Problems) => note
+                .problems
+                .extend(section.items.iter().map(|i| problem(i, base))),
+            Some(Role::Learnings) => note
+                .learnings
+                .extend(section.items.iter().map(|i| learning(i, base))),
+            Some(Role::Next) => next_steps(section, note.date, base, &mut note.next),
+            Some(Role::Hours) => note.declared = declared(section, body, base, &mut diags),
+            _ => {}
+        }
+        images(
+            section,
+            source,
+            ctx.content_dir,
+            &mut note.images,
+            &mut diags,
+        );
+    }
+    if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
+        diags.warn(base, "no `##` sections: write 取り組んだ課題一覧 / 学習時間 … headings so hours can be counted");
+    }
+    note.diagnostics = diags.out;
+    // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
+    fix_lines(&mut note);
+    note
+}
+
+struct Diags<'a> {
+    source: &'a Source,
+    out: Vec<Diagnostic>,
+}
+
+impl Diags<'_> {
+    fn push(&mut self, offset: usize, severity: Severity, message: impl Into<String>) {
+        self.out.push(Diagnostic::at(
+            &self.source.path,
+            &self.source.text,
+            offset,
+            severity,
+            message,
+        ));
+    }
+    fn warn(&mut self, offset: usize, message: impl Into<String>) {
+        self.push(offset, Severity::Warning, message);
+    }
+}
+
+fn is_only_h1(markdown: &str) -> bool {
+    markdown
+        .lines()
+        .all(|l| l.trim().is_empty() || (l.starts_with("# ") || l.trim() == "#"))
+}
+
+fn fix_lines(note: &mut Note) {
+    fn tasks(note_lines: &[usize], list: &mut [Task]) {
+        for t in list {
+            t.line = note_lines.partition_point(|&s| s <= t.line);
+            tasks(note_lines, &mut t.children);
+        }
+    }
+    let starts = std::mem::take(&mut note.line_starts);
+    tasks(&starts, &mut note.tasks);
+    for p in &mut note.problems {
+        p.line = starts.partition_point(|&s| s <= p.line);
+    }
+    for l in &mut note.learnings {
+        l.line = starts.partition_point(|&s| s <= l.line);
+    }
+    for s in &mut note.next {
+        s.line = starts.partition_point(|&o| o <= s.line);
+    }
+    note.line_starts = starts;
+}
+
+/// Words named by `※ミーティングは学習時間に含めません` lines (split on 、・,/と).
+fn exclusion_words<'a>(bodies: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut words = Vec::new();
+    for line in bodies.flat_map(str::lines) {
+        let line = line.trim().trim_start_matches(['-', '*', ' ']);
+        let Some(rest) = line.strip_prefix('※') else {
+            continue;
+        };
+        let Some(end) = rest.find("は学習時間に含め") else {
+            continue;
+        };
+        let plain = markdown::to_plain_text(&rest[..end]);
+        words.extend(
+            plain
+                .split(['、', '・', ',', '，', '/', '／', 'と'])
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+    }
+    words
+}
+
+/// Splits an item's first line into (title Markdown, own duration). The duration is a
+/// parenthesised group (half- or full-width) holding nothing but a duration.
+fn split_duration(line: &str) -> (String, Option<u32>, Option<String>) {
+    let mut near_miss = None;
+    for (start, end, inner) in paren_groups(line) {
+        if let Some(minutes) = duration::parse(inner) {
+            let title = format!("{}{}", &line[..start], &line[end..]);
+            return (title.trim().to_string(), Some(minutes), None);
+        }
+        if near_miss.is_none() && duration::looks_like_duration(inner) {
+            near_miss = Some(inner.to_string());
+        }
+    }
+    (line.trim().to_string(), None, near_miss)
+}
+
+/// Every parenthesised group of a line: (start, end, inner), `(…)` and `（…）` alike.
+fn paren_groups(line: &str) -> Vec<(usize, usize, &str)> {
+    let mut groups = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    for (i, c) in line.char_indices() {
+        match c {
+            '(' | '（' => open = Some((i, i + c.len_utf8())),
+            ')' | '）' => {
+                if let Some((start, inner)) = open.take() {
+                    groups.push((start, i + c.len_utf8(), &line[inner..i]));
+                }
+            }
+            _ => {}
+        }
+    }
+    groups
+}
+
+fn task(
+    item: &Item,
+    exclude: &[String],
+    under_excluded: bool,
+    base: usize,
+    diags: &mut Diags,
+) -> Task {
+    let (title_markdown, own_minutes, near_miss) = split_duration(item.first_line());
+    let offset = base + item.offset();
+    if let Some(text) = near_miss {
+        diags.warn(offset, format!("`{text}` looks like hours but is not a duration logsite can read (write e.g. 1.5h, 1h 30m, 90分)"));
+    }
+    let title = markdown::to_plain_text(&title_markdown).trim().to_string();
+    let folded = fold(&title);
+    let excluded = exclude
+        .iter()
+        .any(|w| !w.is_empty() && folded.contains(w.as_str()));
+    let counted = !under_excluded && !excluded;
+    let children: Vec<Task> = item
+        .children
+        .iter()
+        .map(|c| task(c, exclude, !counted, base, diags))
+        .collect();
+    let counted_children: Vec<&Task> = children
+        .iter()
+        .filter(|c| c.counted && c.minutes.is_some())
+        .collect();
+    let children_sum = (!counted_children.is_empty()).then(|| {
+        counted_children
+            .iter()
+            .filter_map(|c| c.minutes)
+            .sum::<u32>()
+    });
+    if let (Some(own), Some(sum)) = (own_minutes, children_sum) {
+        if own != sum && counted {
+            let parts: Vec<String> = counted_children
+                .iter()
+                .map(|c| format!("{} {}", c.title, duration::format(c.minutes.unwrap_or(0))))
+                .collect();
+            diags.warn(
+                offset,
+                format!(
+                    "`{title}` says {} but its counted sub-tasks add up to {} ({}); logsite keeps {}",
+                    duration::format(own),
+                    duration::format(sum),
+                    parts.join(" + "),
+                    duration::format(own)
+                ),
+            );
+        }
+    }
+    Task {
+        title,
+        title_markdown,
+        more_markdown: item.lines.iter().skip(1).map(|(l, _)| l.clone()).collect(),
+        own_minutes,
+        minutes: own_minutes.or(children_sum),
+        counted,
+        children,
+        line: offset,
+    }
+}
+
+/// Markers that say a problem is solved, removed from its title so days match.
+const RESOLVED_MARKERS: [&str; 5] = ["解決済み", "解決済", "✅", "resolved", "[解決]"];
+
+fn problem(item: &Item, base: usize) -> Problem {
+    let first = item.first_line();
+    let folded_first = fold(first);
+    let resolved = item.checked == Some(true)
+        || RESOLVED_MARKERS
+            .iter()
+            .any(|m| folded_first.contains(&fold(m)));
+    let groups = paren_groups(first);
+    let time = groups.iter().find_map(|(_, _, inner)| clock_time(inner));
+    let title = match first_strong_text(first) {
+        Some(bold) => bold,
+        None => {
+            let mut without = first.to_string();
+            for (start, end, _) in groups.iter().rev() {
+                without.replace_range(*start..*end, "");
+            }
+            markdown::to_plain_text(&without)
+        }
+    };
+    let title = strip_markers(&title);
+    let mut details = Vec::new();
+    for (line, _) in item.lines.iter().skip(1) {
+        details.push(detail(line));
+    }
+    collect_details(&item.children, &mut details);
+    Problem {
+        key: fold(&title),
+        title,
+        first_line_markdown: first.to_string(),
+        time,
+        resolved,
+        details,
+        line: base + item.offset(),
+    }
+}
+
+fn strip_markers(title: &str) -> String {
+    let mut t = title.to_string();
+    for m in RESOLVED_MARKERS {
+        // Case-insensitively for `Resolved`.
+        while let Some(i) = t.to_lowercase().find(&m.to_lowercase()) {
+            if t.is_char_boundary(i) && t.is_char_boundary(i + m.len()) {
+                t.replace_range(i..i + m.len(), "");
+            } else {
+                break;
+            }
+        }
+    }
+    t.trim()
+        .trim_matches(['：', ':', '-', '】', '【', '[', ']'])
+        .trim()
+        .to_string()
+}
+
+fn detail(line: &str) -> Detail {
+    let analysis = line.starts_with('→') || line.starts_with("->") || line.starts_with('⇒');
+    Detail {
+        markdown: line.to_string(),
+        analysis,
+    }
+}
+
+fn collect_details(items: &[Item], out: &mut Vec<Detail>) {
+    for item in items {
+        for (line, _) in &item.lines {
+            out.push(detail(line));
+        }
+        collect_details(&item.children, out);
+    }
+}
+
+/// `21:20` out of `21:20頃` or `13:25時点`; hours zero-padded.
+fn clock_time(s: &str) -> Option<String> {
+    let s = crate::text::nfkc(s);
+    let colon = s.find(':')?;
+    let hours: String = s[..colon]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let minutes: String = s[colon + 1..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (h, m): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours.len() <= 2 && minutes.len() == 2 && h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+/// The plain text of the first `**bold**` span of an inline Markdown line.
+fn first_strong_text(line: &str) -> Option<String> {
+    let mut depth = 0;
+    let mut text = String::new();
+    for (event, _) in markdown::parse(line, markdown::Options::default()) {
+        match event {
+            Event::Start(Tag::Strong) => depth += 1,
+            Event::End(TagEnd::Strong) => {
+                depth -= 1;
+                if depth == 0 {
+                    let t = text.trim().to_string();
+                    return (!t.is_empty()).then_some(t);
+                }
+            }
+            Event::Text(t) | Event::Code(t) if depth > 0 => text.push_str(&t),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn learning(item: &Item, base: usize) -> Learning {
+    let markdown = item
+        .lines
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut details = Vec::new();
+    flatten_lines(&item.children, &mut details);
+    Learning {
+        text: markdown::to_plain_text(&markdown),
+        markdown,
+        details,
+        line: base + item.offset(),
+    }
+}
+
+fn flatten_lines(items: &[Item], out: &mut Vec<String>) {
+    for item in items {
+        out.push(
+            item.lines
+                .iter()
+                .map(|(l, _)| l.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        flatten_lines(&item.children, out);
+    }
+}
+
+fn next_steps(
+    section: &OutlineSection,
+    note_date: chrono::NaiveDate,
+    base: usize,
+    out: &mut Vec<Step>,
+) {
+    for item in &section.items {
+        let own_due = date::find_due(item.first_line(), note_date);
+        if !item.children.is_empty() && own_due.is_none() {
+            let area = markdown::to_plain_text(item.first_line())
+                .trim()
+                .to_string();
+            for child in &item.children {
+                out.push(step(child, Some(area.clone()), note_date, base));
+            }
+        } else {
+            out.push(step(item, None, note_date, base));
+        }
+    }
+}
+
+fn step(item: &Item, area: Option<String>, note_date: chrono::NaiveDate, base: usize) -> Step {
+    let markdown = item
+        .lines
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut details = Vec::new();
+    flatten_lines(&item.children, &mut details);
+    Step {
+        text: markdown::to_plain_text(&markdown).trim().to_string(),
+        due: date::find_due(item.first_line(), note_date),
+        markdown,
+        area,
+        details,
+        done: item.checked == Some(true),
+        // An offset for now; `parse` turns it into a line.
+        line: base + item.offset(),
+    }
+}
+
+fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags) -> Declared {
+    let mut declared = Declared::default();
+    let mut offset = section.body.start;
+    for raw in body[section.body.clone()].split_inclusive('\n') {
+        let line_offset = base + offset;
+        offset += raw.len();
+        let line = raw.trim().trim_start_matches(['-', '*', '+']).trim();
+        let Some((key, value)) = line.split_once([':', '：']) else {
+            continue;
+        };
+        let slot = match fold(&markdown::to_plain_text(key)).as_str() {
+            "today" | "今日" | "本日" => &mut declared.today,
+            "week" | "this week" | "今週" => &mut declared.week,
+            "total" | "合計" | "累計" | "総計" => &mut declared.total,
+            _ => continue,
+        };
+        let value = markdown::to_plain_text(value);
+        match duration::parse(&value) {
+            Some(minutes) => {
+                let (line, _, source_line) =
+                    crate::diagnostic::position(&diags.source.text, line_offset);
+                *slot = Some(Figure {
+                    minutes,
+                    line,
+                    source_line: source_line.to_string(),
+                });
+            }
+            None => diags.warn(
+                line_offset,
+                format!(
+                    "`{}` is not a duration logsite can read (write e.g. 6h, 48h 55m)",
+                    value.trim()
+                ),
+            ),
+        }
+    }
+    declared
+}
+
+fn images(
+    section: &OutlineSection,
+    source: &Source,
+    content_dir: Option<&Path>,
+    out: &mut Vec<String>,
+    diags: &mut Diags,
+) {
+    for (url, offset) in &section.images {
+        out.push(url.clone());
+        let Some(content) = content_dir else { continue };
+        if url.contains("://") || url.starts_with("data:") || url.starts_with('/') || url.is_empty()
+        {
+            continue;
+        }
+        let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
+        let dir = source.rel_path.parent().unwrap_or(Path::new(""));
+        if !content.join(dir).join(decoded.as_ref()).is_file() {
+            diags.push(
+                source.body_start + offset,
+                Severity::Error,
+                format!(
+                    "image `{url}` does not exist (looked for {})",
+                    dir.join(decoded.as_ref()).display()
+                ),
+            );
+        }
+    }
+}
