@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests: temp logs built from files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use logsite::config::Config;
+use logsite::log::{Log, LogOptions};
+
+/// The seed note, as the author wrote it.
+pub fn seed_text() -> String {
+    std::fs::read_to_string(seed_path()).expect("../shared/seed/2025-04-28.md is readable")
+}
+
+pub fn seed_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/2025-04-28.md")
+}
+
+/// A log folder in a temp dir, made of (relative path, bytes) pairs.
+pub struct TempLog {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempLog {
+    pub fn new(files: &[(&str, &[u8])]) -> TempLog {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, bytes) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, bytes).unwrap();
+        }
+        TempLog { dir }
+    }
+
+    /// A log holding the seed note with its two screenshots (tiny PNGs).
+    pub fn with_seed(extra: &[(&str, &[u8])]) -> TempLog {
+        let seed = seed_text();
+        let png = tiny_png();
+        let mut files: Vec<(&str, &[u8])> = vec![
+            ("content/2025/04/2025-04-28.md", seed.as_bytes()),
+            ("content/2025/04/20250428-pc.png", &png),
+            ("content/2025/04/20250428-smartphone.png", &png),
+        ];
+        files.extend_from_slice(extra);
+        TempLog::new(&files)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        let full = self.dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    /// Reads and computes the log as `build` would, with "today" fixed.
+    pub fn open(&self, drafts: bool) -> Log {
+        let config = Config::load(self.path()).expect("book.toml");
+        let options = LogOptions {
+            include_drafts: drafts,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+            check_images: true,
+        };
+        Log::open(self.path(), config, &options)
+    }
+}
+
+/// A valid 1×1 PNG.
+pub fn tiny_png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8,
+        0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+}
+
+/// Runs the `logsite` binary; returns (exit code, stdout, stderr).
+pub fn run_logsite(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_logsite"))
+        .args(args)
+        .output()
+        .expect("run logsite");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -1,0 +1,299 @@
+//! The format's rules at their edges: weeks, gaps, drafts, baselines, bad input.
+
+mod common;
+
+use common::{run_logsite, TempLog};
+use logsite::diagnostic::Severity;
+
+fn note(tasks: &str, hours: &str) -> String {
+    format!("# 今日学んだこと\n\n## 取り組んだ課題一覧\n{tasks}\n\n## 学習時間\n{hours}\n")
+}
+
+#[test]
+fn weeks_start_on_monday_and_survive_gaps() {
+    let log = TempLog::new(&[
+        ("content/2025-04-27.md", note("- a(1h)", "").as_bytes()), // Sunday: week 17
+        ("content/2025-04-28.md", note("- a(2h)", "").as_bytes()), // Monday: week 18
+        ("content/2025-04-30.md", note("- a(30m)", "").as_bytes()),
+        ("content/2025-05-06.md", note("- a(1h)", "").as_bytes()), // Tuesday of week 19
+    ])
+    .open(false);
+    let weeks: Vec<(&str, u32, usize)> = log
+        .weeks
+        .iter()
+        .map(|w| (w.id.as_str(), w.minutes, w.days.len()))
+        .collect();
+    assert_eq!(
+        weeks,
+        [
+            ("2025-W17", 60, 1),
+            ("2025-W18", 150, 2),
+            ("2025-W19", 60, 1)
+        ]
+    );
+    let week_minutes: Vec<u32> = log.days.iter().map(|d| d.week_minutes).collect();
+    assert_eq!(week_minutes, [60, 120, 150, 60]);
+    let totals: Vec<u32> = log.days.iter().map(|d| d.total_minutes).collect();
+    assert_eq!(totals, [60, 180, 210, 270]);
+}
+
+#[test]
+fn week_start_is_configurable() {
+    let log = TempLog::new(&[
+        ("book.toml", b"[hours]\nweek-start = \"sunday\"\n"),
+        ("content/2025-04-26.md", note("- a(1h)", "").as_bytes()), // Saturday
+        ("content/2025-04-27.md", note("- a(2h)", "").as_bytes()), // Sunday starts a week
+    ])
+    .open(false);
+    assert_eq!(log.weeks.len(), 2);
+    assert_eq!(log.days[1].week_minutes, 120);
+}
+
+#[test]
+fn baseline_is_inferred_from_the_first_declared_total() {
+    let log = TempLog::new(&[
+        ("content/2025-05-01.md", note("- a(1h)", "").as_bytes()),
+        (
+            "content/2025-05-02.md",
+            note("- a(2h)", "- Total: 10h").as_bytes(),
+        ),
+        (
+            "content/2025-05-03.md",
+            note("- a(1h)", "- Total: 11h").as_bytes(),
+        ),
+    ])
+    .open(false);
+    assert_eq!(log.baseline_minutes, 7 * 60);
+    assert_eq!(log.days[2].total_minutes, 11 * 60);
+    assert!(
+        log.all_diagnostics().is_empty(),
+        "{:#?}",
+        log.all_diagnostics()
+    );
+}
+
+#[test]
+fn configured_baseline_wins_and_mismatches_warn_with_the_computed_value() {
+    let log = TempLog::new(&[
+        ("book.toml", b"[hours]\nbaseline = \"10h\"\n"),
+        (
+            "content/2025-05-02.md",
+            note("- a(2h)", "- Today: 3h\n- week : 2h\n- Total: 10h").as_bytes(),
+        ),
+    ])
+    .open(false);
+    assert_eq!(log.days[0].total_minutes, 12 * 60);
+    let messages: Vec<String> = log
+        .all_diagnostics()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages[0].contains("declared Today 3h but logsite computes 2h (write `Today: 2h`)"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("2025-05-02.md:7:1"), "{}", messages[0]);
+    assert!(messages[1].contains("declared Total 10h but logsite computes 12h"));
+}
+
+#[test]
+fn a_parent_that_disagrees_with_its_children_keeps_its_own_and_warns() {
+    let log = TempLog::new(&[(
+        "content/2025-05-02.md",
+        note("- project（3h）\n    - backend(1h)\n    - infra(1h)", "").as_bytes(),
+    )])
+    .open(false);
+    assert_eq!(log.days[0].minutes, 180);
+    let diags = log.all_diagnostics();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].severity, Severity::Warning);
+    assert_eq!(diags[0].line, Some(4));
+    assert!(
+        diags[0]
+            .message
+            .contains("add up to 2h (backend 1h + infra 1h)"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
+fn without_any_task_duration_the_declared_today_stands_in() {
+    let log = TempLog::new(&[(
+        "content/2025-05-02.md",
+        note("- reading", "- 今日：１．５ｈ").as_bytes(),
+    )])
+    .open(false);
+    assert_eq!(log.days[0].minutes, 90);
+    assert!(log.all_diagnostics().is_empty());
+}
+
+#[test]
+fn excluded_words_come_from_book_toml_and_from_the_note() {
+    let log = TempLog::new(&[
+        ("book.toml", "[hours]\nexclude = [\"休憩\"]\n".as_bytes()),
+        (
+            "content/2025-05-02.md",
+            note("- 休憩(1h)\n- 雑談(30m)\n- 朝会(15m)\n- study(2h)\n\n※雑談・朝会は学習時間に含めません", "").as_bytes(),
+        ),
+    ])
+    .open(false);
+    assert_eq!(log.days[0].minutes, 120);
+    let counted: Vec<bool> = log.days[0].note.tasks.iter().map(|t| t.counted).collect();
+    assert_eq!(counted, [false, false, false, true]);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let draft = format!("+++\ndraft = true\n+++\n{}", note("- a(5h)", ""));
+    let temp = TempLog::new(&[
+        ("content/2025-05-01.md", note("- a(1h)", "").as_bytes()),
+        ("content/2025-05-02.md", draft.as_bytes()),
+    ]);
+    let log = temp.open(false);
+    assert_eq!(log.days.len(), 1);
+    assert_eq!(log.total_minutes(), 60);
+    assert_eq!(log.drafts.len(), 1);
+    let with = temp.open(true);
+    assert_eq!(with.days.len(), 2);
+    assert_eq!(with.total_minutes(), 360);
+}
+
+#[test]
+fn two_notes_on_one_date_is_fatal_naming_both_files() {
+    let log = TempLog::new(&[
+        ("content/2025-05-02.md", note("- a(1h)", "").as_bytes()),
+        ("content/2025/05/02.md", note("- a(1h)", "").as_bytes()),
+    ])
+    .open(false);
+    let fatal: Vec<_> = log
+        .all_diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Fatal)
+        .collect();
+    assert_eq!(fatal.len(), 1);
+    assert!(
+        fatal[0].message.contains("content/2025-05-02.md"),
+        "{}",
+        fatal[0].message
+    );
+    assert!(
+        fatal[0].message.contains("content/2025/05/02.md"),
+        "{}",
+        fatal[0].message
+    );
+    assert!(log.has_fatal());
+}
+
+#[test]
+fn empty_files_and_files_without_sections_are_read_with_a_warning() {
+    let log = TempLog::new(&[
+        ("content/2025-05-01.md", b""),
+        (
+            "content/2025-05-02.md",
+            b"just some text\nwith no headings\n",
+        ),
+        (
+            "content/2025-05-03.md",
+            b"\xEF\xBB\xBF## Tasks\r\n- study (1h 30m)\r\n",
+        ),
+    ])
+    .open(false);
+    assert_eq!(log.days.len(), 3);
+    assert_eq!(log.days[2].minutes, 90);
+    let warnings: Vec<_> = log
+        .all_diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings[0].message.contains("empty"));
+    assert!(warnings[1].message.contains("no `##` sections"));
+}
+
+#[test]
+fn unreadable_durations_are_warned_about() {
+    let log = TempLog::new(&[(
+        "content/2025-05-02.md",
+        note("- a(2時間くらい)\n- b(1h)", "- Today: lots").as_bytes(),
+    )])
+    .open(false);
+    let messages: Vec<&str> = log
+        .all_diagnostics()
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].contains("`2時間くらい` looks like hours"));
+    assert!(messages[1].contains("`lots` is not a duration"));
+}
+
+#[test]
+fn check_reports_every_problem_in_one_run_and_exits_1_on_errors() {
+    let temp = TempLog::new(&[
+        ("content/2025-05-01.md", b"## ok\n\xFF bad byte\n"),
+        ("content/notes.md", b"## Tasks\n- a(1h)\n"),
+        (
+            "content/2025-05-02.md",
+            note("- a(1h)", "- Today: 2h").as_bytes(),
+        ),
+        ("content/2025-05-03.md", b"## Tasks\n![shot](missing.png)\n"),
+    ]);
+    let (code, stdout, stderr) = run_logsite(&["check", temp.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stderr.contains("content/2025-05-01.md:2"), "{stderr}");
+    assert!(
+        stderr.contains("not UTF-8: invalid byte 0xFF at byte offset 6"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/notes.md") && stderr.contains("no date"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("declared Today 2h but logsite computes 1h"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("missing.png"), "{stderr}");
+    assert!(
+        stdout.contains("2 fatal, 1 error(s), 1 warning(s)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_passes_warnings_only_with_exit_0() {
+    let temp = TempLog::new(&[(
+        "content/2025-05-02.md",
+        note("- a(1h)", "- Today: 2h").as_bytes(),
+    )]);
+    let (code, stdout, _) = run_logsite(&["check", temp.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("0 fatal, 0 error(s), 1 warning(s)"));
+}
+
+#[test]
+fn a_typo_in_book_toml_names_the_key() {
+    let temp = TempLog::new(&[
+        ("book.toml", b"[hours]\nexlude = [\"x\"]\n"),
+        ("content/2025-05-02.md", b""),
+    ]);
+    let (code, _, stderr) = run_logsite(&["check", temp.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("exlude"), "{stderr}");
+    assert!(stderr.contains("line 2"), "{stderr}");
+}
+
+#[test]
+fn stats_json_prints_the_export() {
+    let temp = TempLog::with_seed(&[]);
+    let (code, stdout, _) = run_logsite(&["stats", "--json", temp.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["total_minutes"], 2935);
+    let (_, summary, _) = run_logsite(&["stats", temp.path().to_str().unwrap()]);
+    assert!(summary.contains("48h 55m"), "{summary}");
+    assert!(summary.contains("2025-W18"), "{summary}");
+}
