@@ -4,7 +4,9 @@
 //! hours again.
 
 pub mod export;
+pub mod kb;
 pub mod stats;
+pub mod topics;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,200 @@
+//! Markdown of notes and pages → HTML for one output page: image URLs rewritten to
+//! the copied files with their size, and an explainer's terms linked on first mention.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::markdown::{self, CowStr, Event, Tag, TagEnd};
+
+/// A term and the explainer page it links to (URL relative to the site root).
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub word: String,
+    /// The word, ASCII-lower-cased, for matching (offsets stay the same).
+    pub key: String,
+    pub url: String,
+}
+
+/// What rendering needs from the site: shared by every page, read-only but for the cache.
+pub struct Renderer {
+    pub content_dir: PathBuf,
+    /// Explainer terms, longest first so `CORS設定` is not cut at `CORS` by a shorter term.
+    pub terms: Vec<Term>,
+    /// Image sizes by content-relative path, read once per build.
+    sizes: Mutex<HashMap<PathBuf, Option<(usize, usize)>>>,
+}
+
+/// Per-page state: where the page is and which terms it has linked already.
+pub struct PageCtx<'a> {
+    /// `../` for a page one folder deep, `` at the root.
+    pub root: &'a str,
+    /// Content-relative folder of the source file, for relative image paths.
+    pub source_dir: &'a Path,
+    pub allow_html: bool,
+    pub link_terms: bool,
+    pub linked: Vec<String>,
+}
+
+impl Renderer {
+    pub fn new(content_dir: PathBuf, mut terms: Vec<Term>) -> Renderer {
+        terms.sort_by(|a, b| b.key.len().cmp(&a.key.len()));
+        Renderer { content_dir, terms, sizes: Mutex::new(HashMap::new()) }
+    }
+
+    /// HTML of a Markdown fragment on a page.
+    pub fn html(&self, src: &str, page: &mut PageCtx) -> String {
+        let events = markdown::parse(src, markdown::Options { allow_raw_html: page.allow_html });
+        let mut out = String::with_capacity(src.len() * 3 / 2);
+        let mut transformed = Vec::with_capacity(events.len());
+        let mut iter = events.into_iter().map(|(e, _)| e);
+        let mut in_link = 0usize;
+        let mut in_heading = false;
+        while let Some(event) = iter.next() {
+            match event {
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let mut alt = String::new();
+                    for inner in iter.by_ref() {
+                        match inner {
+                            Event::End(TagEnd::Image) => break,
+                            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                            _ => {}
+                        }
+                    }
+                    transformed.push(Event::Html(CowStr::from(self.img_tag(&dest_url, &title, &alt, page))));
+                }
+                Event::Start(Tag::Link { .. }) => {
+                    in_link += 1;
+                    transformed.push(event);
+                }
+                Event::End(TagEnd::Link) => {
+                    in_link = in_link.saturating_sub(1);
+                    transformed.push(event);
+                }
+                Event::Start(Tag::Heading { .. }) => {
+                    in_heading = true;
+                    transformed.push(event);
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    in_heading = false;
+                    transformed.push(event);
+                }
+                Event::Text(text) if page.link_terms && in_link == 0 && !in_heading && !self.terms.is_empty() => {
+                    self.link_terms(text, page, &mut transformed);
+                }
+                other => transformed.push(other),
+            }
+        }
+        markdown::push_html(&mut out, transformed.into_iter());
+        out
+    }
+
+    /// HTML of one inline line (a task title), without `<p>`.
+    pub fn inline_html(&self, src: &str, page: &mut PageCtx) -> String {
+        let html = self.html(src, page);
+        let trimmed = html.trim_end();
+        trimmed.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).unwrap_or(trimmed).to_string()
+    }
+
+    fn img_tag(&self, dest: &str, title: &str, alt: &str, page: &PageCtx) -> String {
+        let (src, size) = match local_media(dest, page.source_dir) {
+            Some(rel) => {
+                let size = *self
+                    .sizes
+                    .lock()
+                    .expect("size cache lock")
+                    .entry(rel.clone())
+                    .or_insert_with(|| imagesize::size(self.content_dir.join(&rel)).ok().map(|s| (s.width, s.height)));
+                (format!("{}{}", page.root, media_url(&rel)), size)
+            }
+            None => (dest.to_string(), None),
+        };
+        let mut tag = format!("<img src=\"{}\" alt=\"{}\"", escape(&src), escape(alt));
+        if !title.is_empty() {
+            tag.push_str(&format!(" title=\"{}\"", escape(title)));
+        }
+        if let Some((w, h)) = size {
+            tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        }
+        tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+        tag
+    }
+
+    fn link_terms<'a>(&self, text: CowStr<'a>, page: &mut PageCtx, out: &mut Vec<Event<'a>>) {
+        let lower = text.to_ascii_lowercase();
+        // The earliest mention of a term not yet linked on this page.
+        let found = self
+            .terms
+            .iter()
+            .filter(|t| !page.linked.contains(&t.key))
+            .filter_map(|t| lower.find(&t.key).map(|i| (i, t)))
+            .min_by_key(|(i, t)| (*i, usize::MAX - t.key.len()));
+        let Some((i, term)) = found else {
+            out.push(Event::Text(text));
+            return;
+        };
+        page.linked.push(term.key.clone());
+        let end = i + term.key.len();
+        let (before, word, after) = (&text[..i], &text[i..end], &text[end..]);
+        if !before.is_empty() {
+            out.push(Event::Text(CowStr::from(before.to_string())));
+        }
+        out.push(Event::Html(CowStr::from(format!(
+            "<a class=\"term\" href=\"{}{}\">{}</a>",
+            page.root,
+            escape(&term.url),
+            escape(word)
+        ))));
+        if !after.is_empty() {
+            self.link_terms(CowStr::from(after.to_string()), page, out);
+        }
+    }
+}
+
+/// The content-relative path of a local image, or `None` for a remote or odd URL.
+pub fn local_media(dest: &str, source_dir: &Path) -> Option<PathBuf> {
+    if dest.is_empty() || dest.contains("://") || dest.starts_with("data:") || dest.starts_with('/') || dest.starts_with('#') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
+    let mut path = source_dir.to_path_buf();
+    for part in Path::new(decoded.as_ref()).components() {
+        match part {
+            std::path::Component::Normal(p) => path.push(p),
+            std::path::Component::ParentDir => {
+                // Never outside the content folder.
+                if !path.pop() {
+                    return None;
+                }
+            }
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(path)
+}
+
+/// Where a content file is copied in the site, as a URL relative to the root.
+pub fn media_url(rel: &Path) -> String {
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|p| percent_encoding::utf8_percent_encode(&p.to_string_lossy(), crate::site::PATH_SEGMENT).to_string())
+        .collect();
+    format!("media/{}", parts.join("/"))
+}
+
+/// HTML-escapes text for an attribute or element.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,58 @@
+//! The default theme, embedded in the binary; a file of the same name in the log's
+//! `templates/` folder wins.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// The built-in templates, by name.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("day.html", include_str!("../../templates/day.html")),
+    ("week.html", include_str!("../../templates/week.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    ("topics.html", include_str!("../../templates/topics.html")),
+    ("topic.html", include_str!("../../templates/topic.html")),
+    ("next.html", include_str!("../../templates/next.html")),
+    ("kb_index.html", include_str!("../../templates/kb_index.html")),
+    ("kb_entry.html", include_str!("../../templates/kb_entry.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+];
+
+/// Tera with the embedded templates, then the log's own `templates/*.html|*.xml` over them.
+pub fn load(root: &Path) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(EMBEDDED.iter().copied()).map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        let mut own = Vec::new();
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                own.push((name, text));
+            }
+        }
+        tera.add_raw_templates(own).map_err(|e| anyhow::anyhow!("templates/: {}", describe(&e)))?;
+    }
+    tera.autoescape_on(vec![".html", ".xml"]);
+    Ok(tera)
+}
+
+/// Tera's error with its causes, which hold the useful part (line, variable).
+pub fn describe(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
