@@ -1,64 +1,170 @@
-//! PROVISIONAL: plain pulldown-cmark behind the interface the CJK-fixed renderer
-//! (branch `markdown`) provides; replaced when that lands.
+//! Markdown to HTML with the fixes Japanese text needs (see CJK.md):
+//! CJK-friendly emphasis, no space for a line break between Japanese
+//! characters, and bare URLs linked. This module is the only place that
+//! knows about them; everything else renders Markdown through it.
+
+mod autolink;
+mod chars;
+mod cjk_emphasis;
+mod soft_break;
 
 use std::ops::Range;
 
 pub use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use cjk_emphasis::Separated;
+
 /// Rendering options.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
+    /// Pass raw HTML through to the output; when false (the default) it is
+    /// shown as text, escaped.
     pub allow_raw_html: bool,
 }
 
+/// The CommonMark extensions notes use: GFM tables, strikethrough, task
+/// lists and footnotes.
 fn cmark_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options as O;
     O::ENABLE_TABLES | O::ENABLE_STRIKETHROUGH | O::ENABLE_TASKLISTS | O::ENABLE_FOOTNOTES
 }
 
-/// Events with byte ranges into `src`.
-pub fn parse(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
-    pulldown_cmark::Parser::new_ext(src, cmark_options())
+/// The fixed events of `text`, ranges in `text`, raw HTML kept; `sep` says
+/// which comments in `text` are separators to drop.
+fn fixed_events<'t>(
+    text: &'t str,
+    sep: Option<&'t Separated<'_>>,
+) -> impl Iterator<Item = (Event<'t>, Range<usize>)> + 't {
+    let events = pulldown_cmark::Parser::new_ext(text, cmark_options())
         .into_offset_iter()
-        .map(|(ev, r)| match ev {
-            Event::Html(h) | Event::InlineHtml(h) if !opts.allow_raw_html => (Event::Text(h), r),
-            ev => (ev, r),
+        .filter(move |(event, range)| {
+            !(matches!(event, Event::InlineHtml(_)) && sep.is_some_and(|s| s.is_separator(range)))
+        });
+    soft_break::JoinCjkLines::new(autolink::Autolinks::new(events))
+}
+
+/// Turns raw HTML into text unless `opts` allows it, so it is escaped on output.
+fn guard_html(event: Event<'_>, opts: Options) -> Event<'_> {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) if !opts.allow_raw_html => Event::Text(html),
+        other => other,
+    }
+}
+
+/// Parses `src` with tables, strikethrough, task lists and footnotes on, and
+/// with the three Japanese fixes of CJK.md applied. Ranges are byte ranges
+/// into `src` itself. Raw HTML (`Html`/`InlineHtml` events) comes back as
+/// `Text` events (so it is escaped on output) unless `opts.allow_raw_html`.
+pub fn parse(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
+    let sep = cjk_emphasis::separate(src, cmark_options());
+    if !sep.is_changed() {
+        // The text is `src` itself: events borrow it as they are.
+        return fixed_events(src, None)
+            .map(|(event, range)| (guard_html(event, opts), range))
+            .collect();
+    }
+    let text: &str = &sep.text;
+    fixed_events(text, Some(&sep))
+        .map(|(event, range)| {
+            let range = sep.to_source(range.start)..sep.to_source(range.end);
+            (
+                guard_html(rebase_event(event, text, src, &sep), opts),
+                range,
+            )
         })
         .collect()
 }
 
-/// HTML of `src`.
+/// Moves an event borrowing `text` onto `src`: a string that is a slice of
+/// `text` without a separator in it is the same slice of `src`, so only
+/// strings that cross a separator (or were built) are copied.
+fn rebase_event<'s>(event: Event<'_>, text: &str, src: &'s str, sep: &Separated<'_>) -> Event<'s> {
+    let rebase = |s: CowStr<'_>| rebase_str(s, text, src, sep);
+    match event {
+        Event::Text(s) => Event::Text(rebase(s)),
+        Event::Code(s) => Event::Code(rebase(s)),
+        Event::Html(s) => Event::Html(rebase(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(rebase(s)),
+        other => other.into_static(),
+    }
+}
+
+fn rebase_str<'s>(s: CowStr<'_>, text: &str, src: &'s str, sep: &Separated<'_>) -> CowStr<'s> {
+    let CowStr::Borrowed(slice) = s else {
+        return s.into_static();
+    };
+    let at = (slice.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    if at <= text.len() && at + slice.len() <= text.len() {
+        let from = sep.to_source(at);
+        if let Some(same) = src.get(from..from + slice.len()) {
+            if same == slice {
+                return CowStr::Borrowed(same);
+            }
+        }
+    }
+    CowStr::from(slice.to_owned())
+}
+
+/// Renders `src` to HTML with the fixes of [`parse`].
 pub fn to_html(src: &str, opts: Options) -> String {
-    let mut out = String::new();
-    push_html(&mut out, parse(src, opts).into_iter().map(|(e, _)| e));
+    let sep = cjk_emphasis::separate(src, cmark_options());
+    let mut out = String::with_capacity(src.len() + src.len() / 2);
+    push_html(
+        &mut out,
+        fixed_events(&sep.text, Some(&sep)).map(|(event, _)| guard_html(event, opts)),
+    );
     out
 }
 
-/// HTML of one line of inline Markdown, without the `<p>` wrapper.
+/// Renders one line of inline Markdown (e.g. a list item's first line)
+/// without the `<p>` wrapper. Block syntax at its start is still block
+/// syntax: callers pass the text after a list marker, not the marker.
 pub fn inline_to_html(src: &str, opts: Options) -> String {
-    let html = to_html(src, opts);
-    let trimmed = html.trim_end();
-    trimmed
-        .strip_prefix("<p>")
-        .and_then(|h| h.strip_suffix("</p>"))
-        .unwrap_or(trimmed)
-        .to_string()
+    let sep = cjk_emphasis::separate(src, cmark_options());
+    let mut out = String::with_capacity(src.len() + src.len() / 2);
+    let events = fixed_events(&sep.text, Some(&sep))
+        .map(|(event, _)| guard_html(event, opts))
+        .filter(|event| {
+            !matches!(
+                event,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        });
+    push_html(&mut out, events);
+    // A multi-paragraph input keeps the line breaks between its paragraphs.
+    out.truncate(out.trim_end().len());
+    out
 }
 
-/// Plain text of inline Markdown.
+/// Plain text of inline Markdown: markup gone (the `**` of the CJK cases
+/// too), code as its text, links as their text, raw HTML dropped, soft breaks
+/// between Japanese characters dropped and other soft breaks a space.
 pub fn to_plain_text(src: &str) -> String {
-    let mut out = String::new();
-    for (ev, _) in parse(src, Options::default()) {
-        match ev {
+    let sep = cjk_emphasis::separate(src, cmark_options());
+    let mut out = String::with_capacity(src.len());
+    for (event, _) in fixed_events(&sep.text, Some(&sep)) {
+        match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow
+                | TagEnd::TableHead,
+            ) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
+            Event::End(TagEnd::TableCell) => out.push(' '),
             _ => {}
         }
     }
+    out.truncate(out.trim_end().len());
     out
 }
 
-/// HTML of an event stream.
+/// Writes the HTML of an already-fixed event stream (from [`parse`]) to
+/// `out`, so callers may rewrite events (images, say) before rendering.
 pub fn push_html<'a>(out: &mut String, events: impl Iterator<Item = Event<'a>>) {
     pulldown_cmark::html::push_html(out, events);
 }

@@ -1,0 +1,314 @@
+//! GFM extended autolinks: bare `http://`, `https://` and `www.` URLs in
+//! text become links, as GitHub renders them, with the end of a URL found
+//! the Japanese way (see CJK.md, defect 3).
+
+use std::collections::VecDeque;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+type Item<'a> = (Event<'a>, Range<usize>);
+
+/// Turns bare URLs in text into links; text in code blocks, links and image
+/// descriptions is left as it is.
+pub(crate) struct Autolinks<'a, I> {
+    inner: I,
+    /// The current run of adjacent text events: pulldown-cmark splits text at
+    /// `_`, `*`, entities and escapes, and a URL may cross those splits.
+    pieces: Vec<(CowStr<'a>, Range<usize>)>,
+    out: VecDeque<Item<'a>>,
+    in_code_block: bool,
+    link_depth: usize,
+}
+
+impl<'a, I: Iterator<Item = Item<'a>>> Autolinks<'a, I> {
+    pub(crate) fn new(inner: I) -> Self {
+        Autolinks {
+            inner,
+            pieces: Vec::new(),
+            out: VecDeque::new(),
+            in_code_block: false,
+            link_depth: 0,
+        }
+    }
+
+    fn observe(&mut self, event: &Event<'a>) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.link_depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                self.link_depth = self.link_depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+
+    /// Moves the pending text run to `out`, with its URLs linked.
+    fn flush(&mut self) {
+        if !self.pieces.iter().any(|(t, _)| may_hold_url(t)) {
+            for (text, range) in self.pieces.drain(..) {
+                self.out.push_back((Event::Text(text), range));
+            }
+            return;
+        }
+        if self.pieces.len() == 1 {
+            let (text, range) = self.pieces.pop().expect("one piece");
+            if let CowStr::Borrowed(s) = text {
+                // Zero-copy: every piece is a slice of the borrowed text.
+                let exact = s.len() == range.len();
+                let map = |x: usize| {
+                    if exact {
+                        range.start + x
+                    } else if x == 0 {
+                        range.start
+                    } else {
+                        range.end
+                    }
+                };
+                link_into(s, &mut self.out, |a, b| CowStr::Borrowed(&s[a..b]), map);
+                return;
+            }
+            self.pieces.push((text, range));
+        }
+        let mut joined = String::new();
+        let mut starts = Vec::with_capacity(self.pieces.len());
+        for (text, _) in &self.pieces {
+            starts.push(joined.len());
+            joined.push_str(text);
+        }
+        let pieces = std::mem::take(&mut self.pieces);
+        let map = |x: usize| {
+            let k = starts.partition_point(|&s| s <= x).saturating_sub(1);
+            let (text, range) = &pieces[k];
+            let into = x - starts[k];
+            if text.len() == range.len() {
+                range.start + into
+            } else if into == 0 {
+                range.start
+            } else {
+                range.end
+            }
+        };
+        link_into(
+            &joined,
+            &mut self.out,
+            |a, b| CowStr::from(joined[a..b].to_owned()),
+            map,
+        );
+    }
+}
+
+impl<'a, I: Iterator<Item = Item<'a>>> Iterator for Autolinks<'a, I> {
+    type Item = Item<'a>;
+
+    fn next(&mut self) -> Option<Item<'a>> {
+        loop {
+            if let Some(item) = self.out.pop_front() {
+                return Some(item);
+            }
+            match self.inner.next() {
+                Some((Event::Text(text), range)) if !self.in_code_block && self.link_depth == 0 => {
+                    self.pieces.push((text, range));
+                }
+                Some((event, range)) => {
+                    self.observe(&event);
+                    if self.pieces.is_empty() {
+                        return Some((event, range));
+                    }
+                    self.flush();
+                    self.out.push_back((event, range));
+                }
+                None if !self.pieces.is_empty() => self.flush(),
+                None => return None,
+            }
+        }
+    }
+}
+
+/// Whether `text` has anything that starts an extended autolink.
+fn may_hold_url(text: &str) -> bool {
+    text.contains("://") || text.contains("www.")
+}
+
+/// Pushes `text` to `out` as text and links; `slice(a, b)` makes the string
+/// of `text[a..b]`, `map` turns an offset in `text` into a source offset.
+fn link_into<'a>(
+    text: &str,
+    out: &mut VecDeque<Item<'a>>,
+    slice: impl Fn(usize, usize) -> CowStr<'a>,
+    map: impl Fn(usize) -> usize,
+) {
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(url) = find_url(text, from) {
+        if url.start > done {
+            out.push_back((
+                Event::Text(slice(done, url.start)),
+                map(done)..map(url.start),
+            ));
+        }
+        let range = map(url.start)..map(url.end);
+        let shown = slice(url.start, url.end);
+        let dest_url = if text[url.start..].starts_with("www.") {
+            CowStr::from(format!("http://{}", &text[url.start..url.end]))
+        } else {
+            shown.clone()
+        };
+        let link = Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url,
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        };
+        out.push_back((Event::Start(link), range.clone()));
+        out.push_back((Event::Text(shown), range.clone()));
+        out.push_back((Event::End(TagEnd::Link), range));
+        done = url.end;
+        from = url.end;
+    }
+    if done < text.len() {
+        out.push_back((
+            Event::Text(slice(done, text.len())),
+            map(done)..map(text.len()),
+        ));
+    }
+}
+
+/// The next extended autolink in `text` at or after `from`.
+pub(crate) fn find_url(text: &str, mut from: usize) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    while from < bytes.len() {
+        let i = from + bytes[from..].iter().position(|&b| b == b'h' || b == b'w')?;
+        from = i + 1;
+        let rest = &text[i..];
+        let prev = if i == 0 { None } else { Some(bytes[i - 1]) };
+        let host_start = if rest.starts_with("https://") {
+            i + 8
+        } else if rest.starts_with("http://") {
+            i + 7
+        } else if rest.starts_with("www.") {
+            // A `www.` inside a word or a path is not the start of a link.
+            if prev.is_some_and(|b| b.is_ascii_alphanumeric() || b"./-@:&=?#%+".contains(&b)) {
+                continue;
+            }
+            i
+        } else {
+            continue;
+        };
+        // `xhttp://` is no scheme GFM links.
+        if prev.is_some_and(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let host_end = host_start
+            + bytes[host_start..]
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'))
+                .unwrap_or(bytes.len() - host_start);
+        // The path ends at whitespace, `<`, or any non-ASCII character: in
+        // Japanese the sentence goes on right after a URL, with no space.
+        let mut end = host_end
+            + bytes[host_end..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'<' || !b.is_ascii())
+                .unwrap_or(bytes.len() - host_end);
+        end = trim_trailing(text, i, end);
+        if end <= host_start || !is_valid_host(&text[host_start..host_end.min(end)]) {
+            continue;
+        }
+        return Some(i..end);
+    }
+    None
+}
+
+/// Where a URL candidate `text[start..end]` really ends: without trailing
+/// punctuation, an unbalanced `)`, or a trailing entity reference.
+fn trim_trailing(text: &str, start: usize, mut end: usize) -> usize {
+    let bytes = text.as_bytes();
+    while end > start {
+        let last = bytes[end - 1];
+        if b"?!.,:*_~'\"".contains(&last) {
+            end -= 1;
+        } else if last == b')' {
+            let url = &bytes[start..end];
+            let open = url.iter().filter(|&&b| b == b'(').count();
+            let close = url.iter().filter(|&&b| b == b')').count();
+            if close > open {
+                end -= 1;
+            } else {
+                break;
+            }
+        } else if last == b';' {
+            let name = bytes[start..end - 1]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            let amp = end - 1 - name;
+            if name > 0 && amp > start && bytes[amp - 1] == b'&' {
+                end = amp - 1;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// A GFM valid domain: dot-separated labels, at least one dot, and no
+/// underscore in the last two labels.
+fn is_valid_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty())
+        && labels.iter().rev().take(2).all(|l| !l.contains('_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_url;
+
+    fn urls(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(r) = find_url(text, from) {
+            found.push(&text[r.clone()]);
+            from = r.end;
+        }
+        found
+    }
+
+    #[test]
+    fn url_ends_at_japanese_text_and_trailing_punctuation() {
+        assert_eq!(
+            urls("両方で、https://api.saburo.xyz/、に"),
+            ["https://api.saburo.xyz/"]
+        );
+        assert_eq!(
+            urls("fetch(\"https://api.saburo.xyz/\")に"),
+            ["https://api.saburo.xyz/"]
+        );
+        assert_eq!(
+            urls("(https://example.com/a_(b))を"),
+            ["https://example.com/a_(b)"]
+        );
+        assert_eq!(
+            urls("詳細はwww.example.com/path?q=1。"),
+            ["www.example.com/path?q=1"]
+        );
+        assert_eq!(
+            urls("see https://a.example/x&amp; now"),
+            ["https://a.example/x"]
+        );
+    }
+
+    #[test]
+    fn host_without_dot_is_no_link() {
+        assert!(urls("http://localhost:8000/ は対象外").is_empty());
+        assert!(urls("xhttps://a.example/ awww.b.example").is_empty());
+        assert!(urls("https://a_b.exa_mple/").is_empty());
+    }
+}

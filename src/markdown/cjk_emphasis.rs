@@ -1,0 +1,313 @@
+//! CJK-friendly emphasis on top of a CommonMark parser that lacks it.
+//!
+//! CommonMark won't close `**` between `」` and kana, nor open it between kana
+//! and `「`: see CJK.md. The commonmark-cjk-friendly amendment fixes exactly
+//! those cases. pulldown-cmark has the rule (`ENABLE_CJK_FRIENDLY_EMPHASIS`)
+//! but no release carries it yet, so this module gets the same result with
+//! the released parser: a first parse finds the `*` and `~~` runs the
+//! amendment makes flank where CommonMark does not, and an empty HTML
+//! comment is put beside each one in a copy of the source. The comment is
+//! punctuation to the parser, so the run then flanks; the caller drops the
+//! comments again from the second parse. Everything lives behind
+//! [`separate`], which the flag will replace.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+
+use super::chars::{
+    is_cjk, is_ideographic_variation_selector, is_punctuation, is_text_variation_selector,
+};
+
+/// The invisible separator: an empty HTML comment (valid since CommonMark 0.31).
+const SEPARATOR: &str = "<!---->";
+
+/// The source as the parser must read it, and where the separators went.
+#[derive(Debug)]
+pub(crate) struct Separated<'a> {
+    /// The source, with a separator beside each run that needs one.
+    pub(crate) text: Cow<'a, str>,
+    /// Where each separator starts in `text`, ascending.
+    separators: Vec<usize>,
+}
+
+impl Separated<'_> {
+    /// Whether an event with `range` (in `text`) is one of our separators,
+    /// not an author's own comment.
+    pub(crate) fn is_separator(&self, range: &Range<usize>) -> bool {
+        range.len() == SEPARATOR.len() && self.separators.binary_search(&range.start).is_ok()
+    }
+
+    /// Whether `text` differs from the source at all.
+    pub(crate) fn is_changed(&self) -> bool {
+        !self.separators.is_empty()
+    }
+
+    /// Maps an offset in `text` to the offset in the original source; an
+    /// offset inside a separator maps to where the separator was put.
+    pub(crate) fn to_source(&self, offset: usize) -> usize {
+        let before = self.separators.partition_point(|&s| s < offset);
+        if before > 0 {
+            let last = self.separators[before - 1];
+            if offset < last + SEPARATOR.len() {
+                return last - (before - 1) * SEPARATOR.len();
+            }
+        }
+        offset - before * SEPARATOR.len()
+    }
+}
+
+/// Where a run needs a separator so that CommonMark flanking agrees with the
+/// CJK-friendly rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Fix {
+    /// Makes the run left-flanking (it can open).
+    before: bool,
+    /// Makes the run right-flanking (it can close).
+    after: bool,
+}
+
+/// Returns `src` ready for a CommonMark parse that gives CJK-friendly
+/// emphasis, with `options` being the options of that parse.
+pub(crate) fn separate(src: &str, options: pulldown_cmark::Options) -> Separated<'_> {
+    let unchanged = Separated {
+        text: Cow::Borrowed(src),
+        separators: Vec::new(),
+    };
+    // Every fix needs a CJK character (or a variation selector) beside a
+    // run, so pure-ASCII notes and notes without runs skip both parses.
+    if src.is_ascii() || !src.bytes().any(|b| b == b'*' || b == b'~') {
+        return unchanged;
+    }
+    if !raw_runs(src).any(|run| fix_for(src, run) != Fix::default()) {
+        return unchanged;
+    }
+    let mut inserts: Vec<usize> = Vec::new();
+    for run in inline_runs(src, options) {
+        let fix = fix_for(src, run.clone());
+        if fix.before {
+            inserts.push(run.start);
+        }
+        if fix.after {
+            inserts.push(run.end);
+        }
+    }
+    if inserts.is_empty() {
+        return unchanged;
+    }
+    inserts.sort_unstable();
+    inserts.dedup();
+    let mut text = String::with_capacity(src.len() + inserts.len() * SEPARATOR.len());
+    let mut separators = Vec::with_capacity(inserts.len());
+    let mut from = 0;
+    for at in inserts {
+        text.push_str(&src[from..at]);
+        separators.push(text.len());
+        text.push_str(SEPARATOR);
+        from = at;
+    }
+    text.push_str(&src[from..]);
+    Separated {
+        text: Cow::Owned(text),
+        separators,
+    }
+}
+
+/// Whether the byte at `i` is backslash-escaped.
+fn is_escaped(bytes: &[u8], i: usize) -> bool {
+    bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+/// The whole delimiter run containing the unescaped `*` or `~` at `i`.
+fn run_at(src: &str, i: usize) -> Option<Range<usize>> {
+    let bytes = src.as_bytes();
+    let b = bytes[i];
+    if !(b == b'*' || b == b'~') || is_escaped(bytes, i) {
+        return None;
+    }
+    let mut start = i;
+    while start > 0 && bytes[start - 1] == b && !is_escaped(bytes, start - 1) {
+        start -= 1;
+    }
+    let mut end = i + 1;
+    while end < bytes.len() && bytes[end] == b {
+        end += 1;
+    }
+    Some(start..end)
+}
+
+/// Every unescaped run of `*` or `~` in the raw source, wherever it is: a
+/// cheap over-approximation that rules most notes out before any parse.
+fn raw_runs(src: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if let Some(run) = run_at(src, i) {
+                i = run.end;
+                return Some(run);
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
+/// The runs the parser treats as inline delimiters: in text, or the edges of
+/// emphasis it matched; never in code, code blocks, raw HTML, link
+/// destinations or autolinks, whose source events are not `Text`.
+fn inline_runs(src: &str, options: pulldown_cmark::Options) -> Vec<Range<usize>> {
+    let bytes = src.as_bytes();
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut in_code_block = false;
+    let mut in_autolink = false;
+    // A `<!` left open in the text before a separator could be closed by the
+    // separator's `>` or `-->` and swallow the text between: no separators
+    // after one, until the block ends.
+    let mut open_markup = false;
+    let take = |runs: &mut Vec<Range<usize>>, i: usize, open_markup: bool| {
+        if open_markup || i >= bytes.len() {
+            return;
+        }
+        if let Some(run) = run_at(src, i) {
+            if runs.last() != Some(&run) {
+                runs.push(run);
+            }
+        }
+    };
+    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Link { link_type, .. }) => {
+                in_autolink = matches!(link_type, LinkType::Autolink | LinkType::Email)
+            }
+            Event::End(TagEnd::Link) => in_autolink = false,
+            Event::Text(text) if !in_code_block && !in_autolink => {
+                open_markup |= text.contains("<!");
+                let mut i = range.start;
+                while i < range.end {
+                    if bytes[i] == b'*' || bytes[i] == b'~' {
+                        take(&mut runs, i, open_markup);
+                    }
+                    i += 1;
+                }
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
+                take(&mut runs, range.start, open_markup)
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                take(&mut runs, range.end.saturating_sub(1), open_markup)
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
+            ) => open_markup = false,
+            _ => {}
+        }
+    }
+    runs.sort_unstable_by_key(|r| r.start);
+    runs.dedup();
+    runs
+}
+
+/// The separators `run` needs for CommonMark to flank it as the CJK-friendly
+/// rule does. Both rules are judged on the characters around the run in the
+/// source, as pulldown-cmark judges them; a separator only ever adds
+/// flanking, and only where the amendment adds it.
+fn fix_for(src: &str, run: Range<usize>) -> Fix {
+    let delim = src.as_bytes()[run.start];
+    let len = run.len();
+    // pulldown-cmark takes only `~~` as strikethrough worth fixing: a single
+    // `~` may not be intraword and `~~~` is not a delimiter at all.
+    if delim == b'~' && len != 2 {
+        return Fix::default();
+    }
+    let before = &src[..run.start];
+    let mut back = before.chars().rev();
+    let prev = back.next();
+    // The amendment reads "X + variation selector" as X.
+    let prev_base = match prev {
+        Some(c) if is_text_variation_selector(c) => back.next(),
+        other => other,
+    };
+    let next = src[run.end..].chars().next();
+
+    let ws = |c: Option<char>| c.map_or(true, char::is_whitespace);
+    let punct = |c: Option<char>| c.is_some_and(is_punctuation);
+    let cjk = |c: Option<char>| c.is_some_and(is_cjk);
+    let non_cjk_punct = |c: Option<char>| punct(c) && !cjk(c);
+
+    let (p_ws, p_punct, n_ws, n_punct) = (ws(prev), punct(prev), ws(next), punct(next));
+    let commonmark_left = !n_ws && (!n_punct || p_ws || p_punct);
+    let commonmark_right = !p_ws && (!p_punct || n_ws || n_punct);
+
+    let prev_is_seq_non_cjk_punct = non_cjk_punct(prev_base);
+    let prev_is_cjk_seq = cjk(prev_base);
+    let prev_is_ivs = prev.is_some_and(is_ideographic_variation_selector);
+    let cjk_left = !n_ws
+        && (!non_cjk_punct(next)
+            || p_ws
+            || prev_is_seq_non_cjk_punct
+            || prev_is_cjk_seq
+            || prev_is_ivs);
+    let cjk_right =
+        !p_ws && (!prev_is_seq_non_cjk_punct || n_ws || non_cjk_punct(next) || cjk(next));
+
+    Fix {
+        // pulldown-cmark lets `~~` open whenever it is not before a space.
+        before: delim == b'*' && cjk_left && !commonmark_left,
+        after: cjk_right && !commonmark_right,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(src: &str) -> String {
+        separate(src, pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+            .text
+            .into_owned()
+    }
+
+    #[test]
+    fn closing_run_after_cjk_punctuation_gets_separator_after() {
+        assert_eq!(fixed("**「それら」**を"), "**「それら」**<!---->を");
+    }
+
+    #[test]
+    fn opening_run_before_cjk_punctuation_gets_separator_before() {
+        assert_eq!(
+            fixed("これは**「重要」**です"),
+            "これは<!---->**「重要」**<!---->です"
+        );
+    }
+
+    #[test]
+    fn ascii_quote_then_kana_closes() {
+        assert_eq!(fixed("**\"Hi!\"**と"), "**\"Hi!\"**<!---->と");
+    }
+
+    #[test]
+    fn code_and_escapes_are_left_alone() {
+        assert_eq!(fixed("`**「a」**を`"), "`**「a」**を`");
+        assert_eq!(fixed("\\*\\*「a」\\*\\*を"), "\\*\\*「a」\\*\\*を");
+    }
+
+    #[test]
+    fn open_comment_stops_separators() {
+        assert_eq!(fixed("<!-- **「a」**を"), "<!-- **「a」**を");
+    }
+
+    #[test]
+    fn offsets_map_back() {
+        let s = separate("これは**「重要」**です", pulldown_cmark::Options::empty());
+        assert!(s.is_changed());
+        // これは = 9 bytes, separator at 9; ** at 16..18 in text → 9..11
+        assert_eq!(s.to_source(9), 9);
+        assert_eq!(s.to_source(12), 9);
+        assert_eq!(s.to_source(16), 9);
+        assert_eq!(s.to_source(18), 11);
+    }
+}
