@@ -1,6 +1,7 @@
 //! The CORS rules, in Rust and in JavaScript, against one file of vectors.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use logsite::cors::{evaluate, Scenario, Verdict};
 use serde::Deserialize;
@@ -99,4 +100,37 @@ fn every_step_explains_itself_in_both_languages() {
             );
         }
     }
+}
+
+/// The JavaScript twin must agree on every vector and say the very same
+/// words: the Rust verdicts go to node, which compares them message by message.
+/// CI installs node; without it this test fails rather than skips, as a
+/// silently untested checker is what it exists to prevent.
+#[test]
+fn javascript_rules_agree_with_rust_on_every_vector() {
+    let verdicts: Vec<Verdict> = load().iter().map(|v| evaluate(&v.scenario)).collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rust_path = dir.path().join("rust-verdicts.json");
+    std::fs::write(&rust_path, serde_json::to_string(&verdicts).unwrap()).unwrap();
+
+    let output = Command::new("node")
+        .arg(root().join("tests/js/run-vectors.js"))
+        .arg(vectors_path())
+        .arg(&rust_path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `node` ({e}): install Node.js (v18+) to test static/cors-check.js")
+        });
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "node tests/js/run-vectors.js failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    let expected = format!(
+        "js: {} vectors ok, messages identical to rust",
+        verdicts.len()
+    );
+    assert_eq!(stdout.trim(), expected, "stderr: {stderr}");
 }
