@@ -367,12 +367,24 @@
     if (needsPreflight) responses.push(["preflight", s.preflight_response]);
     responses.push(["actual", s.actual_response]);
 
-    // allow-origin
-    (function () {
+    // Runs check(which, headers) -> [ok, ja, en] on each response a browser
+    // checks and joins the outcomes into one step: ok only if all pass.
+    function eachResponse(rule, check) {
       var allOk = true, ja = [], en = [];
       responses.forEach(function (r) {
-        var lj = WHICH[r[0]][0], le = WHICH[r[0]][1];
-        var value = header(r[1], "Access-Control-Allow-Origin");
+        var res = check(WHICH[r[0]][0], WHICH[r[0]][1], r[1]);
+        allOk = allOk && res[0];
+        ja.push(res[1]);
+        en.push(res[2]);
+      });
+      push(rule, allOk, ja.join(" "), en.join(" "));
+      return allOk;
+    }
+
+    // allow-origin
+    (function () {
+      var allOk = eachResponse("allow-origin", function (lj, le, headers) {
+        var value = header(headers, "Access-Control-Allow-Origin");
         var ok, j, e;
         if (value === null) {
           ok = false;
@@ -403,21 +415,16 @@
             e += " Send exactly one value.";
           }
         }
-        allOk = allOk && ok;
-        ja.push(j);
-        en.push(e);
+        return [ok, j, e];
       });
-      push("allow-origin", allOk, ja.join(" "), en.join(" "));
       if (!allOk) need("Access-Control-Allow-Origin: " + origin);
     })();
 
     // allow-credentials
     if (credentialed) {
       (function () {
-        var allOk = true, ja = [], en = [];
-        responses.forEach(function (r) {
-          var lj = WHICH[r[0]][0], le = WHICH[r[0]][1];
-          var value = header(r[1], "Access-Control-Allow-Credentials");
+        var allOk = eachResponse("allow-credentials", function (lj, le, headers) {
+          var value = header(headers, "Access-Control-Allow-Credentials");
           var ok = value === "true", j, e;
           if (ok) {
             j = lj + "に Access-Control-Allow-Credentials: true があります。";
@@ -429,11 +436,8 @@
             j = lj + "の Access-Control-Allow-Credentials が「" + value + "」です。小文字の true だけが有効です。";
             e = "The " + le + "'s Access-Control-Allow-Credentials is \"" + value + "\"; only lowercase true counts.";
           }
-          allOk = allOk && ok;
-          ja.push(j);
-          en.push(e);
+          return [ok, j, e];
         });
-        push("allow-credentials", allOk, ja.join(" "), en.join(" "));
         if (!allOk) need("Access-Control-Allow-Credentials: true");
       })();
     }

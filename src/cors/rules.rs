@@ -344,6 +344,25 @@ fn reason(r: &PreflightReason) -> (String, String) {
     }
 }
 
+/// Runs `check` on each response a browser checks and joins the outcomes
+/// into one step: ok only if every response passes.
+fn each_response(
+    v: &mut Verdict,
+    rule: &'static str,
+    responses: &[(Which, &[(String, String)])],
+    check: impl Fn(Which, &[(String, String)]) -> (bool, String, String),
+) -> bool {
+    let (mut all_ok, mut ja, mut en) = (true, Vec::new(), Vec::new());
+    for &(which, headers) in responses {
+        let (ok, j, e) = check(which, headers);
+        all_ok &= ok;
+        ja.push(j);
+        en.push(e);
+    }
+    v.push(rule, all_ok, ja.join(" "), en.join(" "));
+    all_ok
+}
+
 fn allow_origin(
     v: &mut Verdict,
     page: &Origin,
@@ -351,10 +370,9 @@ fn allow_origin(
     responses: &[(Which, &[(String, String)])],
 ) {
     let origin = page.to_string();
-    let (mut all_ok, mut ja, mut en) = (true, Vec::new(), Vec::new());
-    for &(which, headers) in responses {
+    let all_ok = each_response(v, "allow-origin", responses, |which, headers| {
         let (l_ja, l_en) = (which.ja(), which.en());
-        let (ok, j, e) = match header(headers, "Access-Control-Allow-Origin") {
+        match header(headers, "Access-Control-Allow-Origin") {
             None => (
                 false,
                 format!("{l_ja}に Access-Control-Allow-Origin がありません。サーバーが許可していないので、ブラウザは応答をページに渡しません (コンソールに CORS エラー)。"),
@@ -388,22 +406,17 @@ fn allow_origin(
                 }
                 (false, j, e)
             }
-        };
-        all_ok &= ok;
-        ja.push(j);
-        en.push(e);
-    }
-    v.push("allow-origin", all_ok, ja.join(" "), en.join(" "));
+        }
+    });
     if !all_ok {
         v.need(format!("Access-Control-Allow-Origin: {origin}"));
     }
 }
 
 fn allow_credentials(v: &mut Verdict, responses: &[(Which, &[(String, String)])]) {
-    let (mut all_ok, mut ja, mut en) = (true, Vec::new(), Vec::new());
-    for &(which, headers) in responses {
+    let all_ok = each_response(v, "allow-credentials", responses, |which, headers| {
         let (l_ja, l_en) = (which.ja(), which.en());
-        let (ok, j, e) = match header(headers, "Access-Control-Allow-Credentials") {
+        match header(headers, "Access-Control-Allow-Credentials") {
             Some(value) if value == "true" => (
                 true,
                 format!("{l_ja}に Access-Control-Allow-Credentials: true があります。"),
@@ -419,12 +432,8 @@ fn allow_credentials(v: &mut Verdict, responses: &[(Which, &[(String, String)])]
                 format!("{l_ja}の Access-Control-Allow-Credentials が「{value}」です。小文字の true だけが有効です。"),
                 format!("The {l_en}'s Access-Control-Allow-Credentials is \"{value}\"; only lowercase true counts."),
             ),
-        };
-        all_ok &= ok;
-        ja.push(j);
-        en.push(e);
-    }
-    v.push("allow-credentials", all_ok, ja.join(" "), en.join(" "));
+        }
+    });
     if !all_ok {
         v.need("Access-Control-Allow-Credentials: true".to_string());
     }
