@@ -14,9 +14,11 @@
 
 pub mod cmd;
 pub mod config;
+pub mod cors;
 pub mod diagnostic;
 pub mod load;
 pub mod log;
 pub mod markdown;
 pub mod note;
+pub mod site;
 pub mod text;

@@ -1,0 +1,15 @@
+//! CORS: why a page on one origin may or may not read a response from another.
+//!
+//! [`rules::evaluate`] is the browser's decision as a list of explained steps;
+//! `static/cors-check.js` is the same rules for the explainer page's checker;
+//! [`probe::run_probe`] asks a real server and feeds its answers to the same
+//! rules.
+
+pub mod origin;
+pub mod probe;
+pub mod rules;
+pub mod safelist;
+
+pub use origin::{Origin, UrlError};
+pub use probe::{run_probe, ProbeArgs};
+pub use rules::{evaluate, Credentials, Scenario, Step, Verdict};
