@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod cors;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print study hours: total, this week, last 7 days, streak, per week
     Stats(stats::StatsArgs),
+    /// CORS tools: `logsite cors probe URL --origin ORIGIN`
+    Cors(cors::CorsArgs),
 }
 
 /// The flags every command shares.
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(args) => build::execute(args),
         Command::Check(args) => check::execute(args),
         Command::Stats(args) => stats::execute(args),
+        Command::Cors(args) => cors::execute(args),
     }
 }
 

@@ -42,7 +42,10 @@ pub fn compute(days: &[Day], topic_names: &[String]) -> Vec<KbEntry> {
     let mut entries: Vec<KbEntry> = Vec::new();
     for (i, day) in days.iter().enumerate() {
         for (j, problem) in day.note.problems.iter().enumerate() {
-            let entry = match entries.iter_mut().position(|e| fold(&e.title) == problem.key) {
+            let entry = match entries
+                .iter_mut()
+                .position(|e| fold(&e.title) == problem.key)
+            {
                 Some(k) => &mut entries[k],
                 None => {
                     entries.push(KbEntry {
@@ -76,13 +79,22 @@ pub fn compute(days: &[Day], topic_names: &[String]) -> Vec<KbEntry> {
             })
             .collect();
         let text = fold(&text);
-        entry.topics = topic_names.iter().filter(|t| topics::mentions(&text, &fold(t))).cloned().collect();
+        entry.topics = topic_names
+            .iter()
+            .filter(|t| topics::mentions(&text, &fold(t)))
+            .cloned()
+            .collect();
         let mut seen_days: Vec<usize> = entry.occurrences.iter().map(|&(i, _)| i).collect();
         seen_days.dedup();
         for i in seen_days {
             for (j, l) in days[i].note.learnings.iter().enumerate() {
                 let ltext = fold(&format!("{}\n{}", l.text, l.details.join("\n")));
-                if entry.topics.is_empty() || entry.topics.iter().any(|t| topics::mentions(&ltext, &fold(t))) {
+                if entry.topics.is_empty()
+                    || entry
+                        .topics
+                        .iter()
+                        .any(|t| topics::mentions(&ltext, &fold(t)))
+                {
                     entry.learnings.push((i, j));
                 }
             }

@@ -82,7 +82,13 @@ pub fn compute(days: &[Day], configured: &[String]) -> Vec<Topic> {
     for name in names {
         let word = fold(&name);
         let slug = crate::text::slug(&name);
-        let mut topic = Topic { name: name.clone(), slug: slug.clone(), days: Vec::new(), learnings: Vec::new(), problems: Vec::new() };
+        let mut topic = Topic {
+            name: name.clone(),
+            slug: slug.clone(),
+            days: Vec::new(),
+            learnings: Vec::new(),
+            problems: Vec::new(),
+        };
         for (i, day) in days.iter().enumerate() {
             let tagged = day.note.tags.iter().any(|t| fold(t) == word);
             if tagged || mentions(&texts[i], &word) {
@@ -98,7 +104,10 @@ pub fn compute(days: &[Day], configured: &[String]) -> Vec<Topic> {
             }
             for (j, p) in day.note.problems.iter().enumerate() {
                 let details: Vec<&str> = p.details.iter().map(|d| d.markdown.as_str()).collect();
-                if mentions(&fold(&format!("{}\n{}", p.title, details.join("\n"))), &word) {
+                if mentions(
+                    &fold(&format!("{}\n{}", p.title, details.join("\n"))),
+                    &word,
+                ) {
                     topic.problems.push((i, j));
                 }
             }
@@ -108,7 +117,12 @@ pub fn compute(days: &[Day], configured: &[String]) -> Vec<Topic> {
         }
     }
     let mut list: Vec<Topic> = topics.into_values().collect();
-    list.sort_by(|a, b| b.days.len().cmp(&a.days.len()).then_with(|| a.name.cmp(&b.name)));
+    list.sort_by(|a, b| {
+        b.days
+            .len()
+            .cmp(&a.days.len())
+            .then_with(|| a.name.cmp(&b.name))
+    });
     list
 }
 

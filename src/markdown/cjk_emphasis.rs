@@ -233,7 +233,7 @@ fn fix_for(src: &str, run: Range<usize>) -> Fix {
     };
     let next = src[run.end..].chars().next();
 
-    let ws = |c: Option<char>| c.map_or(true, char::is_whitespace);
+    let ws = |c: Option<char>| c.is_none_or(char::is_whitespace);
     let punct = |c: Option<char>| c.is_some_and(is_punctuation);
     let cjk = |c: Option<char>| c.is_some_and(is_cjk);
     let non_cjk_punct = |c: Option<char>| punct(c) && !cjk(c);

@@ -13,6 +13,14 @@ use super::Site;
 pub const EMBEDDED: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("site.js", include_bytes!("../../static/site.js")),
+    (
+        "cors-check.js",
+        include_bytes!("../../static/cors-check.js"),
+    ),
+    (
+        "cors-checker.js",
+        include_bytes!("../../static/cors-checker.js"),
+    ),
 ];
 
 pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
@@ -21,10 +29,14 @@ pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
     }
     let own = site.root.join("static");
     if own.is_dir() {
-        for entry in walkdir::WalkDir::new(&own).into_iter().filter_map(|e| e.ok()) {
+        for entry in walkdir::WalkDir::new(&own)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(&own).unwrap_or(entry.path());
-                let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+                let bytes = std::fs::read(entry.path())
+                    .with_context(|| format!("cannot read {}", entry.path().display()))?;
                 staging.write(&format!("static/{}", rel.to_string_lossy()), &bytes)?;
             }
         }
@@ -33,14 +45,30 @@ pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
     // a draft stays out of the site.
     let mut media: BTreeSet<PathBuf> = BTreeSet::new();
     for day in &site.log.days {
-        let dir = day.note.rel_path.parent().unwrap_or(std::path::Path::new(""));
-        media.extend(day.note.images.iter().filter_map(|i| super::content::local_media(i, dir)));
+        let dir = day
+            .note
+            .rel_path
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        media.extend(
+            day.note
+                .images
+                .iter()
+                .filter_map(|i| super::content::local_media(i, dir)),
+        );
     }
-    for &i in site.explainers.iter().chain(&site.kb_pages).chain(&site.free_pages) {
+    for &i in site
+        .explainers
+        .iter()
+        .chain(&site.kb_pages)
+        .chain(&site.free_pages)
+    {
         let page = &site.log.pages[i];
         let dir = page.rel_path.parent().unwrap_or(std::path::Path::new(""));
         for (event, _) in crate::markdown::parse(page.body(), crate::markdown::Options::default()) {
-            if let crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) = event {
+            if let crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) =
+                event
+            {
                 media.extend(super::content::local_media(&dest_url, dir));
             }
         }

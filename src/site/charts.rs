@@ -34,24 +34,29 @@ const CHART_HEIGHT: f64 = 100.0;
 pub fn bars(rows: Vec<(String, u32, Option<String>)>) -> BarChart {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(60);
     let slot = 24.0;
-    let bars = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (label, minutes, url))| {
-            let height = (f64::from(minutes) / f64::from(max) * CHART_HEIGHT).max(if minutes > 0 { 1.0 } else { 0.0 });
-            Bar {
-                x: i as f64 * slot + 4.0,
-                y: CHART_HEIGHT - height,
-                width: slot - 8.0,
-                height,
-                value: i18n::hours(minutes),
-                label,
-                minutes,
-                url,
-            }
-        })
-        .collect::<Vec<_>>();
-    BarChart { width: bars.len() as f64 * slot, bars, max_label: i18n::hours(max) }
+    let bars =
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (label, minutes, url))| {
+                let height = (f64::from(minutes) / f64::from(max) * CHART_HEIGHT)
+                    .max(if minutes > 0 { 1.0 } else { 0.0 });
+                Bar {
+                    x: i as f64 * slot + 4.0,
+                    y: CHART_HEIGHT - height,
+                    width: slot - 8.0,
+                    height,
+                    value: i18n::hours(minutes),
+                    label,
+                    minutes,
+                    url,
+                }
+            })
+            .collect::<Vec<_>>();
+    BarChart {
+        width: bars.len() as f64 * slot,
+        bars,
+        max_label: i18n::hours(max),
+    }
 }
 
 /// The last 12 weeks (empty weeks included) up to the week of `now`.
@@ -97,11 +102,20 @@ pub struct Heatmap {
 /// drawn as idle next to one long hackathon day.
 pub fn heatmap(log: &Log, now: NaiveDate, lang: &str) -> Heatmap {
     let start = week_start_of(now - Days::new(364), log.config.hours.week_start);
-    let in_range: Vec<(NaiveDate, u32)> =
-        log.days.iter().filter(|d| d.date() >= start && d.date() <= now).map(|d| (d.date(), d.minutes)).collect();
+    let in_range: Vec<(NaiveDate, u32)> = log
+        .days
+        .iter()
+        .filter(|d| d.date() >= start && d.date() <= now)
+        .map(|d| (d.date(), d.minutes))
+        .collect();
     let mut studied: Vec<u32> = in_range.iter().map(|d| d.1).filter(|&m| m > 0).collect();
     studied.sort_unstable();
-    let quantile = |q: f64| studied.get(((studied.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+    let quantile = |q: f64| {
+        studied
+            .get(((studied.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0)
+    };
     let (q1, q2, q3) = (quantile(0.25), quantile(0.5), quantile(0.75));
     let total_days = (now - start).num_days() as u32 + 1;
     let columns = total_days.div_ceil(7);
@@ -129,7 +143,18 @@ pub fn heatmap(log: &Log, now: NaiveDate, lang: &str) -> Heatmap {
             Some(m) => format!("{} {}", i18n::short_date(date, lang), i18n::hours(m)),
             None => i18n::short_date(date, lang),
         };
-        cells.push(Cell { x, y, level, title, url: minutes.map(|_| day_url(date)), age: columns - 1 - x });
+        cells.push(Cell {
+            x,
+            y,
+            level,
+            title,
+            url: minutes.map(|_| day_url(date)),
+            age: columns - 1 - x,
+        });
     }
-    Heatmap { cells, columns, months }
+    Heatmap {
+        cells,
+        columns,
+        months,
+    }
 }

@@ -38,13 +38,22 @@ pub struct PageCtx<'a> {
 
 impl Renderer {
     pub fn new(content_dir: PathBuf, mut terms: Vec<Term>) -> Renderer {
-        terms.sort_by(|a, b| b.key.len().cmp(&a.key.len()));
-        Renderer { content_dir, terms, sizes: Mutex::new(HashMap::new()) }
+        terms.sort_by_key(|t| std::cmp::Reverse(t.key.len()));
+        Renderer {
+            content_dir,
+            terms,
+            sizes: Mutex::new(HashMap::new()),
+        }
     }
 
     /// HTML of a Markdown fragment on a page.
     pub fn html(&self, src: &str, page: &mut PageCtx) -> String {
-        let events = markdown::parse(src, markdown::Options { allow_raw_html: page.allow_html });
+        let events = markdown::parse(
+            src,
+            markdown::Options {
+                allow_raw_html: page.allow_html,
+            },
+        );
         let mut out = String::with_capacity(src.len() * 3 / 2);
         let mut transformed = Vec::with_capacity(events.len());
         let mut iter = events.into_iter().map(|(e, _)| e);
@@ -52,7 +61,9 @@ impl Renderer {
         let mut in_heading = false;
         while let Some(event) = iter.next() {
             match event {
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
                     let mut alt = String::new();
                     for inner in iter.by_ref() {
                         match inner {
@@ -61,7 +72,9 @@ impl Renderer {
                             _ => {}
                         }
                     }
-                    transformed.push(Event::Html(CowStr::from(self.img_tag(&dest_url, &title, &alt, page))));
+                    transformed.push(Event::Html(CowStr::from(
+                        self.img_tag(&dest_url, &title, &alt, page),
+                    )));
                 }
                 Event::Start(Tag::Link { .. }) => {
                     in_link += 1;
@@ -79,7 +92,9 @@ impl Renderer {
                     in_heading = false;
                     transformed.push(event);
                 }
-                Event::Text(text) if page.link_terms && in_link == 0 && !in_heading && !self.terms.is_empty() => {
+                Event::Text(text)
+                    if page.link_terms && in_link == 0 && !in_heading && !self.terms.is_empty() =>
+                {
                     self.link_terms(text, page, &mut transformed);
                 }
                 other => transformed.push(other),
@@ -93,7 +108,11 @@ impl Renderer {
     pub fn inline_html(&self, src: &str, page: &mut PageCtx) -> String {
         let html = self.html(src, page);
         let trimmed = html.trim_end();
-        trimmed.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).unwrap_or(trimmed).to_string()
+        trimmed
+            .strip_prefix("<p>")
+            .and_then(|h| h.strip_suffix("</p>"))
+            .unwrap_or(trimmed)
+            .to_string()
     }
 
     fn img_tag(&self, dest: &str, title: &str, alt: &str, page: &PageCtx) -> String {
@@ -104,7 +123,11 @@ impl Renderer {
                     .lock()
                     .expect("size cache lock")
                     .entry(rel.clone())
-                    .or_insert_with(|| imagesize::size(self.content_dir.join(&rel)).ok().map(|s| (s.width, s.height)));
+                    .or_insert_with(|| {
+                        imagesize::size(self.content_dir.join(&rel))
+                            .ok()
+                            .map(|s| (s.width, s.height))
+                    });
                 (format!("{}{}", page.root, media_url(&rel)), size)
             }
             None => (dest.to_string(), None),
@@ -153,7 +176,12 @@ impl Renderer {
 
 /// The content-relative path of a local image, or `None` for a remote or odd URL.
 pub fn local_media(dest: &str, source_dir: &Path) -> Option<PathBuf> {
-    if dest.is_empty() || dest.contains("://") || dest.starts_with("data:") || dest.starts_with('/') || dest.starts_with('#') {
+    if dest.is_empty()
+        || dest.contains("://")
+        || dest.starts_with("data:")
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+    {
         return None;
     }
     let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
@@ -178,7 +206,10 @@ pub fn local_media(dest: &str, source_dir: &Path) -> Option<PathBuf> {
 pub fn media_url(rel: &Path) -> String {
     let parts: Vec<String> = rel
         .iter()
-        .map(|p| percent_encoding::utf8_percent_encode(&p.to_string_lossy(), crate::site::PATH_SEGMENT).to_string())
+        .map(|p| {
+            percent_encoding::utf8_percent_encode(&p.to_string_lossy(), crate::site::PATH_SEGMENT)
+                .to_string()
+        })
         .collect();
     format!("media/{}", parts.join("/"))
 }

@@ -16,7 +16,13 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("kb", pick("トラブルシューティング", "Troubleshooting")),
         ("explainers", pick("解説", "Explainers")),
         ("search", pick("検索", "Search")),
-        ("search_placeholder", pick("日報を検索（例: CORS、キャッシュ）", "Search notes (e.g. CORS, cache)")),
+        (
+            "search_placeholder",
+            pick(
+                "日報を検索（例: CORS、キャッシュ）",
+                "Search notes (e.g. CORS, cache)",
+            ),
+        ),
         ("total", pick("累計", "Total")),
         ("this_week", pick("今週", "This week")),
         ("last_week", pick("先週", "Last week")),
@@ -24,10 +30,25 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("active_days", pick("記録した日", "Active days")),
         ("streak", pick("連続記録", "Streak")),
         ("days_unit", pick("日", "days")),
-        ("hours_per_week", pick("週ごとの学習時間（直近12週）", "Hours per week (last 12 weeks)")),
-        ("calendar", pick("学習カレンダー（直近1年）", "Study calendar (last year)")),
+        (
+            "hours_per_week",
+            pick(
+                "週ごとの学習時間（直近12週）",
+                "Hours per week (last 12 weeks)",
+            ),
+        ),
+        (
+            "calendar",
+            pick("学習カレンダー（直近1年）", "Study calendar (last year)"),
+        ),
         ("open_problems", pick("未解決の問題", "Open problems")),
-        ("due_soon", pick("期限が近い・過ぎた次やること", "Next steps due soon or overdue")),
+        (
+            "due_soon",
+            pick(
+                "期限が近い・過ぎた次やること",
+                "Next steps due soon or overdue",
+            ),
+        ),
         ("latest", pick("最近の日報", "Latest notes")),
         ("tasks", pick("取り組んだ課題", "Tasks")),
         ("hours", pick("学習時間", "Study time")),
@@ -59,8 +80,17 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("overdue", pick("期限切れ", "Overdue")),
         ("all", pick("すべて", "All")),
         ("mentions", pick("言及した日", "Days that mention it")),
-        ("not_found", pick("ページが見つかりません", "Page not found")),
-        ("not_found_text", pick("お探しのページは見つかりませんでした。", "The page you asked for does not exist.")),
+        (
+            "not_found",
+            pick("ページが見つかりません", "Page not found"),
+        ),
+        (
+            "not_found_text",
+            pick(
+                "お探しのページは見つかりませんでした。",
+                "The page you asked for does not exist.",
+            ),
+        ),
         ("no_notes", pick("まだ日報がありません。", "No notes yet.")),
         ("minutes_of_day", pick("その日の学習時間", "Hours that day")),
         ("filter", pick("絞り込み", "Filter")),
@@ -68,7 +98,10 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("feed", pick("フィード", "Feed")),
         ("about", pick("このログについて", "About")),
         ("explainer_link", pick("解説を読む", "Read the explainer")),
-        ("kb_link", pick("トラブルシューティングで見る", "See in troubleshooting")),
+        (
+            "kb_link",
+            pick("トラブルシューティングで見る", "See in troubleshooting"),
+        ),
         ("less", pick("少", "Less")),
         ("more", pick("多", "More")),
         ("no_study", pick("記録なし", "no note")),
@@ -80,7 +113,13 @@ pub fn long_date(date: NaiveDate, lang: &str) -> String {
     if lang == "en" {
         date.format("%a, %-d %b %Y").to_string()
     } else {
-        format!("{}年{}月{}日({})", date.year(), date.month(), date.day(), weekday_ja(date.weekday()))
+        format!(
+            "{}年{}月{}日({})",
+            date.year(),
+            date.month(),
+            date.day(),
+            weekday_ja(date.weekday())
+        )
     }
 }
 
@@ -89,7 +128,12 @@ pub fn short_date(date: NaiveDate, lang: &str) -> String {
     if lang == "en" {
         date.format("%-d %b").to_string()
     } else {
-        format!("{}/{}({})", date.month(), date.day(), weekday_ja(date.weekday()))
+        format!(
+            "{}/{}({})",
+            date.month(),
+            date.day(),
+            weekday_ja(date.weekday())
+        )
     }
 }
 

@@ -28,7 +28,19 @@ use content::{Renderer, Term};
 
 /// Characters percent-encoded in a URL path segment (Japanese stays readable in the
 /// file name and is encoded only in links).
-pub const PATH_SEGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'/').add(b'\\');
+pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'\\');
 
 /// How to build.
 #[derive(Clone, Debug)]
@@ -44,7 +56,12 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(today: NaiveDate) -> BuildOptions {
-        BuildOptions { include_drafts: false, base_url: None, out_dir: None, today }
+        BuildOptions {
+            include_drafts: false,
+            base_url: None,
+            out_dir: None,
+            today,
+        }
     }
 }
 
@@ -65,8 +82,14 @@ pub struct BuildSummary {
 impl fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (errors, warnings) = (
-            self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
-            self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            self.diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count(),
+            self.diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
         );
         write!(
             f,
@@ -103,7 +126,10 @@ impl fmt::Display for BuildFailure {
 
 impl From<anyhow::Error> for BuildFailure {
     fn from(e: anyhow::Error) -> Self {
-        BuildFailure { diagnostics: Vec::new(), error: Some(e) }
+        BuildFailure {
+            diagnostics: Vec::new(),
+            error: Some(e),
+        }
     }
 }
 
@@ -116,11 +142,20 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildF
         None => root.join(&config.build.build_dir),
     };
     output::check_target(root, &crate::load::content_dir(root, &config), &out_dir)?;
-    let log_options = LogOptions { include_drafts: options.include_drafts, today: options.today, check_images: true };
+    let log_options = LogOptions {
+        include_drafts: options.include_drafts,
+        today: options.today,
+        check_images: true,
+    };
     let log = Log::open(root, config, &log_options);
     if log.has_fatal() {
         return Err(BuildFailure {
-            diagnostics: log.all_diagnostics().into_iter().filter(|d| d.severity == Severity::Fatal).cloned().collect(),
+            diagnostics: log
+                .all_diagnostics()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Fatal)
+                .cloned()
+                .collect(),
             error: None,
         });
     }
@@ -160,14 +195,23 @@ impl<'a> Site<'a> {
     fn new(root: &'a Path, log: &'a Log, options: &BuildOptions) -> Result<Site<'a>> {
         let config = &log.config;
         let lang = config.book.language.clone();
-        let site_url = options.base_url.clone().or_else(|| config.output.html.site_url.clone()).map(|mut u| {
-            if !u.ends_with('/') {
-                u.push('/');
-            }
-            u
-        });
+        let site_url = options
+            .base_url
+            .clone()
+            .or_else(|| config.output.html.site_url.clone())
+            .map(|mut u| {
+                if !u.ends_with('/') {
+                    u.push('/');
+                }
+                u
+            });
         let of_kind = |kind: SourceKind| -> Vec<usize> {
-            log.pages.iter().enumerate().filter(|(_, p)| p.kind == kind && !p.front.draft).map(|(i, _)| i).collect()
+            log.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == kind && !p.front.draft)
+                .map(|(i, _)| i)
+                .collect()
         };
         let explainers = of_kind(SourceKind::Explainer);
         let terms = explainers
@@ -175,7 +219,11 @@ impl<'a> Site<'a> {
             .flat_map(|&i| {
                 let page = &log.pages[i];
                 let url = pages::page_url(page);
-                page.front.terms.iter().map(move |t| Term { word: t.clone(), key: t.to_ascii_lowercase(), url: url.clone() })
+                page.front.terms.iter().map(move |t| Term {
+                    word: t.clone(),
+                    key: t.to_ascii_lowercase(),
+                    url: url.clone(),
+                })
             })
             .collect();
         let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
@@ -185,12 +233,26 @@ impl<'a> Site<'a> {
         let tera = templates::load(root)?;
         let mut base = tera::Context::new();
         base.insert("lang", &lang);
-        base.insert("t", &i18n::labels(&lang).into_iter().collect::<std::collections::HashMap<_, _>>());
-        let title = config.book.title.clone().unwrap_or_else(|| if lang == "en" { "Learning log".into() } else { "学習日報".into() });
+        base.insert(
+            "t",
+            &i18n::labels(&lang)
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        );
+        let title = config.book.title.clone().unwrap_or_else(|| {
+            if lang == "en" {
+                "Learning log".into()
+            } else {
+                "学習日報".into()
+            }
+        });
         base.insert("site_title", &title);
         base.insert("site_description", &config.book.description);
         base.insert("authors", &config.book.authors);
-        base.insert("has_about", &log.pages.iter().any(|p| p.kind == SourceKind::Page));
+        base.insert(
+            "has_about",
+            &log.pages.iter().any(|p| p.kind == SourceKind::Page),
+        );
         Ok(Site {
             root,
             log,
@@ -215,9 +277,17 @@ impl<'a> Site<'a> {
             let (path, bytes) = pages::render(self, job)?;
             staging.write(&path, &bytes)
         })?;
-        staging.write("data/log.json", crate::log::export::Export::new(self.log).to_json().as_bytes())?;
+        staging.write(
+            "data/log.json",
+            crate::log::export::Export::new(self.log)
+                .to_json()
+                .as_bytes(),
+        )?;
         staging.write(".nojekyll", b"")?;
-        staging.write(output::MARKER, b"written by logsite; this folder is replaced on every build\n")?;
+        staging.write(
+            output::MARKER,
+            b"written by logsite; this folder is replaced on every build\n",
+        )?;
         assets::copy(self, staging)?;
         Ok(count)
     }
@@ -230,7 +300,11 @@ impl<'a> Site<'a> {
     }
 
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
-        self.tera.render(name, ctx).map(String::into_bytes).map_err(|e| anyhow::anyhow!(templates::describe(&e))).with_context(|| format!("template {name}"))
+        self.tera
+            .render(name, ctx)
+            .map(String::into_bytes)
+            .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+            .with_context(|| format!("template {name}"))
     }
 
     fn notes(&self) -> Vec<String> {

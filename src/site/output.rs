@@ -19,13 +19,20 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public");
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-        Ok(Staging { dir, target: target.to_path_buf() })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
     }
 
     /// The folder to write into.
@@ -43,13 +50,20 @@ impl Staging {
         let new = self.dir.keep();
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
-            self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public"),
+            self.target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("public"),
             std::process::id()
         ));
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the previous site {} aside", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "cannot move the previous site {} aside",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = std::fs::rename(&new, &self.target) {
             if had_old {
@@ -57,10 +71,13 @@ impl Staging {
                 let _ = std::fs::rename(&old, &self.target);
             }
             let _ = std::fs::remove_dir_all(&new);
-            return Err(e).with_context(|| format!("cannot move the new site into {}", self.target.display()));
+            return Err(e).with_context(|| {
+                format!("cannot move the new site into {}", self.target.display())
+            });
         }
         if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
     }
@@ -69,7 +86,8 @@ impl Staging {
 /// Writes a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -82,11 +100,13 @@ pub const MARKER: &str = ".logsite-build";
 /// existing folder that no logsite build wrote.
 pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
     let abs = |p: &Path| -> Result<PathBuf> {
-        let a = std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?;
+        let a =
+            std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?;
         Ok(normalize(&a))
     };
     let (root, content, out_abs) = (abs(root)?, abs(content)?, abs(out)?);
-    if root.starts_with(&out_abs) || content.starts_with(&out_abs) || out_abs.starts_with(&content) {
+    if root.starts_with(&out_abs) || content.starts_with(&out_abs) || out_abs.starts_with(&content)
+    {
         anyhow::bail!(
             "refusing to write the site to {}: it would replace the notes in {} (set [build] build-dir to a separate folder such as \"public\")",
             out.display(),

@@ -36,7 +36,15 @@ pub enum Job {
 
 /// Every page of the site.
 pub fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Index, Job::Archive, Job::Topics, Job::Next, Job::KbIndex, Job::NotFound, Job::Feed];
+    let mut jobs = vec![
+        Job::Index,
+        Job::Archive,
+        Job::Topics,
+        Job::Next,
+        Job::KbIndex,
+        Job::NotFound,
+        Job::Feed,
+    ];
     if site.site_url.is_some() {
         jobs.push(Job::Sitemap);
     }
@@ -44,7 +52,13 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.log.weeks.len()).map(Job::Week));
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.kb.len()).map(Job::Kb));
-    jobs.extend(site.explainers.iter().chain(&site.kb_pages).chain(&site.free_pages).map(|&i| Job::Page(i)));
+    jobs.extend(
+        site.explainers
+            .iter()
+            .chain(&site.kb_pages)
+            .chain(&site.free_pages)
+            .map(|&i| Job::Page(i)),
+    );
     jobs
 }
 
@@ -69,7 +83,11 @@ pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
 
 /// The URL of an explainer, knowledge-base entry or free page.
 pub fn page_url(page: &Source) -> String {
-    let stem = page.rel_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = page
+        .rel_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let folder = match page.kind {
         SourceKind::Explainer => "explainers",
         SourceKind::Kb => "kb",
@@ -86,8 +104,19 @@ pub fn href(url: &str) -> String {
         .join("/")
 }
 
-fn page_ctx<'a>(root: &'a str, source_dir: &'a Path, allow_html: bool, link_terms: bool) -> PageCtx<'a> {
-    PageCtx { root, source_dir, allow_html, link_terms, linked: Vec::new() }
+fn page_ctx<'a>(
+    root: &'a str,
+    source_dir: &'a Path,
+    allow_html: bool,
+    link_terms: bool,
+) -> PageCtx<'a> {
+    PageCtx {
+        root,
+        source_dir,
+        allow_html,
+        link_terms,
+        linked: Vec::new(),
+    }
 }
 
 // ----- views ---------------------------------------------------------------------
@@ -104,10 +133,18 @@ struct TaskView {
 fn task_view(site: &Site, task: &Task, ctx: &mut PageCtx) -> TaskView {
     TaskView {
         html: site.renderer.inline_html(&task.title_markdown, ctx),
-        more_html: task.more_markdown.iter().map(|m| site.renderer.inline_html(m, ctx)).collect(),
+        more_html: task
+            .more_markdown
+            .iter()
+            .map(|m| site.renderer.inline_html(m, ctx))
+            .collect(),
         hours: task.minutes.map(i18n::hours),
         counted: task.counted,
-        children: task.children.iter().map(|c| task_view(site, c, ctx)).collect(),
+        children: task
+            .children
+            .iter()
+            .map(|c| task_view(site, c, ctx))
+            .collect(),
     }
 }
 
@@ -123,7 +160,13 @@ fn day_link(site: &Site, day: &Day) -> serde_json::Value {
     })
 }
 
-fn step_view(site: &Site, day: &Day, step: &crate::note::Step, now: NaiveDate, ctx: &mut PageCtx) -> serde_json::Value {
+fn step_view(
+    site: &Site,
+    day: &Day,
+    step: &crate::note::Step,
+    now: NaiveDate,
+    ctx: &mut PageCtx,
+) -> serde_json::Value {
     json!({
         "html": site.renderer.inline_html(&step.markdown, ctx),
         "text": step.text,
@@ -186,7 +229,13 @@ fn index(site: &Site) -> Result<Vec<u8>> {
         .map(|e| json!({"title": e.title, "url": href(&e.url()), "since": i18n::short_date(e.first_seen, &site.lang), "days_open": e.days_open()}))
         .collect();
     ctx.insert("open_problems", &open);
-    let latest: Vec<serde_json::Value> = log.days.iter().rev().take(7).map(|d| day_link(site, d)).collect();
+    let latest: Vec<serde_json::Value> = log
+        .days
+        .iter()
+        .rev()
+        .take(7)
+        .map(|d| day_link(site, d))
+        .collect();
     ctx.insert("latest", &latest);
     site.render_template("index.html", &ctx)
 }
@@ -203,14 +252,20 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
         let html = match section.role {
             // The task tree and the tally are drawn from computed data; only the rest
             // of those sections (the ※ line) is rendered as written.
-            Some(Role::Tasks) => site.renderer.html(&without_lists(&section.markdown), &mut pctx),
+            Some(Role::Tasks) => site
+                .renderer
+                .html(&without_lists(&section.markdown), &mut pctx),
             Some(Role::Hours) => String::new(),
             _ => site.renderer.html(&section.markdown, &mut pctx),
         };
         let kb: Vec<serde_json::Value> = if section.role == Some(Role::Problems) {
             note.problems
                 .iter()
-                .filter_map(|p| site.kb.iter().find(|e| crate::text::fold(&e.title) == p.key))
+                .filter_map(|p| {
+                    site.kb
+                        .iter()
+                        .find(|e| crate::text::fold(&e.title) == p.key)
+                })
                 .map(|e| json!({"title": e.title, "url": href(&e.url())}))
                 .collect()
         } else {
@@ -223,7 +278,11 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
             "kb": kb,
         }));
     }
-    let tasks: Vec<TaskView> = note.tasks.iter().map(|t| task_view(site, t, &mut pctx)).collect();
+    let tasks: Vec<TaskView> = note
+        .tasks
+        .iter()
+        .map(|t| task_view(site, t, &mut pctx))
+        .collect();
     let declared = &note.declared;
     let tally: Vec<serde_json::Value> = [
         ("today", declared.today.as_ref(), day.minutes),
@@ -241,15 +300,18 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
     })
     .collect();
     let week = &log.weeks[day.week];
-    ctx.insert("day", &json!({
-        "date": note.date.to_string(),
-        "label": i18n::long_date(note.date, &site.lang),
-        "title": note.title,
-        "tags": note.tags,
-        "hours": i18n::hours(day.minutes),
-        "week": {"id": week.id, "url": href(&week.url())},
-        "has_tasks_section": note.sections.iter().any(|s| s.role == Some(Role::Tasks)),
-    }));
+    ctx.insert(
+        "day",
+        &json!({
+            "date": note.date.to_string(),
+            "label": i18n::long_date(note.date, &site.lang),
+            "title": note.title,
+            "tags": note.tags,
+            "hours": i18n::hours(day.minutes),
+            "week": {"id": week.id, "url": href(&week.url())},
+            "has_tasks_section": note.sections.iter().any(|s| s.role == Some(Role::Tasks)),
+        }),
+    );
     ctx.insert("sections", &sections);
     ctx.insert("tasks", &tasks);
     ctx.insert("tally", &tally);
@@ -292,7 +354,11 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
         .map(|k| {
             let date = week.start + Days::new(k);
             let day = log.day_index(date).map(|i| &log.days[i]);
-            (i18n::short_date(date, &site.lang), day.map_or(0, |d| d.minutes), day.map(|d| d.url()))
+            (
+                i18n::short_date(date, &site.lang),
+                day.map_or(0, |d| d.minutes),
+                day.map(|d| d.url()),
+            )
         })
         .collect();
     // Tasks merged by title (top level, and "parent › child" one level down).
@@ -313,7 +379,9 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             }
             for c in t.children.iter().filter(|c| c.counted) {
                 if let Some(m) = c.minutes {
-                    let e = merged.entry(format!("{} › {}", t.title, c.title)).or_default();
+                    let e = merged
+                        .entry(format!("{} › {}", t.title, c.title))
+                        .or_default();
                     e.0 += m;
                     e.1 += 1;
                 }
@@ -323,7 +391,10 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             learnings.push(json!({"html": site.renderer.html(&l.markdown, &mut pctx), "day": day_link(site, day)}));
         }
         for p in &day.note.problems {
-            let entry = site.kb.iter().find(|e| crate::text::fold(&e.title) == p.key);
+            let entry = site
+                .kb
+                .iter()
+                .find(|e| crate::text::fold(&e.title) == p.key);
             problems.push(json!({
                 "title": p.title,
                 "resolved": p.resolved,
@@ -333,28 +404,51 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             }));
         }
         if i == *week.days.last().expect("non-empty") {
-            steps = day.note.next.iter().map(|s| step_view(site, day, s, now, &mut pctx)).collect();
+            steps = day
+                .note
+                .next
+                .iter()
+                .map(|s| step_view(site, day, s, now, &mut pctx))
+                .collect();
         }
     }
     let tasks: Vec<serde_json::Value> = merged
         .into_iter()
         .map(|(title, (m, days))| json!({"title": title, "hours": i18n::hours(m), "minutes": m, "days": days}))
         .collect();
-    ctx.insert("week", &json!({
-        "id": week.id,
-        "start": i18n::long_date(week.start, &site.lang),
-        "end": i18n::long_date(week.end(), &site.lang),
-        "hours": i18n::hours(week.minutes),
-        "days": week.days.len(),
-    }));
+    ctx.insert(
+        "week",
+        &json!({
+            "id": week.id,
+            "start": i18n::long_date(week.start, &site.lang),
+            "end": i18n::long_date(week.end(), &site.lang),
+            "hours": i18n::hours(week.minutes),
+            "days": week.days.len(),
+        }),
+    );
     ctx.insert("chart", &charts::bars(rows));
     ctx.insert("tasks", &tasks);
     ctx.insert("learnings", &learnings);
     ctx.insert("problems", &problems);
     ctx.insert("steps", &steps);
-    ctx.insert("prev", &(w > 0).then(|| json!({"id": log.weeks[w - 1].id, "url": href(&log.weeks[w - 1].url())})));
-    ctx.insert("next", &log.weeks.get(w + 1).map(|n| json!({"id": n.id, "url": href(&n.url())})));
-    ctx.insert("day_links", &week.days.iter().map(|&i| day_link(site, &log.days[i])).collect::<Vec<_>>());
+    ctx.insert(
+        "prev",
+        &(w > 0).then(|| json!({"id": log.weeks[w - 1].id, "url": href(&log.weeks[w - 1].url())})),
+    );
+    ctx.insert(
+        "next",
+        &log.weeks
+            .get(w + 1)
+            .map(|n| json!({"id": n.id, "url": href(&n.url())})),
+    );
+    ctx.insert(
+        "day_links",
+        &week
+            .days
+            .iter()
+            .map(|&i| day_link(site, &log.days[i]))
+            .collect::<Vec<_>>(),
+    );
     site.render_template("week.html", &ctx)
 }
 
@@ -368,7 +462,10 @@ fn archive(site: &Site) -> Result<Vec<u8>> {
         }
     }
     let mut ctx = site.context(0);
-    let months: Vec<serde_json::Value> = months.into_iter().map(|(label, days)| json!({"label": label, "days": days})).collect();
+    let months: Vec<serde_json::Value> = months
+        .into_iter()
+        .map(|(label, days)| json!({"label": label, "days": days}))
+        .collect();
     ctx.insert("months", &months);
     let weeks: Vec<serde_json::Value> = site
         .log
@@ -383,8 +480,11 @@ fn archive(site: &Site) -> Result<Vec<u8>> {
 
 fn topics(site: &Site) -> Result<Vec<u8>> {
     let mut ctx = site.context(1);
-    let list: Vec<serde_json::Value> =
-        site.topics.iter().map(|t| json!({"name": t.name, "url": href(&t.url()), "days": t.days.len()})).collect();
+    let list: Vec<serde_json::Value> = site
+        .topics
+        .iter()
+        .map(|t| json!({"name": t.name, "url": href(&t.url()), "days": t.days.len()}))
+        .collect();
     ctx.insert("topics", &list);
     site.render_template("topics.html", &ctx)
 }
@@ -396,7 +496,12 @@ fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     let mut learnings = Vec::new();
     for &(d, l) in &topic.learnings {
         let day = &log.days[d];
-        let mut pctx = page_ctx("../", day.note.rel_path.parent().unwrap_or(Path::new("")), log.config.output.html.allow_html, false);
+        let mut pctx = page_ctx(
+            "../",
+            day.note.rel_path.parent().unwrap_or(Path::new("")),
+            log.config.output.html.allow_html,
+            false,
+        );
         learnings.push(json!({"html": site.renderer.html(&day.note.learnings[l].markdown, &mut pctx), "day": day_link(site, day)}));
     }
     let problems: Vec<serde_json::Value> = topic
@@ -412,10 +517,26 @@ fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
         .explainers
         .iter()
         .map(|&i| &log.pages[i])
-        .find(|p| p.front.terms.iter().any(|t| crate::text::fold(t) == crate::text::fold(&topic.name)))
+        .find(|p| {
+            p.front
+                .terms
+                .iter()
+                .any(|t| crate::text::fold(t) == crate::text::fold(&topic.name))
+        })
         .map(|p| json!({"title": p.front.title, "url": href(&page_url(p))}));
-    ctx.insert("topic", &json!({"name": topic.name, "days": topic.days.len()}));
-    ctx.insert("days", &topic.days.iter().rev().map(|&d| day_link(site, &log.days[d])).collect::<Vec<_>>());
+    ctx.insert(
+        "topic",
+        &json!({"name": topic.name, "days": topic.days.len()}),
+    );
+    ctx.insert(
+        "days",
+        &topic
+            .days
+            .iter()
+            .rev()
+            .map(|&d| day_link(site, &log.days[d]))
+            .collect::<Vec<_>>(),
+    );
     ctx.insert("learnings", &learnings);
     ctx.insert("problems", &problems);
     ctx.insert("explainer", &explainer);
@@ -427,7 +548,12 @@ fn next(site: &Site) -> Result<Vec<u8>> {
     let now = log.newest_date().unwrap_or(log.today);
     let mut steps = Vec::new();
     for day in log.days.iter().rev() {
-        let mut pctx = page_ctx("", day.note.rel_path.parent().unwrap_or(Path::new("")), log.config.output.html.allow_html, false);
+        let mut pctx = page_ctx(
+            "",
+            day.note.rel_path.parent().unwrap_or(Path::new("")),
+            log.config.output.html.allow_html,
+            false,
+        );
         for s in &day.note.next {
             steps.push(step_view(site, day, s, now, &mut pctx));
         }
@@ -445,7 +571,7 @@ fn kb_index(site: &Site) -> Result<Vec<u8>> {
         .iter()
         .map(|e| {
             json!({
-                "title": e.title, "url": href(&e.url().trim_start_matches("kb/").to_string()),
+                "title": e.title, "url": href(e.url().trim_start_matches("kb/")),
                 "resolved": e.resolved(), "topics": e.topics,
                 "first_seen": i18n::short_date(e.first_seen, &site.lang),
                 "last_seen": i18n::short_date(e.last_seen, &site.lang),
@@ -481,14 +607,25 @@ fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     for &(d, p) in &entry.occurrences {
         let day = &log.days[d];
         let problem = &day.note.problems[p];
-        let mut pctx = page_ctx("../", day.note.rel_path.parent().unwrap_or(Path::new("")), log.config.output.html.allow_html, false);
+        let mut pctx = page_ctx(
+            "../",
+            day.note.rel_path.parent().unwrap_or(Path::new("")),
+            log.config.output.html.allow_html,
+            false,
+        );
         let details: Vec<serde_json::Value> = problem
             .details
             .iter()
             .map(|dt| json!({"html": site.renderer.inline_html(&dt.markdown, &mut pctx), "analysis": dt.analysis}))
             .collect();
         for dt in &problem.details {
-            let html = site.renderer.inline_html(dt.markdown.trim_start_matches(['→', '⇒']).trim_start_matches("->").trim(), &mut pctx);
+            let html = site.renderer.inline_html(
+                dt.markdown
+                    .trim_start_matches(['→', '⇒'])
+                    .trim_start_matches("->")
+                    .trim(),
+                &mut pctx,
+            );
             let item = json!({"html": html, "day": day_link(site, day)});
             if problem.resolved {
                 fix.push(item);
@@ -533,11 +670,21 @@ fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
     let mut ctx = site.context(1);
     // Pages are the site owner's own writing (explainers carry SVG and a form), so raw
     // HTML is kept there; notes escape it unless book.toml opts in.
-    let mut pctx = page_ctx("../", page.rel_path.parent().unwrap_or(Path::new("")), true, false);
+    let mut pctx = page_ctx(
+        "../",
+        page.rel_path.parent().unwrap_or(Path::new("")),
+        true,
+        false,
+    );
     let body = strip_h1(page.body());
     let html = site.renderer.html(body, &mut pctx);
     let mentions: Vec<serde_json::Value> = if page.kind == SourceKind::Explainer {
-        let terms: Vec<String> = page.front.terms.iter().map(|t| crate::text::fold(t)).collect();
+        let terms: Vec<String> = page
+            .front
+            .terms
+            .iter()
+            .map(|t| crate::text::fold(t))
+            .collect();
         log.days
             .iter()
             .rev()
@@ -550,7 +697,12 @@ fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
     } else {
         Vec::new()
     };
-    let title = page.front.title.clone().or_else(|| first_h1(page.body())).unwrap_or_else(|| page_url(page));
+    let title = page
+        .front
+        .title
+        .clone()
+        .or_else(|| first_h1(page.body()))
+        .unwrap_or_else(|| page_url(page));
     ctx.insert("page", &json!({
         "title": title, "kind": page.kind, "html": html, "terms": page.front.terms,
         "scripts": page.front.scripts.iter().map(|s| href(&format!("static/{s}"))).collect::<Vec<_>>(),
@@ -560,7 +712,9 @@ fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
 }
 
 fn first_h1(body: &str) -> Option<String> {
-    body.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_string())
+    body.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_string())
 }
 
 fn strip_h1(body: &str) -> &str {
@@ -604,34 +758,72 @@ fn feed(site: &Site) -> Result<Vec<u8>> {
         .collect();
     let mut ctx = site.context(0);
     ctx.insert("base", &base);
-    ctx.insert("updated", &site.log.newest_date().map_or("1970-01-01T00:00:00Z".to_string(), |d| format!("{d}T00:00:00Z")));
+    ctx.insert(
+        "updated",
+        &site
+            .log
+            .newest_date()
+            .map_or("1970-01-01T00:00:00Z".to_string(), |d| {
+                format!("{d}T00:00:00Z")
+            }),
+    );
     ctx.insert("entries", &entries);
     site.render_template("atom.xml", &ctx)
 }
 
 fn sitemap(site: &Site) -> Result<Vec<u8>> {
     let base = site.site_url.clone().unwrap_or_default();
-    let mut urls: Vec<(String, Option<String>)> = vec![(base.clone(), site.log.newest_date().map(|d| d.to_string()))];
-    for name in ["archive.html", "next.html", "topics/index.html", "kb/index.html"] {
+    let mut urls: Vec<(String, Option<String>)> =
+        vec![(base.clone(), site.log.newest_date().map(|d| d.to_string()))];
+    for name in [
+        "archive.html",
+        "next.html",
+        "topics/index.html",
+        "kb/index.html",
+    ] {
         urls.push((format!("{base}{name}"), None));
     }
     for d in &site.log.days {
-        urls.push((format!("{base}{}", href(&d.url())), Some(d.date().to_string())));
+        urls.push((
+            format!("{base}{}", href(&d.url())),
+            Some(d.date().to_string()),
+        ));
     }
     for w in &site.log.weeks {
-        urls.push((format!("{base}{}", href(&w.url())), Some(w.end().min(site.log.newest_date().unwrap_or(w.end())).to_string())));
+        urls.push((
+            format!("{base}{}", href(&w.url())),
+            Some(
+                w.end()
+                    .min(site.log.newest_date().unwrap_or(w.end()))
+                    .to_string(),
+            ),
+        ));
     }
     for t in &site.topics {
         urls.push((format!("{base}{}", href(&t.url())), None));
     }
     for e in &site.kb {
-        urls.push((format!("{base}{}", href(&e.url())), Some(e.last_seen.to_string())));
+        urls.push((
+            format!("{base}{}", href(&e.url())),
+            Some(e.last_seen.to_string()),
+        ));
     }
-    for &i in site.explainers.iter().chain(&site.kb_pages).chain(&site.free_pages) {
-        urls.push((format!("{base}{}", href(&page_url(&site.log.pages[i]))), None));
+    for &i in site
+        .explainers
+        .iter()
+        .chain(&site.kb_pages)
+        .chain(&site.free_pages)
+    {
+        urls.push((
+            format!("{base}{}", href(&page_url(&site.log.pages[i]))),
+            None,
+        ));
     }
     let mut ctx = site.context(0);
-    let urls: Vec<serde_json::Value> = urls.into_iter().map(|(loc, lastmod)| json!({"loc": loc, "lastmod": lastmod})).collect();
+    let urls: Vec<serde_json::Value> = urls
+        .into_iter()
+        .map(|(loc, lastmod)| json!({"loc": loc, "lastmod": lastmod}))
+        .collect();
     ctx.insert("urls", &urls);
     site.render_template("sitemap.xml", &ctx)
 }

@@ -16,8 +16,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("topics.html", include_str!("../../templates/topics.html")),
     ("topic.html", include_str!("../../templates/topic.html")),
     ("next.html", include_str!("../../templates/next.html")),
-    ("kb_index.html", include_str!("../../templates/kb_index.html")),
-    ("kb_entry.html", include_str!("../../templates/kb_entry.html")),
+    (
+        "kb_index.html",
+        include_str!("../../templates/kb_index.html"),
+    ),
+    (
+        "kb_entry.html",
+        include_str!("../../templates/kb_entry.html"),
+    ),
     ("page.html", include_str!("../../templates/page.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
@@ -27,19 +33,28 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 /// Tera with the embedded templates, then the log's own `templates/*.html|*.xml` over them.
 pub fn load(root: &Path) -> Result<tera::Tera> {
     let mut tera = tera::Tera::default();
-    tera.add_raw_templates(EMBEDDED.iter().copied()).map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    tera.add_raw_templates(EMBEDDED.iter().copied())
+        .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     let dir = root.join("templates");
     if dir.is_dir() {
         let mut own = Vec::new();
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
             let path = entry?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             if name.ends_with(".html") || name.ends_with(".xml") {
-                let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
                 own.push((name, text));
             }
         }
-        tera.add_raw_templates(own).map_err(|e| anyhow::anyhow!("templates/: {}", describe(&e)))?;
+        tera.add_raw_templates(own)
+            .map_err(|e| anyhow::anyhow!("templates/: {}", describe(&e)))?;
     }
     tera.autoescape_on(vec![".html", ".xml"]);
     Ok(tera)
