@@ -124,20 +124,21 @@ fn page_ctx<'a>(
 #[derive(Serialize)]
 struct TaskView {
     html: String,
-    more_html: Vec<String>,
     hours: Option<String>,
     counted: bool,
     children: Vec<TaskView>,
 }
 
 fn task_view(site: &Site, task: &Task, ctx: &mut PageCtx) -> TaskView {
+    // Continuation lines render with the title, so a line broken between two Japanese
+    // characters joins up again (the seed's `CloudFrontの` / `ディストリビューション名`).
+    let mut markdown = task.title_markdown.clone();
+    for more in &task.more_markdown {
+        markdown.push('\n');
+        markdown.push_str(more);
+    }
     TaskView {
-        html: site.renderer.inline_html(&task.title_markdown, ctx),
-        more_html: task
-            .more_markdown
-            .iter()
-            .map(|m| site.renderer.inline_html(m, ctx))
-            .collect(),
+        html: site.renderer.inline_html(&markdown, ctx),
         hours: task.minutes.map(i18n::hours),
         counted: task.counted,
         children: task
@@ -247,6 +248,12 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
     let mut ctx = site.context(1);
     let source_dir = note.rel_path.parent().unwrap_or(Path::new(""));
     let mut pctx = page_ctx("../", source_dir, log.config.output.html.allow_html, true);
+    // The task tree comes first on the page, so it takes the first mention of a term.
+    let tasks: Vec<TaskView> = note
+        .tasks
+        .iter()
+        .map(|t| task_view(site, t, &mut pctx))
+        .collect();
     let mut sections = Vec::new();
     for section in &note.sections {
         let html = match section.role {
@@ -278,11 +285,6 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
             "kb": kb,
         }));
     }
-    let tasks: Vec<TaskView> = note
-        .tasks
-        .iter()
-        .map(|t| task_view(site, t, &mut pctx))
-        .collect();
     let declared = &note.declared;
     let tally: Vec<serde_json::Value> = [
         ("today", declared.today.as_ref(), day.minutes),
