@@ -57,7 +57,14 @@ pub fn load(root: &Path) -> Result<tera::Tera> {
             .map_err(|e| anyhow::anyhow!("templates/: {}", describe(&e)))?;
     }
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera escapes `/` too, which makes every URL `..&#x2F;days&#x2F;…`: valid but
+    // unreadable in the output. Escaping the five markup characters is enough.
+    tera.set_escape_fn(escape_markup);
     Ok(tera)
+}
+
+fn escape_markup(s: &str) -> String {
+    super::content::escape(s)
 }
 
 /// Tera's error with its causes, which hold the useful part (line, variable).

@@ -89,3 +89,71 @@ pub fn run_logsite(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Builds the log at `root` into a fresh temp folder; returns the folder.
+pub fn build_into(root: &Path, base_url: Option<&str>) -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut options =
+        logsite::site::BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+    options.out_dir = Some(out.path().join("site"));
+    options.base_url = base_url.map(str::to_string);
+    if let Err(failure) = logsite::site::build(root, &options) {
+        panic!("build failed: {failure}");
+    }
+    out
+}
+
+/// The repository itself is a log folder: `content/` is the bundled sample.
+pub fn sample_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Parses an output HTML file.
+pub fn html(site: &Path, rel: &str) -> scraper::Html {
+    let text = std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    scraper::Html::parse_document(&text)
+}
+
+/// The trimmed text of the first element matching `selector`.
+pub fn text_of(doc: &scraper::Html, selector: &str) -> String {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    let el = doc
+        .select(&sel)
+        .next()
+        .unwrap_or_else(|| panic!("no element matches {selector}"));
+    el.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Texts of every element matching `selector`.
+pub fn texts_of(doc: &scraper::Html, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .map(|el| {
+            el.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Every file below `dir`, relative, with `/` separators.
+pub fn files_below(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
