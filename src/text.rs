@@ -5,6 +5,11 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC, then lower case, then trimmed: how headings, keys and titles are compared
 /// (`ＣＯＲＳ` and `cors` are the same word; `１．５ｈ` reads as `1.5h`).
 pub fn fold(s: &str) -> String {
+    // Most text is already NFKC (plain kana, kanji, ASCII); the quick check skips
+    // the decomposition that would otherwise dominate a large build.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.trim().to_lowercase();
+    }
     let nfkc: String = s.nfkc().collect();
     nfkc.trim().to_lowercase()
 }

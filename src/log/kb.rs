@@ -10,6 +10,8 @@ use crate::text::fold;
 #[derive(Clone, Debug)]
 pub struct KbEntry {
     pub title: String,
+    /// The folded title every day's problem is matched by.
+    pub key: String,
     pub slug: String,
     /// (day index, problem index) in date order.
     pub occurrences: Vec<(usize, usize)>,
@@ -38,17 +40,18 @@ impl KbEntry {
 }
 
 /// Groups every problem of every day by its folded title.
-pub fn compute(days: &[Day], topic_names: &[String]) -> Vec<KbEntry> {
+pub fn compute(days: &[Day], folded: &[topics::FoldedDay], topic_names: &[String]) -> Vec<KbEntry> {
+    let folded_names: Vec<String> = topic_names.iter().map(|t| fold(t)).collect();
     let mut entries: Vec<KbEntry> = Vec::new();
+    let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, day) in days.iter().enumerate() {
         for (j, problem) in day.note.problems.iter().enumerate() {
-            let entry = match entries
-                .iter_mut()
-                .position(|e| fold(&e.title) == problem.key)
-            {
-                Some(k) => &mut entries[k],
+            let entry = match by_key.get(problem.key.as_str()) {
+                Some(&k) => &mut entries[k],
                 None => {
+                    by_key.insert(&problem.key, entries.len());
                     entries.push(KbEntry {
+                        key: problem.key.clone(),
                         title: problem.title.clone(),
                         slug: crate::text::slug(&problem.title),
                         occurrences: Vec::new(),
@@ -72,28 +75,21 @@ pub fn compute(days: &[Day], topic_names: &[String]) -> Vec<KbEntry> {
         let text: String = entry
             .occurrences
             .iter()
-            .map(|&(i, j)| {
-                let p = &days[i].note.problems[j];
-                let details: Vec<&str> = p.details.iter().map(|d| d.markdown.as_str()).collect();
-                format!("{}\n{}\n", p.title, details.join("\n"))
-            })
+            .map(|&(i, j)| folded[i].problems[j].as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let matched: Vec<usize> = (0..topic_names.len())
+            .filter(|&t| topics::mentions(&text, &folded_names[t]))
             .collect();
-        let text = fold(&text);
-        entry.topics = topic_names
-            .iter()
-            .filter(|t| topics::mentions(&text, &fold(t)))
-            .cloned()
-            .collect();
+        entry.topics = matched.iter().map(|&t| topic_names[t].clone()).collect();
         let mut seen_days: Vec<usize> = entry.occurrences.iter().map(|&(i, _)| i).collect();
         seen_days.dedup();
         for i in seen_days {
-            for (j, l) in days[i].note.learnings.iter().enumerate() {
-                let ltext = fold(&format!("{}\n{}", l.text, l.details.join("\n")));
-                if entry.topics.is_empty()
-                    || entry
-                        .topics
+            for (j, ltext) in folded[i].learnings.iter().enumerate() {
+                if matched.is_empty()
+                    || matched
                         .iter()
-                        .any(|t| topics::mentions(&ltext, &fold(t)))
+                        .any(|&t| topics::mentions(ltext, &folded_names[t]))
                 {
                     entry.learnings.push((i, j));
                 }

@@ -53,6 +53,42 @@ pub fn mentions(haystack: &str, word: &str) -> bool {
     false
 }
 
+/// A day's published text, folded once for every matcher (topics, knowledge base,
+/// explainer mentions, search) instead of once per topic.
+#[derive(Clone, Debug)]
+pub struct FoldedDay {
+    /// Every published section.
+    pub text: String,
+    /// Each learning with its details.
+    pub learnings: Vec<String>,
+    /// Each problem's title with its details.
+    pub problems: Vec<String>,
+}
+
+impl FoldedDay {
+    pub fn new(day: &Day) -> FoldedDay {
+        FoldedDay {
+            text: day_text(day),
+            learnings: day
+                .note
+                .learnings
+                .iter()
+                .map(|l| fold(&format!("{}\n{}", l.text, l.details.join("\n"))))
+                .collect(),
+            problems: day
+                .note
+                .problems
+                .iter()
+                .map(|p| {
+                    let details: Vec<&str> =
+                        p.details.iter().map(|d| d.markdown.as_str()).collect();
+                    fold(&format!("{}\n{}", p.title, details.join("\n")))
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Plain, folded text of everything a day publishes: what topics and search read.
 pub fn day_text(day: &Day) -> String {
     let mut text = String::new();
@@ -68,7 +104,7 @@ pub fn day_text(day: &Day) -> String {
 }
 
 /// Every topic that is mentioned at least once: configured words plus front-matter tags.
-pub fn compute(days: &[Day], configured: &[String]) -> Vec<Topic> {
+pub fn compute(days: &[Day], folded: &[FoldedDay], configured: &[String]) -> Vec<Topic> {
     let mut names: Vec<String> = configured.to_vec();
     for day in days {
         for tag in &day.note.tags {
@@ -77,7 +113,6 @@ pub fn compute(days: &[Day], configured: &[String]) -> Vec<Topic> {
             }
         }
     }
-    let texts: Vec<String> = days.iter().map(day_text).collect();
     let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
     for name in names {
         let word = fold(&name);
@@ -89,28 +124,26 @@ pub fn compute(days: &[Day], configured: &[String]) -> Vec<Topic> {
             learnings: Vec::new(),
             problems: Vec::new(),
         };
-        for (i, day) in days.iter().enumerate() {
+        for (i, (day, f)) in days.iter().zip(folded).enumerate() {
             let tagged = day.note.tags.iter().any(|t| fold(t) == word);
-            if tagged || mentions(&texts[i], &word) {
-                topic.days.push(i);
-            } else {
+            if !tagged && !mentions(&f.text, &word) {
                 continue;
             }
-            for (j, l) in day.note.learnings.iter().enumerate() {
-                let text = fold(&format!("{}\n{}", l.text, l.details.join("\n")));
-                if mentions(&text, &word) {
-                    topic.learnings.push((i, j));
-                }
-            }
-            for (j, p) in day.note.problems.iter().enumerate() {
-                let details: Vec<&str> = p.details.iter().map(|d| d.markdown.as_str()).collect();
-                if mentions(
-                    &fold(&format!("{}\n{}", p.title, details.join("\n"))),
-                    &word,
-                ) {
-                    topic.problems.push((i, j));
-                }
-            }
+            topic.days.push(i);
+            topic.learnings.extend(
+                f.learnings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| mentions(l, &word))
+                    .map(|(j, _)| (i, j)),
+            );
+            topic.problems.extend(
+                f.problems
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| mentions(p, &word))
+                    .map(|(j, _)| (i, j)),
+            );
         }
         if !topic.days.is_empty() {
             topics.entry(slug).or_insert(topic);

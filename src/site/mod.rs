@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceKind;
 use crate::log::kb::KbEntry;
-use crate::log::topics::Topic;
+use crate::log::topics::{FoldedDay, Topic};
 use crate::log::{Log, LogOptions};
 use content::{Renderer, Term};
 
@@ -182,6 +182,9 @@ pub struct Site<'a> {
     pub site_url: Option<String>,
     pub topics: Vec<Topic>,
     pub kb: Vec<KbEntry>,
+    kb_index: std::collections::HashMap<String, usize>,
+    /// Each day's published text, folded once (parallel to `log.days`).
+    pub folded: Vec<FoldedDay>,
     /// Indices into `log.pages` by kind.
     pub explainers: Vec<usize>,
     pub kb_pages: Vec<usize>,
@@ -227,9 +230,10 @@ impl<'a> Site<'a> {
             })
             .collect();
         let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
-        let topics = crate::log::topics::compute(&log.days, &config.topics.list);
+        let folded: Vec<FoldedDay> = log.days.par_iter().map(FoldedDay::new).collect();
+        let topics = crate::log::topics::compute(&log.days, &folded, &config.topics.list);
         let topic_names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
-        let kb = crate::log::kb::compute(&log.days, &topic_names);
+        let kb = crate::log::kb::compute(&log.days, &folded, &topic_names);
         let tera = templates::load(root)?;
         let mut base = tera::Context::new();
         base.insert("lang", &lang);
@@ -259,7 +263,13 @@ impl<'a> Site<'a> {
             lang,
             site_url,
             topics,
+            kb_index: kb
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect(),
             kb,
+            folded,
             explainers,
             kb_pages: of_kind(SourceKind::Kb),
             free_pages: of_kind(SourceKind::Page),
@@ -305,6 +315,11 @@ impl<'a> Site<'a> {
             .map(String::into_bytes)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("template {name}"))
+    }
+
+    /// The knowledge-base entry of a problem, by its folded title.
+    pub fn kb_entry(&self, key: &str) -> Option<&KbEntry> {
+        self.kb_index.get(key).map(|&i| &self.kb[i])
     }
 
     fn notes(&self) -> Vec<String> {

@@ -268,11 +268,7 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
         let kb: Vec<serde_json::Value> = if section.role == Some(Role::Problems) {
             note.problems
                 .iter()
-                .filter_map(|p| {
-                    site.kb
-                        .iter()
-                        .find(|e| crate::text::fold(&e.title) == p.key)
-                })
+                .filter_map(|p| site.kb_entry(&p.key))
                 .map(|e| json!({"title": e.title, "url": href(&e.url())}))
                 .collect()
         } else {
@@ -393,10 +389,7 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             learnings.push(json!({"html": site.renderer.html(&l.markdown, &mut pctx), "day": day_link(site, day)}));
         }
         for p in &day.note.problems {
-            let entry = site
-                .kb
-                .iter()
-                .find(|e| crate::text::fold(&e.title) == p.key);
+            let entry = site.kb_entry(&p.key);
             problems.push(json!({
                 "title": p.title,
                 "resolved": p.resolved,
@@ -511,7 +504,7 @@ fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
         .iter()
         .map(|&(d, p)| {
             let problem = &log.days[d].note.problems[p];
-            let entry = site.kb.iter().find(|e| crate::text::fold(&e.title) == problem.key);
+            let entry = site.kb_entry(&problem.key);
             json!({"title": problem.title, "resolved": problem.resolved, "url": entry.map(|e| href(&e.url())), "day": day_link(site, &log.days[d])})
         })
         .collect();
@@ -689,12 +682,14 @@ fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
             .collect();
         log.days
             .iter()
+            .zip(&site.folded)
             .rev()
-            .filter(|d| {
-                let text = crate::log::topics::day_text(d);
-                terms.iter().any(|t| crate::log::topics::mentions(&text, t))
+            .filter(|(_, f)| {
+                terms
+                    .iter()
+                    .any(|t| crate::log::topics::mentions(&f.text, t))
             })
-            .map(|d| day_link(site, d))
+            .map(|(d, _)| day_link(site, d))
             .collect()
     } else {
         Vec::new()
