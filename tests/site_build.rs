@@ -379,3 +379,45 @@ fn log_json_in_the_site_equals_stats_json() {
     assert_eq!(code, 0);
     assert_eq!(built, printed);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let log = TempLog::with_seed(&[(
+        "content/2025/04/2025-04-29.md",
+        "## Tasks\n- study (1h)\n".as_bytes(),
+    )]);
+    let mut options =
+        logsite::site::BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+    options.out_dir = Some(log.path().join("public"));
+    logsite::site::build(log.path(), &options).expect("first build");
+    let inode = |rel: &str| {
+        std::fs::metadata(log.path().join("public").join(rel))
+            .unwrap()
+            .ino()
+    };
+    let (seed_page, other_page, css) = (
+        inode("days/2025-04-28.html"),
+        inode("days/2025-04-29.html"),
+        inode("static/style.css"),
+    );
+    let second = logsite::site::build(log.path(), &options).expect("second build");
+    assert_eq!(
+        second.reused,
+        files_below(&log.path().join("public")).len() - 1,
+        "all but the manifest reused"
+    );
+    assert_eq!(inode("days/2025-04-29.html"), other_page);
+    // A learning added to the second note changes its page, not the seed's.
+    log.write(
+        "content/2025/04/2025-04-29.md",
+        "## Tasks\n- study (1h)\n\n## Learnings\n- 新しい学び\n",
+    );
+    logsite::site::build(log.path(), &options).expect("third build");
+    assert_ne!(inode("days/2025-04-29.html"), other_page);
+    assert_eq!(inode("days/2025-04-28.html"), seed_page);
+    assert_eq!(inode("static/style.css"), css);
+    let page = std::fs::read_to_string(log.path().join("public/days/2025-04-29.html")).unwrap();
+    assert!(page.contains("新しい学び"));
+}

@@ -77,6 +77,8 @@ pub struct BuildSummary {
     pub diagnostics: Vec<Diagnostic>,
     /// Things the build left out and why (no site-url: no sitemap).
     pub notes: Vec<String>,
+    /// Files whose bytes were the same as the previous build's (linked, not written).
+    pub reused: usize,
 }
 
 impl fmt::Display for BuildSummary {
@@ -93,12 +95,13 @@ impl fmt::Display for BuildSummary {
         );
         write!(
             f,
-            "Built {} pages from {} days ({} of study) into {} in {} ms ({errors} error(s), {warnings} warning(s))",
+            "Built {} pages from {} days ({} of study) into {} in {} ms, {} file(s) unchanged ({errors} error(s), {warnings} warning(s))",
             self.pages,
             self.days,
             i18n::hours(self.total_minutes),
             self.out_dir.display(),
-            self.elapsed.as_millis()
+            self.elapsed.as_millis(),
+            self.reused
         )
     }
 }
@@ -162,6 +165,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildF
     let site = Site::new(root, &log, options)?;
     let staging = output::Staging::new(&out_dir)?;
     let pages = site.render_all(&staging)?;
+    let reused = staging.reused();
     staging.commit()?;
     Ok(BuildSummary {
         out_dir,
@@ -171,6 +175,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildF
         elapsed: started.elapsed(),
         diagnostics: log.all_diagnostics().into_iter().cloned().collect(),
         notes: site.notes(),
+        reused,
     })
 }
 
@@ -294,10 +299,6 @@ impl<'a> Site<'a> {
                 .as_bytes(),
         )?;
         staging.write(".nojekyll", b"")?;
-        staging.write(
-            output::MARKER,
-            b"written by logsite; this folder is replaced on every build\n",
-        )?;
         assets::copy(self, staging)?;
         Ok(count)
     }

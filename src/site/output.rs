@@ -1,7 +1,15 @@
 //! Atomic output: a build is written beside the output folder and swapped in only
 //! when it succeeded, so a failed build leaves the previous site as it was.
+//!
+//! A rebuild writes only the files whose bytes changed: a file whose hash matches the
+//! previous build's manifest is hard-linked from the previous site into the new one
+//! (same inode, same mtime, no data written), so a one-note edit rewrites a handful of
+//! files and tools that watch mtimes (rsync, browsers' caches) see only those.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
@@ -10,6 +18,12 @@ use anyhow::{Context, Result};
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
+    /// The previous build's files and their hashes.
+    previous: HashMap<String, u64>,
+    /// This build's files and their hashes, written into the marker on commit.
+    written: Mutex<Vec<(String, u64)>>,
+    /// How many files were linked unchanged rather than written.
+    reused: std::sync::atomic::AtomicUsize,
 }
 
 impl Staging {
@@ -29,10 +43,19 @@ impl Staging {
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        let previous = read_manifest(&target.join(MARKER));
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            previous,
+            written: Mutex::new(Vec::new()),
+            reused: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// Files linked from the previous build because their bytes were unchanged.
+    pub fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The folder to write into.
@@ -40,13 +63,38 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Writes one file (creating folders) under the staging folder.
+    /// Writes one file (creating folders) under the staging folder, or links the
+    /// previous build's file when its bytes are the same.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        write_file(&self.dir.path().join(rel), bytes)
+        let hash = content_hash(bytes);
+        let dest = self.dir.path().join(rel);
+        self.written
+            .lock()
+            .expect("manifest lock")
+            .push((rel.to_string(), hash));
+        if self.previous.get(rel) == Some(&hash) {
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            if std::fs::hard_link(self.target.join(rel), &dest).is_ok() {
+                self.reused
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        write_file(&dest, bytes)
     }
 
     /// Swaps the finished build in: old output renamed aside, new renamed in, old removed.
     pub fn commit(self) -> Result<()> {
+        let mut manifest = String::from(MARKER_HEADER);
+        let mut written = self.written.into_inner().expect("manifest lock");
+        written.sort();
+        for (rel, hash) in &written {
+            manifest.push_str(&format!("{hash:016x} {rel}\n"));
+        }
+        write_file(&self.dir.path().join(MARKER), manifest.as_bytes())?;
         let new = self.dir.keep();
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
@@ -92,8 +140,31 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// A file every build writes, so a later build knows the folder is its own to replace.
+/// A file every build writes, so a later build knows the folder is its own to replace;
+/// it lists each file's content hash for the next build.
 pub const MARKER: &str = ".logsite-build";
+const MARKER_HEADER: &str = "# written by logsite: this folder is replaced on every build\n";
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    // Only compared with the previous build of the same binary: a hash that changes
+    // between Rust releases costs one full rewrite, nothing more.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+fn read_manifest(path: &Path) -> HashMap<String, u64> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (hash, rel) = l.split_once(' ')?;
+            Some((rel.to_string(), u64::from_str_radix(hash, 16).ok()?))
+        })
+        .collect()
+}
 
 /// Refuses an output folder whose replacement could lose an author's files: the log
 /// folder itself, a folder holding it or the notes, a folder inside the notes, or an
