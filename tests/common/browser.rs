@@ -218,6 +218,22 @@ impl Browser {
         }
     }
 
+    /// Makes `loading="lazy"` images load now (a whole-page screenshot does not
+    /// scroll, so they would stay blank), waits until every image has finished,
+    /// and returns the `src` of those that did not decode.
+    pub fn load_images(&mut self) -> Vec<String> {
+        self.eval(
+            "document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })",
+        );
+        self.wait_for(
+            "[...document.images].every(i => i.complete)",
+            DEFAULT_TIMEOUT,
+        );
+        let broken =
+            self.eval("[...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)");
+        serde_json::from_value(broken).expect("a list of URLs")
+    }
+
     /// Emulates a screen of `width`×`height` CSS pixels; `mobile` also honours
     /// the page's viewport meta and uses overlay scrollbars, as a phone does.
     pub fn set_viewport(&mut self, width: u32, height: u32, mobile: bool) {
