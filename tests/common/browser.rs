@@ -260,7 +260,7 @@ impl Browser {
             "x": 0, "y": 0, "scale": 1,
             "width": size["width"].as_f64().unwrap_or(800.0),
             // A runaway page should not make a 100 MB PNG.
-            "height": size["height"].as_f64().unwrap_or(600.0).min(8000.0),
+            "height": size["height"].as_f64().unwrap_or(600.0).min(16000.0),
         });
         let shot = self.call(
             "Page.captureScreenshot",
