@@ -83,6 +83,23 @@ fn cors_checker_blocks_the_seed_phone_setup_and_allows_the_fixed_one() {
         0
     );
 
+    // From the keyboard: credentials "include" needs Access-Control-Allow-Credentials.
+    browser.eval("document.querySelector('#cors-checker-credentials').focus()");
+    browser.press_key("ArrowDown");
+    assert_eq!(
+        browser.eval("document.querySelector('#cors-checker-credentials').value"),
+        "include"
+    );
+    browser.wait_for(
+        &format!("{VERDICT}.textContent.includes('blocked')"),
+        Duration::from_secs(5),
+    );
+    browser.press_key("ArrowUp");
+    browser.wait_for(
+        &format!("{VERDICT}.textContent.includes('allowed')"),
+        Duration::from_secs(5),
+    );
+
     // Typing into a field re-judges: a wrong origin in the answer blocks again.
     browser.eval("document.querySelector('#cors-checker-actual_response').focus()");
     browser.eval("document.querySelector('#cors-checker-actual_response').select()");
