@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: temp logs built from files.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 use logsite::config::Config;
