@@ -24,7 +24,11 @@ fn main() -> std::io::Result<()> {
         let text = std::fs::read_to_string(entry.path())?;
         let mut html = String::with_capacity(text.len() * 2);
         pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&text));
-        let rel = entry.path().strip_prefix(&log).unwrap_or(entry.path()).with_extension("html");
+        let rel = entry
+            .path()
+            .strip_prefix(&log)
+            .unwrap_or(entry.path())
+            .with_extension("html");
         let dest = out.join(rel);
         std::fs::create_dir_all(dest.parent().unwrap_or(&out))?;
         std::fs::write(dest, html)?;

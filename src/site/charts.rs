@@ -125,8 +125,17 @@ pub fn heatmap(log: &Log, now: NaiveDate, lang: &str) -> Heatmap {
     for offset in 0..total_days {
         let date = start + Days::new(u64::from(offset));
         let (x, y) = (offset / 7, offset % 7);
-        if date.day() == 1 || offset == 0 {
-            months.push((x, i18n::month(date, lang)));
+        // A partial first month gets a label only when it has room before the next one.
+        if date.day() == 1 || (offset == 0 && date.day() <= 14) {
+            // The year only where it changes (and on the first label): labels are narrow.
+            let label = if months.is_empty() || date.month() == 1 {
+                i18n::month(date, lang)
+            } else if lang == "en" {
+                date.format("%b").to_string()
+            } else {
+                format!("{}月", date.month())
+            };
+            months.push((x, label));
         }
         while k < in_range.len() && in_range[k].0 < date {
             k += 1;
