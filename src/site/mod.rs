@@ -262,6 +262,16 @@ impl<'a> Site<'a> {
             "has_about",
             &log.pages.iter().any(|p| p.kind == SourceKind::Page),
         );
+        // Explainers are few and belong in the navigation of every page.
+        let nav_explainers: Vec<serde_json::Value> = explainers
+            .iter()
+            .map(|&i| {
+                let page = &log.pages[i];
+                let name = page.front.terms.first().or(page.front.title.as_ref());
+                serde_json::json!({"title": name, "url": pages::href(&pages::page_url(page))})
+            })
+            .collect();
+        base.insert("nav_explainers", &nav_explainers);
         Ok(Site {
             root,
             log,

@@ -180,6 +180,20 @@ fn step_view(
     })
 }
 
+/// A learning with its sub-points, for the week, topic and knowledge-base pages.
+fn learning_view(
+    site: &Site,
+    day: &Day,
+    learning: &crate::note::Learning,
+    ctx: &mut PageCtx,
+) -> serde_json::Value {
+    json!({
+        "html": site.renderer.inline_html(&learning.markdown, ctx),
+        "details": learning.details.iter().map(|d| site.renderer.inline_html(d, ctx)).collect::<Vec<_>>(),
+        "day": day_link(site, day),
+    })
+}
+
 // ----- pages ---------------------------------------------------------------------
 
 fn index(site: &Site) -> Result<Vec<u8>> {
@@ -386,7 +400,7 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             }
         }
         for l in &day.note.learnings {
-            learnings.push(json!({"html": site.renderer.html(&l.markdown, &mut pctx), "day": day_link(site, day)}));
+            learnings.push(learning_view(site, day, l, &mut pctx));
         }
         for p in &day.note.problems {
             let entry = site.kb_entry(&p.key);
@@ -497,7 +511,7 @@ fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
             log.config.output.html.allow_html,
             false,
         );
-        learnings.push(json!({"html": site.renderer.html(&day.note.learnings[l].markdown, &mut pctx), "day": day_link(site, day)}));
+        learnings.push(learning_view(site, day, &day.note.learnings[l], &mut pctx));
     }
     let problems: Vec<serde_json::Value> = topic
         .problems
@@ -639,8 +653,13 @@ fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         .iter()
         .map(|&(d, l)| {
             let day = &log.days[d];
-            let mut pctx = page_ctx("../", day.note.rel_path.parent().unwrap_or(Path::new("")), log.config.output.html.allow_html, false);
-            json!({"html": site.renderer.html(&day.note.learnings[l].markdown, &mut pctx), "day": day_link(site, day)})
+            let mut pctx = page_ctx(
+                "../",
+                day.note.rel_path.parent().unwrap_or(Path::new("")),
+                log.config.output.html.allow_html,
+                false,
+            );
+            learning_view(site, day, &day.note.learnings[l], &mut pctx)
         })
         .collect();
     ctx.insert("entry", &json!({
