@@ -143,6 +143,35 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// The content-relative path of a file a note links (an image), or `None` for a
+/// remote URL, an anchor, or a path that leaves the content folder.
+pub fn local_file(dest: &str, source_dir: &Path) -> Option<PathBuf> {
+    if dest.is_empty()
+        || dest.contains("://")
+        || dest.starts_with("data:")
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+    {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
+    let mut path = source_dir.to_path_buf();
+    for part in Path::new(decoded.as_ref()).components() {
+        match part {
+            std::path::Component::Normal(p) => path.push(p),
+            std::path::Component::ParentDir => {
+                // Never outside the content folder.
+                if !path.pop() {
+                    return None;
+                }
+            }
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(path)
+}
+
 /// Which kind of file a content-relative path is.
 pub fn kind_of(rel_path: &Path) -> SourceKind {
     match rel_path.iter().next().and_then(|c| c.to_str()) {

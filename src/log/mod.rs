@@ -107,20 +107,56 @@ impl Log {
 
     /// Computes the log from loaded sources.
     pub fn build(root: &Path, config: Config, loaded: Loaded, options: &LogOptions) -> Log {
+        Log::build_cached(root, config, loaded, options, &mut NoteCache::default())
+    }
+
+    /// As [`Log::build`], parsing only the notes whose text changed since the last
+    /// build with the same cache (`serve` keeps one across rebuilds).
+    pub fn build_cached(
+        root: &Path,
+        config: Config,
+        loaded: Loaded,
+        options: &LogOptions,
+        cache: &mut NoteCache,
+    ) -> Log {
         let roles = Roles::new(&config.sections);
-        let content_dir = crate::load::content_dir(root, &config);
         let ctx = NoteContext {
             roles: &roles,
             exclude: &config.hours.exclude,
-            content_dir: options.check_images.then_some(content_dir.as_path()),
         };
+        let config_key = hash_of(&(format!("{:?}{:?}", config.sections, config.hours.exclude)));
+        if cache.config_key != config_key {
+            cache.notes.clear();
+            cache.config_key = config_key;
+        }
         let (note_sources, pages): (Vec<Source>, Vec<Source>) = loaded
             .sources
             .into_iter()
             .partition(|s| s.kind == SourceKind::Note);
-        let mut notes: Vec<Note> = note_sources
+        let keys: Vec<u64> = note_sources
             .par_iter()
-            .map(|s| note::parse(s, &ctx))
+            .map(|s| hash_of(&(&s.text, &s.rel_path, s.date)))
+            .collect();
+        let parsed: Vec<(u64, Note)> = note_sources
+            .par_iter()
+            .zip(&keys)
+            .filter(|(s, key)| cache.notes.get(&s.path).is_none_or(|(k, _)| k != *key))
+            .map(|(s, key)| (*key, note::parse(s, &ctx)))
+            .collect();
+        for (key, note) in parsed {
+            cache.notes.insert(note.path.clone(), (key, note));
+        }
+        let live: std::collections::HashSet<&PathBuf> =
+            note_sources.iter().map(|s| &s.path).collect();
+        cache.notes.retain(|path, _| live.contains(path));
+        let mut notes: Vec<Note> = note_sources
+            .iter()
+            .map(|s| cache.notes[&s.path].1.clone())
+            .collect();
+        cache.keys = note_sources
+            .iter()
+            .zip(keys)
+            .map(|(s, k)| (s.path.clone(), k))
             .collect();
         let mut diagnostics = loaded.diagnostics;
 
@@ -134,6 +170,12 @@ impl Log {
         }
         notes.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(&b.path)));
         duplicate_dates(&notes, &mut diagnostics);
+        if options.check_images {
+            let content_dir = crate::load::content_dir(root, &config);
+            notes
+                .par_iter_mut()
+                .for_each(|n| check_images(n, &content_dir));
+        }
 
         let mut log = Log {
             config,
@@ -238,6 +280,53 @@ impl Log {
     /// Index of the day with this date.
     pub fn day_index(&self, date: NaiveDate) -> Option<usize> {
         self.days.binary_search_by(|d| d.date().cmp(&date)).ok()
+    }
+}
+
+/// Parsed notes by path and text hash, kept between builds of one process.
+#[derive(Default)]
+pub struct NoteCache {
+    notes: HashMap<PathBuf, (u64, Note)>,
+    /// The text hash of every note of the last build, by path.
+    pub keys: HashMap<PathBuf, u64>,
+    config_key: u64,
+}
+
+/// A hash for telling whether something changed between two builds of one process.
+pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Linked images that do not exist are errors: the day page would show a broken image.
+fn check_images(note: &mut Note, content_dir: &Path) {
+    let dir = note
+        .rel_path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    for image in &note.image_refs {
+        let Some(rel) = crate::load::local_file(&image.url, &dir) else {
+            continue;
+        };
+        if !content_dir.join(&rel).is_file() {
+            note.diagnostics.push(Diagnostic {
+                line: Some(image.line),
+                column: Some(image.column),
+                source_line: Some(image.source_line.clone()),
+                ..Diagnostic::new(
+                    &note.path,
+                    Severity::Error,
+                    format!(
+                        "image `{}` does not exist (looked for {})",
+                        image.url,
+                        rel.display()
+                    ),
+                )
+            });
+        }
     }
 }
 

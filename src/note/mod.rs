@@ -41,6 +41,9 @@ pub struct Note {
     pub declared: Declared,
     /// Image destinations as written, in order.
     pub images: Vec<String>,
+    /// The same images with their place in the file, for the log stage's existence check.
+    #[serde(skip)]
+    pub image_refs: Vec<ImageRef>,
     /// Task-title words this note excludes with `※…は学習時間に含めません`.
     pub excluded_words: Vec<String>,
     /// Warnings and errors about this note (fatal ones stop it from being a Note).
@@ -70,6 +73,15 @@ impl Note {
                 .sum(),
         )
     }
+}
+
+/// An image link and where it is written.
+#[derive(Clone, Debug)]
+pub struct ImageRef {
+    pub url: String,
+    pub line: usize,
+    pub column: usize,
+    pub source_line: String,
 }
 
 /// A `##` section, kept for rendering in its place.

@@ -1,12 +1,10 @@
 //! Gives the outline of a note its meaning: tasks with hours, problems, learnings,
 //! next steps and the declared tally. Collects diagnostics; never prints, never panics.
 
-use std::path::Path;
-
 use super::outline::{self, Item, OutlineSection};
 use super::{
-    date, duration, Declared, Detail, Figure, Learning, Note, Problem, Role, Roles, Section, Step,
-    Task,
+    date, duration, Declared, Detail, Figure, ImageRef, Learning, Note, Problem, Role, Roles,
+    Section, Step, Task,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Source;
@@ -18,8 +16,6 @@ pub struct NoteContext<'a> {
     pub roles: &'a Roles,
     /// `[hours] exclude` words.
     pub exclude: &'a [String],
-    /// The content folder, to check that linked images exist; `None` skips the check.
-    pub content_dir: Option<&'a Path>,
 }
 
 /// Reads one note. `source.date` must be set (the load stage guarantees it for notes).
@@ -40,6 +36,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         next: Vec::new(),
         declared: Declared::default(),
         images: Vec::new(),
+        image_refs: Vec::new(),
         excluded_words: Vec::new(),
         diagnostics: Vec::new(),
         line_starts: std::iter::once(0)
@@ -102,17 +99,12 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
             Some(Role::Hours) => note.declared = declared(section, body, base, &mut diags),
             _ => {}
         }
-        images(
-            section,
-            source,
-            ctx.content_dir,
-            &mut note.images,
-            &mut diags,
-        );
+        images(section, base, &mut note.image_refs, &diags);
     }
     if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
         diags.warn(base, "no `##` sections: write 取り組んだ課題一覧 / 学習時間 … headings so hours can be counted");
     }
+    note.images = note.image_refs.iter().map(|i| i.url.clone()).collect();
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note);
@@ -512,31 +504,15 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
     declared
 }
 
-fn images(
-    section: &OutlineSection,
-    source: &Source,
-    content_dir: Option<&Path>,
-    out: &mut Vec<String>,
-    diags: &mut Diags,
-) {
+fn images(section: &OutlineSection, base: usize, out: &mut Vec<ImageRef>, diags: &Diags) {
     for (url, offset) in &section.images {
-        out.push(url.clone());
-        let Some(content) = content_dir else { continue };
-        if url.contains("://") || url.starts_with("data:") || url.starts_with('/') || url.is_empty()
-        {
-            continue;
-        }
-        let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
-        let dir = source.rel_path.parent().unwrap_or(Path::new(""));
-        if !content.join(dir).join(decoded.as_ref()).is_file() {
-            diags.push(
-                source.body_start + offset,
-                Severity::Error,
-                format!(
-                    "image `{url}` does not exist (looked for {})",
-                    dir.join(decoded.as_ref()).display()
-                ),
-            );
-        }
+        let (line, column, source_line) =
+            crate::diagnostic::position(&diags.source.text, base + offset);
+        out.push(ImageRef {
+            url: url.clone(),
+            line,
+            column,
+            source_line: source_line.to_string(),
+        });
     }
 }

@@ -54,7 +54,7 @@ pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
             day.note
                 .images
                 .iter()
-                .filter_map(|i| super::content::local_media(i, dir)),
+                .filter_map(|i| crate::load::local_file(i, dir)),
         );
     }
     for &i in site
@@ -69,7 +69,7 @@ pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
             if let crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) =
                 event
             {
-                media.extend(super::content::local_media(&dest_url, dir));
+                media.extend(crate::load::local_file(&dest_url, dir));
             }
         }
     }

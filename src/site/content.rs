@@ -116,7 +116,7 @@ impl Renderer {
     }
 
     fn img_tag(&self, dest: &str, title: &str, alt: &str, page: &PageCtx) -> String {
-        let (src, size) = match local_media(dest, page.source_dir) {
+        let (src, size) = match crate::load::local_file(dest, page.source_dir) {
             Some(rel) => {
                 let size = *self
                     .sizes
@@ -172,34 +172,6 @@ impl Renderer {
             self.link_terms(CowStr::from(after.to_string()), page, out);
         }
     }
-}
-
-/// The content-relative path of a local image, or `None` for a remote or odd URL.
-pub fn local_media(dest: &str, source_dir: &Path) -> Option<PathBuf> {
-    if dest.is_empty()
-        || dest.contains("://")
-        || dest.starts_with("data:")
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-    {
-        return None;
-    }
-    let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
-    let mut path = source_dir.to_path_buf();
-    for part in Path::new(decoded.as_ref()).components() {
-        match part {
-            std::path::Component::Normal(p) => path.push(p),
-            std::path::Component::ParentDir => {
-                // Never outside the content folder.
-                if !path.pop() {
-                    return None;
-                }
-            }
-            std::path::Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(path)
 }
 
 /// Where a content file is copied in the site, as a URL relative to the root.
