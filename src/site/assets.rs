@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::output::Staging;
+use super::output::Output;
 use super::Site;
 
 /// The theme's static files, embedded.
@@ -23,7 +23,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = &[
     ),
 ];
 
-pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
+pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
     for (name, bytes) in EMBEDDED {
         staging.write(&format!("static/{name}"), bytes)?;
     }
@@ -76,8 +76,8 @@ pub fn copy(site: &Site, staging: &Staging) -> Result<()> {
     for rel in media {
         let from = site.renderer.content_dir.join(&rel);
         // A missing image is already an error diagnostic of its note; the build goes on.
-        if let Ok(bytes) = std::fs::read(&from) {
-            staging.write(&format!("media/{}", rel.to_string_lossy()), &bytes)?;
+        if from.is_file() {
+            staging.copy(&format!("media/{}", rel.to_string_lossy()), &from)?;
         }
     }
     Ok(())

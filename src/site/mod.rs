@@ -9,6 +9,7 @@ pub mod output;
 mod pages;
 mod templates;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -138,6 +139,30 @@ impl From<anyhow::Error> for BuildFailure {
 
 /// Builds the log folder `root` into its build dir. On failure nothing is changed.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
+    build_with(root, options, None)
+}
+
+/// What `serve` keeps between rebuilds, so that an edit re-parses one note and
+/// re-renders only the pages whose inputs changed.
+#[derive(Default)]
+pub struct SiteCache {
+    notes: crate::log::NoteCache,
+    folded: HashMap<u64, FoldedDay>,
+    /// Each page's input fingerprint at the last build.
+    fingerprints: HashMap<String, u64>,
+    /// Templates, config and options of the last build: any change means a full build.
+    global: Option<(u64, PathBuf)>,
+}
+
+/// As [`build`], reusing what `cache` kept from the previous build of this process:
+/// the first build is a full one; later ones parse only changed notes, render only
+/// pages whose inputs changed (in memory, all before writing any) and write into the
+/// output folder only the files whose bytes changed.
+pub fn build_cached(root: &Path, options: &BuildOptions, cache: &mut SiteCache) -> Result<BuildSummary, BuildFailure> {
+    build_with(root, options, Some(cache))
+}
+
+fn build_with(root: &Path, options: &BuildOptions, mut cache: Option<&mut SiteCache>) -> Result<BuildSummary, BuildFailure> {
     let started = Instant::now();
     let config = Config::load(root)?;
     let out_dir = match &options.out_dir {
@@ -145,28 +170,71 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildF
         None => root.join(&config.build.build_dir),
     };
     output::check_target(root, &crate::load::content_dir(root, &config), &out_dir)?;
-    let log_options = LogOptions {
-        include_drafts: options.include_drafts,
-        today: options.today,
-        check_images: true,
+    let log_options = LogOptions { include_drafts: options.include_drafts, today: options.today, check_images: true };
+    let loaded = crate::load::load(root, &config);
+    let log = match cache.as_deref_mut() {
+        Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
+        None => Log::build(root, config, loaded, &log_options),
     };
-    let log = Log::open(root, config, &log_options);
     if log.has_fatal() {
         return Err(BuildFailure {
-            diagnostics: log
-                .all_diagnostics()
-                .into_iter()
-                .filter(|d| d.severity == Severity::Fatal)
-                .cloned()
-                .collect(),
+            diagnostics: log.all_diagnostics().into_iter().filter(|d| d.severity == Severity::Fatal).cloned().collect(),
             error: None,
         });
     }
-    let site = Site::new(root, &log, options)?;
-    let staging = output::Staging::new(&out_dir)?;
-    let pages = site.render_all(&staging)?;
-    let reused = staging.reused();
-    staging.commit()?;
+    // A day's note key: the hash of its text, which its folded text and page depend on.
+    let keys: Vec<u64> = match cache.as_deref() {
+        Some(c) => log.days.iter().map(|d| c.notes.keys.get(&d.note.path).copied().unwrap_or(0)).collect(),
+        None => Vec::new(),
+    };
+    let folded: Vec<FoldedDay> = match cache.as_deref_mut() {
+        Some(c) => {
+            let fresh: Vec<(u64, FoldedDay)> = log
+                .days
+                .par_iter()
+                .zip(&keys)
+                .filter(|(_, k)| !c.folded.contains_key(k))
+                .map(|(d, k)| (*k, FoldedDay::new(d)))
+                .collect();
+            c.folded.extend(fresh);
+            let live: std::collections::HashSet<&u64> = keys.iter().collect();
+            c.folded.retain(|k, _| live.contains(k));
+            keys.iter().map(|k| c.folded[k].clone()).collect()
+        }
+        None => log.days.par_iter().map(FoldedDay::new).collect(),
+    };
+    let site = Site::new(root, &log, options, folded)?;
+    let jobs = pages::jobs(&site);
+
+    let (pages, reused) = match cache {
+        Some(c) => {
+            let fingerprints: Vec<(String, Option<u64>)> = jobs.par_iter().map(|j| pages::fingerprint(&site, j, &keys)).collect();
+            let incremental = c.global.as_ref() == Some(&(site.global_key, out_dir.clone())) && out_dir.join(output::MARKER).is_file();
+            let reused = if incremental {
+                let out = output::InPlace::new(&out_dir);
+                site.render_changed(&jobs, &fingerprints, &c.fingerprints, &out)?;
+                let reused = out.reused();
+                out.finish()?;
+                reused
+            } else {
+                let staging = output::Staging::new(&out_dir)?;
+                site.render_all(&jobs, &staging)?;
+                let reused = staging.reused();
+                staging.commit()?;
+                reused
+            };
+            c.fingerprints = fingerprints.into_iter().filter_map(|(path, fp)| Some((path, fp?))).collect();
+            c.global = Some((site.global_key, out_dir.clone()));
+            (jobs.len(), reused)
+        }
+        None => {
+            let staging = output::Staging::new(&out_dir)?;
+            site.render_all(&jobs, &staging)?;
+            let reused = staging.reused();
+            staging.commit()?;
+            (jobs.len(), reused)
+        }
+    };
     Ok(BuildSummary {
         out_dir,
         pages,
@@ -197,10 +265,12 @@ pub struct Site<'a> {
     pub renderer: Renderer,
     tera: tera::Tera,
     base: tera::Context,
+    /// Hash of what every page depends on (templates, config, pages, options).
+    global_key: u64,
 }
 
 impl<'a> Site<'a> {
-    fn new(root: &'a Path, log: &'a Log, options: &BuildOptions) -> Result<Site<'a>> {
+    fn new(root: &'a Path, log: &'a Log, options: &BuildOptions, folded: Vec<FoldedDay>) -> Result<Site<'a>> {
         let config = &log.config;
         let lang = config.book.language.clone();
         let site_url = options
@@ -235,11 +305,19 @@ impl<'a> Site<'a> {
             })
             .collect();
         let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
-        let folded: Vec<FoldedDay> = log.days.par_iter().map(FoldedDay::new).collect();
         let topics = crate::log::topics::compute(&log.days, &folded, &config.topics.list);
         let topic_names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
         let kb = crate::log::kb::compute(&log.days, &folded, &topic_names);
-        let tera = templates::load(root)?;
+        let (tera, own_templates) = templates::load(root)?;
+        // Everything every page depends on: a change means every page is rendered again.
+        let global_key = crate::log::hash_of(&(
+            own_templates,
+            format!("{:?}", config),
+            &site_url,
+            options.include_drafts,
+            log.pages.iter().map(|p| (&p.rel_path, &p.text)).collect::<Vec<_>>(),
+            env!("CARGO_PKG_VERSION"),
+        ));
         let mut base = tera::Context::new();
         base.insert("lang", &lang);
         base.insert(
@@ -291,26 +369,50 @@ impl<'a> Site<'a> {
             renderer,
             tera,
             base,
+            global_key,
         })
     }
 
-    /// Renders every page into `staging`, in parallel; returns the number of pages.
-    fn render_all(&self, staging: &output::Staging) -> Result<usize> {
-        let jobs = pages::jobs(self);
-        let count = jobs.len();
+    /// Renders every page into `out`, in parallel.
+    fn render_all(&self, jobs: &[pages::Job], out: &dyn output::Output) -> Result<()> {
         jobs.par_iter().try_for_each(|job| -> Result<()> {
             let (path, bytes) = pages::render(self, job)?;
-            staging.write(&path, &bytes)
+            out.write(&path, &bytes)
         })?;
-        staging.write(
-            "data/log.json",
-            crate::log::export::Export::new(self.log)
-                .to_json()
-                .as_bytes(),
-        )?;
-        staging.write(".nojekyll", b"")?;
-        assets::copy(self, staging)?;
-        Ok(count)
+        self.write_data(out)
+    }
+
+    /// Renders the pages whose fingerprint changed since `previous`, all in memory
+    /// before writing any (a template error then changes nothing), and keeps the rest.
+    fn render_changed(
+        &self,
+        jobs: &[pages::Job],
+        fingerprints: &[(String, Option<u64>)],
+        previous: &HashMap<String, u64>,
+        out: &dyn output::Output,
+    ) -> Result<()> {
+        let rendered: Vec<Option<(String, Vec<u8>)>> = jobs
+            .par_iter()
+            .zip(fingerprints)
+            .map(|(job, (path, fp))| match fp {
+                Some(fp) if previous.get(path) == Some(fp) => Ok(None),
+                _ => pages::render(self, job).map(Some),
+            })
+            .collect::<Result<_>>()?;
+        for ((path, _), page) in fingerprints.iter().zip(rendered) {
+            match page {
+                Some((path, bytes)) => out.write(&path, &bytes)?,
+                None => out.keep(path)?,
+            }
+        }
+        self.write_data(out)
+    }
+
+    /// The files that are not pages: the data export, the theme, the images.
+    fn write_data(&self, out: &dyn output::Output) -> Result<()> {
+        out.write("data/log.json", crate::log::export::Export::new(self.log).to_json().as_bytes())?;
+        out.write(".nojekyll", b"")?;
+        assets::copy(self, out)
     }
 
     /// A context holding the site-wide values and `root` for a page at `depth`.

@@ -1,29 +1,86 @@
-//! Atomic output: a build is written beside the output folder and swapped in only
-//! when it succeeded, so a failed build leaves the previous site as it was.
+//! Where a build's files go.
 //!
-//! A rebuild writes only the files whose bytes changed: a file whose hash matches the
-//! previous build's manifest is hard-linked from the previous site into the new one
-//! (same inode, same mtime, no data written), so a one-note edit rewrites a handful of
-//! files and tools that watch mtimes (rsync, browsers' caches) see only those.
+//! `build` writes into a staging folder beside the output and swaps it in only when
+//! every page rendered, so a failed build leaves the previous site as it was. A file
+//! whose hash matches the previous build's manifest (kept in [`MARKER`]) is hard-linked
+//! from the previous site instead of written: unchanged pages keep their inode and
+//! mtime, and a one-note edit rewrites a handful of files.
+//!
+//! `serve`'s rebuilds render every changed page in memory first and then write only
+//! those into the output folder itself ([`InPlace`]): a failure still writes nothing.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
+
+/// A destination for a build's files, relative to the site root.
+pub trait Output: Sync {
+    /// Writes one file.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+    /// Keeps the previous build's file as it is: its inputs did not change.
+    fn keep(&self, rel: &str) -> Result<()>;
+    /// Copies a file as it is (an image).
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// The files written so far and their hashes: the next build's manifest.
+#[derive(Default)]
+struct Manifest {
+    previous: HashMap<String, u64>,
+    current: Mutex<Vec<(String, u64)>>,
+    reused: AtomicUsize,
+}
+
+impl Manifest {
+    fn load(target: &Path) -> Manifest {
+        Manifest { previous: read_manifest(&target.join(MARKER)), ..Manifest::default() }
+    }
+
+    fn record(&self, rel: &str, hash: u64) {
+        self.current.lock().expect("manifest lock").push((rel.to_string(), hash));
+    }
+
+    fn unchanged(&self, rel: &str, hash: u64) -> bool {
+        self.previous.get(rel) == Some(&hash)
+    }
+
+    /// Records the previous hash of a kept file; false when there was none.
+    fn keep(&self, rel: &str) -> bool {
+        match self.previous.get(rel) {
+            Some(&hash) => {
+                self.record(rel, hash);
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn text(&self) -> (String, Vec<String>) {
+        let mut current = std::mem::take(&mut *self.current.lock().expect("manifest lock"));
+        current.sort();
+        current.dedup();
+        let mut text = String::from(MARKER_HEADER);
+        for (rel, hash) in &current {
+            text.push_str(&format!("{hash:016x} {rel}\n"));
+        }
+        (text, current.into_iter().map(|(rel, _)| rel).collect())
+    }
+}
 
 /// A build in progress: a temp folder next to the output (a rename across filesystems
 /// would fail), renamed into place by [`Staging::commit`], removed if dropped.
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
-    /// The previous build's files and their hashes.
-    previous: HashMap<String, u64>,
-    /// This build's files and their hashes, written into the marker on commit.
-    written: Mutex<Vec<(String, u64)>>,
-    /// How many files were linked unchanged rather than written.
-    reused: std::sync::atomic::AtomicUsize,
+    manifest: Manifest,
 }
 
 impl Staging {
@@ -33,85 +90,49 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("public");
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-        let previous = read_manifest(&target.join(MARKER));
-        Ok(Staging {
-            dir,
-            target: target.to_path_buf(),
-            previous,
-            written: Mutex::new(Vec::new()),
-            reused: std::sync::atomic::AtomicUsize::new(0),
-        })
+        Ok(Staging { dir, target: target.to_path_buf(), manifest: Manifest::load(target) })
     }
 
-    /// Files linked from the previous build because their bytes were unchanged.
-    pub fn reused(&self) -> usize {
-        self.reused.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// The folder to write into.
+    /// The folder being written.
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    /// Writes one file (creating folders) under the staging folder, or links the
-    /// previous build's file when its bytes are the same.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let hash = content_hash(bytes);
+    /// Files linked from the previous build because they were unchanged.
+    pub fn reused(&self) -> usize {
+        self.manifest.reused.load(Ordering::Relaxed)
+    }
+
+    fn link_previous(&self, rel: &str) -> bool {
         let dest = self.dir.path().join(rel);
-        self.written
-            .lock()
-            .expect("manifest lock")
-            .push((rel.to_string(), hash));
-        if self.previous.get(rel) == Some(&hash) {
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            if std::fs::hard_link(self.target.join(rel), &dest).is_ok() {
-                self.reused
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok(());
+        if let Some(parent) = dest.parent() {
+            if std::fs::create_dir_all(parent).is_err() {
+                return false;
             }
         }
-        write_file(&dest, bytes)
+        std::fs::hard_link(self.target.join(rel), dest).is_ok()
     }
 
     /// Swaps the finished build in: old output renamed aside, new renamed in, old removed.
     pub fn commit(self) -> Result<()> {
-        let mut manifest = String::from(MARKER_HEADER);
-        let mut written = self.written.into_inner().expect("manifest lock");
-        written.sort();
-        for (rel, hash) in &written {
-            manifest.push_str(&format!("{hash:016x} {rel}\n"));
-        }
+        let (manifest, _) = self.manifest.text();
         write_file(&self.dir.path().join(MARKER), manifest.as_bytes())?;
         let new = self.dir.keep();
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
-            self.target
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("public"),
+            self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public"),
             std::process::id()
         ));
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old).with_context(|| {
-                format!(
-                    "cannot move the previous site {} aside",
-                    self.target.display()
-                )
-            })?;
+            std::fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move the previous site {} aside", self.target.display()))?;
         }
         if let Err(e) = std::fs::rename(&new, &self.target) {
             if had_old {
@@ -119,23 +140,115 @@ impl Staging {
                 let _ = std::fs::rename(&old, &self.target);
             }
             let _ = std::fs::remove_dir_all(&new);
-            return Err(e).with_context(|| {
-                format!("cannot move the new site into {}", self.target.display())
-            });
+            return Err(e).with_context(|| format!("cannot move the new site into {}", self.target.display()));
         }
         if had_old {
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
+    }
+}
+
+impl Output for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let hash = content_hash(bytes);
+        self.manifest.record(rel, hash);
+        if self.manifest.unchanged(rel, hash) && self.link_previous(rel) {
+            self.manifest.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        write_file(&self.dir.path().join(rel), bytes)
+    }
+
+    fn keep(&self, rel: &str) -> Result<()> {
+        if self.link_previous(rel) && self.manifest.keep(rel) {
+            return Ok(());
+        }
+        anyhow::bail!("{rel} was to be kept from the previous build, but it is not there")
+    }
+}
+
+/// Writes into the output folder itself: only files whose bytes changed, each through
+/// a temporary file and a rename, so a reader never sees half a page.
+pub struct InPlace {
+    target: PathBuf,
+    manifest: Manifest,
+    written: AtomicUsize,
+}
+
+impl InPlace {
+    pub fn new(target: &Path) -> InPlace {
+        InPlace { target: target.to_path_buf(), manifest: Manifest::load(target), written: AtomicUsize::new(0) }
+    }
+
+    /// Files whose bytes changed and were written.
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Files left as they were.
+    pub fn reused(&self) -> usize {
+        self.manifest.reused.load(Ordering::Relaxed)
+    }
+
+    /// Removes files of the previous build that this one did not produce (a deleted
+    /// note's page) and writes the manifest.
+    pub fn finish(self) -> Result<()> {
+        let (manifest, current) = self.manifest.text();
+        let current: std::collections::HashSet<&String> = current.iter().collect();
+        for rel in self.manifest.previous.keys().filter(|rel| !current.contains(rel)) {
+            let _ = std::fs::remove_file(self.target.join(rel));
+        }
+        write_file(&self.target.join(MARKER), manifest.as_bytes())
+    }
+}
+
+impl Output for InPlace {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let hash = content_hash(bytes);
+        self.manifest.record(rel, hash);
+        let dest = self.target.join(rel);
+        if self.manifest.unchanged(rel, hash) && dest.is_file() {
+            self.manifest.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        let tmp = dest.with_file_name(format!(".{}.tmp", dest.file_name().and_then(|n| n.to_str()).unwrap_or("file")));
+        write_file(&tmp, bytes)?;
+        std::fs::rename(&tmp, &dest).with_context(|| format!("cannot replace {}", dest.display()))
+    }
+
+    fn keep(&self, rel: &str) -> Result<()> {
+        if self.target.join(rel).is_file() && self.manifest.keep(rel) {
+            return Ok(());
+        }
+        anyhow::bail!("{rel} was to be kept from the previous build, but it is not there")
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        // Screenshots are large and many: an image already copied and not modified
+        // since is kept without reading it.
+        let dest = self.target.join(rel);
+        let (Ok(src), Ok(dst)) = (std::fs::metadata(from), std::fs::metadata(&dest)) else {
+            let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+            return self.write(rel, &bytes);
+        };
+        let newer = match (src.modified(), dst.modified()) {
+            (Ok(s), Ok(d)) => s > d,
+            _ => true,
+        };
+        if src.len() == dst.len() && !newer && self.manifest.keep(rel) {
+            return Ok(());
+        }
+        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        self.write(rel, &bytes)
     }
 }
 
 /// Writes a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

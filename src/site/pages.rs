@@ -81,6 +81,77 @@ pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
     }
 }
 
+/// The output path of a job and a hash of everything its page shows, or `None` for a
+/// page that is rendered on every build (the dashboard, the lists, the feed: they
+/// depend on every day). `keys` are the days' note-text hashes.
+pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>) {
+    use crate::log::hash_of;
+    let log = site.log;
+    let day_sig = |i: usize| (keys.get(i).copied().unwrap_or(0), log.days[i].minutes, log.days[i].date());
+    let kb_sig = |p: &crate::note::Problem| site.kb_entry(&p.key).map(|e| (e.slug.clone(), e.first_seen));
+    match job {
+        Job::Day(i) => {
+            let day = &log.days[*i];
+            let neighbour = |j: Option<usize>| j.map(|j| (log.days[j].date(), log.days[j].note.title.clone(), log.days[j].minutes));
+            let kb: Vec<_> = day.note.problems.iter().map(kb_sig).collect();
+            let fp = hash_of(&(
+                day_sig(*i),
+                day.week_minutes,
+                day.total_minutes,
+                neighbour(i.checked_sub(1)),
+                neighbour(Some(i + 1).filter(|&j| j < log.days.len())),
+                &log.weeks[day.week].id,
+                kb,
+            ));
+            (day.url(), Some(fp))
+        }
+        Job::Week(w) => {
+            let week = &log.weeks[*w];
+            let days: Vec<_> = week.days.iter().map(|&i| day_sig(i)).collect();
+            let kb: Vec<_> = week.days.iter().flat_map(|&i| log.days[i].note.problems.iter().map(kb_sig)).collect();
+            let around = (w.checked_sub(1).map(|v| &log.weeks[v].id), log.weeks.get(w + 1).map(|v| &v.id));
+            (week.url(), Some(hash_of(&(&week.id, week.minutes, days, kb, around))))
+        }
+        Job::Topic(t) => {
+            let topic = &site.topics[*t];
+            let days: Vec<_> = topic.days.iter().map(|&i| day_sig(i)).collect();
+            let kb: Vec<_> = topic.problems.iter().map(|&(d, p)| kb_sig(&log.days[d].note.problems[p])).collect();
+            (topic.url(), Some(hash_of(&(&topic.name, days, &topic.learnings, &topic.problems, kb))))
+        }
+        Job::Kb(k) => {
+            let entry = &site.kb[*k];
+            let days: Vec<_> = entry.occurrences.iter().chain(&entry.learnings).map(|&(d, _)| day_sig(d)).collect();
+            let fp = hash_of(&(&entry.title, &entry.slug, &entry.occurrences, &entry.learnings, &entry.topics, days));
+            (entry.url(), Some(fp))
+        }
+        Job::Page(i) => {
+            let page = &log.pages[*i];
+            // An explainer lists the days that mention it: any day may change that.
+            let fp = (page.kind != SourceKind::Explainer).then(|| hash_of(&(&page.rel_path, &page.text)));
+            (page_url(page), fp)
+        }
+        other => (render_path(site, other), None),
+    }
+}
+
+fn render_path(site: &Site, job: &Job) -> String {
+    match job {
+        Job::Index => "index.html".into(),
+        Job::Day(i) => site.log.days[*i].url(),
+        Job::Week(i) => site.log.weeks[*i].url(),
+        Job::Archive => "archive.html".into(),
+        Job::Topics => "topics/index.html".into(),
+        Job::Topic(i) => site.topics[*i].url(),
+        Job::Next => "next.html".into(),
+        Job::KbIndex => "kb/index.html".into(),
+        Job::Kb(i) => site.kb[*i].url(),
+        Job::Page(i) => page_url(&site.log.pages[*i]),
+        Job::NotFound => "404.html".into(),
+        Job::Feed => "atom.xml".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+    }
+}
+
 /// The URL of an explainer, knowledge-base entry or free page.
 pub fn page_url(page: &Source) -> String {
     let stem = page

@@ -30,12 +30,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
 
-/// Tera with the embedded templates, then the log's own `templates/*.html|*.xml` over them.
-pub fn load(root: &Path) -> Result<tera::Tera> {
+/// Tera with the embedded templates, then the log's own `templates/*.html|*.xml` over
+/// them; and a hash of the log's own templates, so a rebuild knows when they changed.
+pub fn load(root: &Path) -> Result<(tera::Tera, u64)> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(EMBEDDED.iter().copied())
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     let dir = root.join("templates");
+    let mut own_hash = 0;
     if dir.is_dir() {
         let mut own = Vec::new();
         for entry in
@@ -53,6 +55,8 @@ pub fn load(root: &Path) -> Result<tera::Tera> {
                 own.push((name, text));
             }
         }
+        own.sort();
+        own_hash = crate::log::hash_of(&own);
         tera.add_raw_templates(own)
             .map_err(|e| anyhow::anyhow!("templates/: {}", describe(&e)))?;
     }
@@ -60,7 +64,7 @@ pub fn load(root: &Path) -> Result<tera::Tera> {
     // Tera escapes `/` too, which makes every URL `..&#x2F;days&#x2F;…`: valid but
     // unreadable in the output. Escaping the five markup characters is enough.
     tera.set_escape_fn(escape_markup);
-    Ok(tera)
+    Ok((tera, own_hash))
 }
 
 fn escape_markup(s: &str) -> String {
