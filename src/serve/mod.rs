@@ -18,6 +18,7 @@ mod watch;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -91,6 +92,7 @@ impl Server {
             watcher,
             changes,
             state: state_tx,
+            building: Arc::new(AtomicBool::new(false)),
         };
         rebuilds.watcher.sync(&rebuilds.inputs);
         rebuilds.rebuild().await;
@@ -127,6 +129,7 @@ impl Server {
     /// Serves until `shutdown` completes, then stops rebuilding, ends the reload streams
     /// and lets open requests finish.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let building = self.rebuilds.building.clone();
         let rebuilds = tokio::spawn(self.rebuilds.run());
         let abort = rebuilds.abort_handle();
         let router = files::router(self.app);
@@ -139,6 +142,10 @@ impl Server {
             })
             .await
             .context("the server stopped")?;
+        if building.load(Ordering::SeqCst) {
+            // The runtime waits for it, so that no half-written staging folder is left.
+            eprintln!("Letting the build in progress finish…");
+        }
         Ok(())
     }
 }
@@ -181,11 +188,17 @@ struct Rebuilds {
     watcher: Watcher,
     changes: mpsc::UnboundedReceiver<Vec<PathBuf>>,
     state: tokio::sync::watch::Sender<SiteState>,
+    /// True while a build runs (it cannot be cancelled).
+    building: Arc<AtomicBool>,
 }
 
 impl Rebuilds {
     async fn run(mut self) {
-        while let Some(paths) = self.changes.recv().await {
+        while let Some(mut paths) = self.changes.recv().await {
+            // What was saved while the last build ran: one build for all of it.
+            while let Ok(more) = self.changes.try_recv() {
+                paths.extend(more);
+            }
             let changed: Vec<PathBuf> =
                 paths.into_iter().filter(|p| self.inputs.wants(p)).collect();
             let Some(first) = changed.first() else {
@@ -206,7 +219,16 @@ impl Rebuilds {
         let mut options = self.build.clone();
         // A server left running over midnight still knows what "today" is.
         options.today = chrono::Local::now().date_naive();
-        let outcome = tokio::task::spawn_blocking(move || site::build(&root, &options)).await;
+        self.building.store(true, Ordering::SeqCst);
+        let building = self.building.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let outcome = site::build(&root, &options);
+            building.store(false, Ordering::SeqCst);
+            outcome
+        })
+        .await;
+        // Also after a panic, which skipped the store above.
+        self.building.store(false, Ordering::SeqCst);
         let failure = match outcome {
             Ok(Ok(summary)) => {
                 eprintln!("{summary}");
