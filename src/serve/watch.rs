@@ -47,7 +47,10 @@ impl Inputs {
         }
         let Ok(rel) = path.strip_prefix(&self.root) else {
             // A content folder outside the log folder (`src = "../notes"`).
-            return self.dirs.iter().any(|d| path.starts_with(d)) && !is_litter(path);
+            return self
+                .dirs
+                .iter()
+                .any(|d| path.strip_prefix(d).is_ok_and(|rel| !is_litter(rel)));
         };
         if is_litter(rel) {
             return false;
