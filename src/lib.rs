@@ -20,5 +20,6 @@ pub mod load;
 pub mod log;
 pub mod markdown;
 pub mod note;
+pub mod serve;
 pub mod site;
 pub mod text;

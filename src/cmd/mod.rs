@@ -3,6 +3,8 @@
 pub mod build;
 pub mod check;
 pub mod cors;
+pub mod new;
+pub mod serve;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,10 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// CORS tools: `logsite cors probe URL --origin ORIGIN`
     Cors(cors::CorsArgs),
+    /// Serve the site with live reload, rebuilding on every change
+    Serve(serve::ServeArgs),
+    /// Create the note for today (or --date) and print its path
+    New(new::NewArgs),
 }
 
 /// The flags every command shares.
@@ -69,6 +75,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::execute(args),
         Command::Stats(args) => stats::execute(args),
         Command::Cors(args) => cors::execute(args),
+        Command::New(args) => new::execute(args),
+        Command::Serve(args) => serve::execute(args),
     }
 }
 

@@ -1,0 +1,263 @@
+//! `logsite new`: today's note, at the path the log already uses, from a template,
+//! with yesterday's unfinished next steps carried over and the hours so far filled in.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+
+use super::{display_path, LogArgs};
+use crate::config::Config;
+use crate::log::{week_start_of, Day, Log, LogOptions};
+use crate::note::duration;
+
+/// The default note template; `templates/note.md` in the log folder wins.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/note.md");
+
+/// The placeholders a note template may use, each `{{name}}`.
+pub const PLACEHOLDERS: &[&str] = &["date", "previous", "carried_tasks", "week", "total"];
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The note's date (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
+}
+
+/// Creates the note and prints its path (only that, so `$EDITOR "$(logsite new)"` works).
+/// Exits 1 without touching anything when a note for the date exists.
+pub fn execute(args: NewArgs) -> Result<ExitCode> {
+    let root = &args.log.dir;
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let config = Config::load(root)?;
+    let content = crate::load::content_dir(root, &config);
+    let template = load_template(root)?;
+    let options = LogOptions {
+        include_drafts: args.log.drafts,
+        today: date,
+        check_images: false,
+    };
+    let log = Log::open(root, config, &options);
+    if let Some(existing) = existing_note(&log, &content, date) {
+        eprintln!(
+            "a note for {date} already exists: {} (logsite new never overwrites a note)",
+            display_path(root, &existing)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let path = content.join(note_rel_path(&log, date));
+    let text = fill(&template, &Fill::new(&log, date))?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    // create_new: a note written between the check above and now is never overwritten.
+    let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "a note for {date} already exists: {} (logsite new never overwrites a note)",
+                path.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+    };
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_template(root: &Path) -> Result<String> {
+    let own = root.join("templates").join("note.md");
+    match std::fs::read_to_string(&own) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(DEFAULT_TEMPLATE.to_string()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", own.display())),
+    }
+}
+
+/// A note already dated `date`: a read note (drafts included), or a file whose name
+/// starts with the date (which also catches a note too broken to be read).
+fn existing_note(log: &Log, content: &Path, date: NaiveDate) -> Option<PathBuf> {
+    let read = log
+        .days
+        .iter()
+        .map(|d| &d.note)
+        .chain(&log.drafts)
+        .find(|n| n.date == date)
+        .map(|n| n.path.clone());
+    if read.is_some() {
+        return read;
+    }
+    let prefixes = [
+        date.format("%Y-%m-%d").to_string(),
+        date.format("%Y%m%d").to_string(),
+    ];
+    walkdir::WalkDir::new(content)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .find(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.ends_with(".md") && prefixes.iter().any(|p| name.starts_with(p.as_str()))
+        })
+        .map(|e| e.into_path())
+}
+
+/// Where the note for `date` goes, relative to the content folder: the layout of the
+/// nearest existing note (the latest before the date, else the first after), with its
+/// date parts replaced; `YYYY/MM/YYYY-MM-DD.md` for an empty log or an unknown layout.
+pub fn note_rel_path(log: &Log, date: NaiveDate) -> PathBuf {
+    let nearest = log
+        .days
+        .iter()
+        .rev()
+        .find(|d| d.date() < date)
+        .or_else(|| log.days.first())
+        .map(|d| (&d.note.rel_path, d.date()));
+    nearest
+        .and_then(|(rel, example)| same_layout(rel, example, date))
+        .unwrap_or_else(|| PathBuf::from(date.format("%Y/%m/%Y-%m-%d.md").to_string()))
+}
+
+/// `rel` (the note of `example`) with every date part moved to `date`; `None` when the
+/// file name holds no date to replace.
+fn same_layout(rel: &Path, example: NaiveDate, date: NaiveDate) -> Option<PathBuf> {
+    let stem = rel.file_stem()?.to_str()?;
+    let name = ["%Y-%m-%d", "%Y%m%d"]
+        .into_iter()
+        .find(|f| stem.starts_with(&example.format(f).to_string()))
+        .map(|f| date.format(f).to_string())
+        .or_else(|| {
+            (stem == example.format("%d").to_string()).then(|| date.format("%d").to_string())
+        })?;
+    let mut out = PathBuf::new();
+    if let Some(parent) = rel.parent() {
+        for part in parent.iter() {
+            let part = part.to_string_lossy();
+            let moved = ["%Y", "%m", "%Y-%m", "%Y%m"]
+                .into_iter()
+                .find(|f| part == example.format(f).to_string())
+                .map_or_else(|| part.to_string(), |f| date.format(f).to_string());
+            out.push(moved);
+        }
+    }
+    out.push(format!("{name}.md"));
+    Some(out)
+}
+
+/// The values the placeholders stand for.
+#[derive(Debug)]
+pub struct Fill {
+    pub date: NaiveDate,
+    /// The latest note before the date.
+    pub previous: Option<NaiveDate>,
+    /// The previous note's next steps not done, as a Markdown list grouped by area.
+    pub carried_tasks: String,
+    /// The week so far: the days of the date's week before it.
+    pub week_minutes: u32,
+    /// The total up to the previous note (the baseline where there is none).
+    pub total_minutes: u32,
+}
+
+impl Fill {
+    pub fn new(log: &Log, date: NaiveDate) -> Fill {
+        let previous: Option<&Day> = log.days.iter().rev().find(|d| d.date() < date);
+        let week_start = log.config.hours.week_start;
+        let week_minutes = previous
+            .filter(|d| week_start_of(d.date(), week_start) == week_start_of(date, week_start))
+            .map_or(0, |d| d.week_minutes);
+        Fill {
+            date,
+            previous: previous.map(Day::date),
+            carried_tasks: previous.map(carried_tasks).unwrap_or_default(),
+            week_minutes,
+            total_minutes: previous.map_or(log.baseline_minutes, |d| d.total_minutes),
+        }
+    }
+
+    fn value(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "date" => self.date.format("%Y-%m-%d").to_string(),
+            "previous" => self
+                .previous
+                .map_or_else(|| "—".to_string(), |d| d.format("%Y-%m-%d").to_string()),
+            // An empty item, so the section still reads as a list to fill in.
+            "carried_tasks" if self.carried_tasks.is_empty() => "- ".to_string(),
+            "carried_tasks" => self.carried_tasks.trim_end().to_string(),
+            "week" => duration::format(self.week_minutes),
+            "total" => duration::format(self.total_minutes),
+            _ => return None,
+        })
+    }
+}
+
+/// The steps of `day` not done, under their areas in the order they first appear.
+fn carried_tasks(day: &Day) -> String {
+    let mut areas: Vec<(Option<&str>, Vec<&crate::note::Step>)> = Vec::new();
+    for step in day.note.next.iter().filter(|s| !s.done) {
+        let area = step.area.as_deref();
+        match areas.iter_mut().find(|(a, _)| *a == area) {
+            Some((_, steps)) => steps.push(step),
+            None => areas.push((area, vec![step])),
+        }
+    }
+    let mut out = String::new();
+    for (area, steps) in areas {
+        let depth = match area {
+            Some(area) => {
+                list_item(&mut out, 0, area);
+                1
+            }
+            None => 0,
+        };
+        for step in steps {
+            list_item(&mut out, depth, &step.markdown);
+            for detail in &step.details {
+                list_item(&mut out, depth + 1, detail);
+            }
+        }
+    }
+    out
+}
+
+/// `- text` at `depth` (four spaces a level), further lines indented under the text.
+fn list_item(out: &mut String, depth: usize, markdown: &str) {
+    let indent = "    ".repeat(depth);
+    for (i, line) in markdown.lines().enumerate() {
+        let marker = if i == 0 { "- " } else { "  " };
+        out.push_str(&format!("{indent}{marker}{line}\n"));
+    }
+}
+
+/// The template with each `{{name}}` replaced; an unknown name is an error naming it.
+pub fn fill(template: &str, values: &Fill) -> Result<String> {
+    let mut out = String::with_capacity(template.len() + values.carried_tasks.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let name = rest[start + 2..start + len].trim();
+        let Some(value) = values.value(name) else {
+            bail!(
+                "templates/note.md: unknown placeholder {{{{{name}}}}} (known: {})",
+                PLACEHOLDERS.join(", ")
+            );
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&value);
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}

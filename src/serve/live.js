@@ -1,0 +1,82 @@
+// logsite serve: live reload and the build-error overlay. Injected only by the dev
+// server, never written into the built site.
+//
+// Hooks for browser tests: window.__logsiteReloads counts the reloads this script made
+// in this tab (kept in sessionStorage across them); window.__logsiteGeneration is the
+// build the page came from; the overlay is #logsite-overlay.
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const generation = script.dataset.generation;
+  const key = "logsite-reloads";
+  window.__logsiteGeneration = generation;
+  window.__logsiteReloads = Number(sessionStorage.getItem(key) || 0);
+
+  let overlay = null;
+
+  function el(tag, style, text) {
+    const node = document.createElement(tag);
+    if (style) node.style.cssText = style;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function hide() {
+    if (overlay) overlay.remove();
+    overlay = null;
+  }
+
+  function show(failure) {
+    hide();
+    overlay = el(
+      "div",
+      "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+        "background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,sans-serif"
+    );
+    overlay.id = "logsite-overlay";
+    overlay.setAttribute("role", "alertdialog");
+    overlay.setAttribute("aria-labelledby", "logsite-overlay-title");
+    const box = el("div", "max-width:60rem;margin:auto;border-left:6px solid #e5484d;padding-left:1rem");
+    const title = el("h2", "margin:0 0 .5rem;font-size:1.3rem", "ビルドに失敗しました / The build failed");
+    title.id = "logsite-overlay-title";
+    box.append(title);
+    box.append(el("p", "margin:0 0 1rem;opacity:.8",
+      "前回のビルドのまま表示しています。ファイルを直すと自動で再読み込みします。 " +
+      "The last good build is shown; fixing the file reloads this page."));
+    for (const d of failure.diagnostics || []) {
+      let place = d.path;
+      if (d.line) place += ":" + d.line + (d.column ? ":" + d.column : "");
+      const item = el("div", "margin:0 0 1rem");
+      item.append(el("div", "font-family:ui-monospace,monospace;color:#ffb4b4", place));
+      item.append(el("div", "", d.severity + ": " + d.message));
+      if (d.source_line) {
+        item.append(el("pre", "margin:.3rem 0 0;padding:.5rem;background:#000;white-space:pre-wrap",
+          d.line + " | " + d.source_line));
+      }
+      box.append(item);
+    }
+    if (failure.error) {
+      box.append(el("pre", "white-space:pre-wrap;font-family:ui-monospace,monospace", failure.error));
+    }
+    const close = el("button", "margin-top:1rem;font:inherit", "閉じる / Close");
+    close.addEventListener("click", hide);
+    box.append(close);
+    overlay.append(box);
+    document.body.append(overlay);
+  }
+
+  const events = new EventSource(script.src.replace(/live\.js$/, "events"));
+  events.addEventListener("reload", (e) => {
+    const state = JSON.parse(e.data);
+    if (state.generation === generation) {
+      hide();
+      return;
+    }
+    sessionStorage.setItem(key, String(window.__logsiteReloads + 1));
+    events.close();
+    location.reload();
+  });
+  events.addEventListener("failure", (e) => {
+    show(JSON.parse(e.data).failure);
+  });
+})();

@@ -1,0 +1,255 @@
+//! The live-reload server behind `logsite serve`: build, serve the output folder over
+//! HTTP, watch the inputs, rebuild on change and tell every open tab to reload.
+//!
+//! ```text
+//! watch (notify, debounced) → rebuild loop (site::build) → reload state (tokio watch)
+//!                                                           → SSE /__logsite/events → tabs
+//! files (ServeDir confined to the output) + the reload script injected into HTML
+//! ```
+//!
+//! A failed rebuild leaves the previous site in place (the build is atomic) and turns
+//! the reload state into a failure; each tab shows it as an overlay naming file and
+//! line until the next good build reloads it (as Zola does).
+
+mod files;
+mod reload;
+mod watch;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::site::{self, BuildOptions};
+pub use reload::{Failure, SiteState};
+use watch::{Inputs, Watcher};
+
+/// The URL path of the reload channel (server-sent events).
+pub const EVENTS_PATH: &str = "/__logsite/events";
+/// The URL path of the reload script injected into served HTML.
+pub const SCRIPT_PATH: &str = "/__logsite/live.js";
+
+/// How many ports above the requested one are tried when it is taken.
+const PORT_TRIES: u16 = 10;
+
+/// What to serve and how.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// The log folder.
+    pub root: PathBuf,
+    /// How each build runs; `out_dir` `None` means book.toml's build-dir.
+    pub build: BuildOptions,
+    /// Interface and port; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// Poll the files instead of OS notifications (WSL, network drives).
+    pub poll: bool,
+    /// Quiet time after the last change before rebuilding.
+    pub debounce: Duration,
+}
+
+/// A server bound to its socket, its first build done, ready to [`run`](Server::run).
+pub struct Server {
+    listener: TcpListener,
+    addr: SocketAddr,
+    requested_port: u16,
+    app: Arc<files::App>,
+    rebuilds: Rebuilds,
+}
+
+impl Server {
+    /// Builds the site once (a failure is kept and shown, not returned), binds the socket
+    /// (the next free port when the requested one is taken) and starts watching.
+    pub async fn start(options: ServeOptions) -> Result<Server> {
+        let root = std::path::absolute(&options.root)
+            .with_context(|| format!("cannot resolve {}", options.root.display()))?;
+        let config = Config::load(&root)?;
+        let out_dir = std::path::absolute(
+            options
+                .build
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| root.join(&config.build.build_dir)),
+        )
+        .context("cannot resolve the output folder")?;
+        let mut build = options.build.clone();
+        build.out_dir = Some(out_dir.clone());
+
+        let (listener, addr) = bind(options.addr).await?;
+        let (state_tx, state_rx) = tokio::sync::watch::channel(SiteState::start());
+        let (change_tx, changes) = mpsc::unbounded_channel();
+        let watcher = Watcher::start(options.poll, options.debounce, change_tx)?;
+        let mut rebuilds = Rebuilds {
+            root: root.clone(),
+            build,
+            inputs: Inputs::new(&root, &config, &out_dir),
+            watcher,
+            changes,
+            state: state_tx,
+            building: Arc::new(AtomicBool::new(false)),
+        };
+        rebuilds.watcher.sync(&rebuilds.inputs);
+        rebuilds.rebuild().await;
+        Ok(Server {
+            listener,
+            addr,
+            requested_port: options.addr.port(),
+            app: Arc::new(files::App::new(out_dir, state_rx)),
+            rebuilds,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port asked for, when it was taken and another one is used instead.
+    pub fn port_taken(&self) -> Option<u16> {
+        (self.requested_port != 0 && self.requested_port != self.addr.port())
+            .then_some(self.requested_port)
+    }
+
+    /// `http://127.0.0.1:3000/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The folder being served.
+    pub fn out_dir(&self) -> &Path {
+        self.app.out_dir()
+    }
+
+    /// Serves until `shutdown` completes, then stops rebuilding, ends the reload streams
+    /// and lets open requests finish.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let building = self.rebuilds.building.clone();
+        let rebuilds = tokio::spawn(self.rebuilds.run());
+        let abort = rebuilds.abort_handle();
+        let router = files::router(self.app);
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                // Dropping the rebuild loop drops the state sender, which ends every
+                // reload stream: without that, open tabs would hold the shutdown forever.
+                abort.abort();
+            })
+            .await
+            .context("the server stopped")?;
+        if building.load(Ordering::SeqCst) {
+            // The runtime waits for it, so that no half-written staging folder is left.
+            eprintln!("Letting the build in progress finish…");
+        }
+        Ok(())
+    }
+}
+
+/// Binds `addr`, or the next free port above it when it is taken.
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr)> {
+    let tries = if addr.port() == 0 { 1 } else { PORT_TRIES };
+    let mut last = None;
+    for i in 0..tries {
+        let Some(port) = addr.port().checked_add(i) else {
+            break;
+        };
+        let candidate = SocketAddr::new(addr.ip(), port);
+        match TcpListener::bind(candidate).await {
+            Ok(listener) => {
+                let bound = listener.local_addr()?;
+                return Ok((listener, bound));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
+            Err(e) => return Err(e).with_context(|| format!("cannot listen on {candidate}")),
+        }
+    }
+    Err(last.map_or_else(|| anyhow::anyhow!("no port to try"), anyhow::Error::from)).with_context(
+        || {
+            format!(
+                "ports {}–{} on {} are all in use (choose one with --port)",
+                addr.port(),
+                addr.port().saturating_add(tries - 1),
+                addr.ip()
+            )
+        },
+    )
+}
+
+/// The rebuild loop: owns the watcher and the sender of the reload state.
+struct Rebuilds {
+    root: PathBuf,
+    build: BuildOptions,
+    inputs: Inputs,
+    watcher: Watcher,
+    changes: mpsc::UnboundedReceiver<Vec<PathBuf>>,
+    state: tokio::sync::watch::Sender<SiteState>,
+    /// True while a build runs (it cannot be cancelled).
+    building: Arc<AtomicBool>,
+}
+
+impl Rebuilds {
+    async fn run(mut self) {
+        while let Some(mut paths) = self.changes.recv().await {
+            // What was saved while the last build ran: one build for all of it.
+            while let Ok(more) = self.changes.try_recv() {
+                paths.extend(more);
+            }
+            let changed: Vec<PathBuf> =
+                paths.into_iter().filter(|p| self.inputs.wants(p)).collect();
+            let Some(first) = changed.first() else {
+                continue;
+            };
+            let shown = first.strip_prefix(&self.root).unwrap_or(first).display();
+            match changed.len() {
+                1 => eprintln!("Changed: {shown}"),
+                n => eprintln!("Changed: {shown} and {} more", n - 1),
+            }
+            self.rebuild().await;
+        }
+    }
+
+    /// Builds, reports, and publishes the outcome to every tab.
+    async fn rebuild(&mut self) {
+        let root = self.root.clone();
+        let mut options = self.build.clone();
+        // A server left running over midnight still knows what "today" is.
+        options.today = chrono::Local::now().date_naive();
+        self.building.store(true, Ordering::SeqCst);
+        let building = self.building.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let outcome = site::build(&root, &options);
+            building.store(false, Ordering::SeqCst);
+            outcome
+        })
+        .await;
+        // Also after a panic, which skipped the store above.
+        self.building.store(false, Ordering::SeqCst);
+        let failure = match outcome {
+            Ok(Ok(summary)) => {
+                eprintln!("{summary}");
+                None
+            }
+            Ok(Err(failure)) => {
+                eprintln!("{failure}");
+                Some(Failure::from_build(&failure))
+            }
+            Err(panic) => {
+                let message = format!("the build panicked: {panic}");
+                eprintln!("error: {message}");
+                Some(Failure::from_message(message))
+            }
+        };
+        self.state.send_modify(|state| state.advance(failure));
+        // book.toml may have moved the content folder, or templates/ may have appeared.
+        if let Ok(config) = Config::load(&self.root) {
+            let out = self.build.out_dir.clone().unwrap_or_default();
+            self.inputs = Inputs::new(&self.root, &config, &out);
+        }
+        self.watcher.sync(&self.inputs);
+    }
+}

@@ -1,0 +1,191 @@
+//! `logsite new`: where the note goes, what it carries over, and that it never overwrites.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use common::{run_logsite, TempLog};
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Runs `logsite new DIR --date DATE`; returns (exit code, stdout, stderr).
+fn new_note(log: &TempLog, day: &str) -> (i32, String, String) {
+    run_logsite(&["new", log.path().to_str().unwrap(), "--date", day])
+}
+
+#[test]
+fn nested_log_gets_year_month_folders() {
+    let log = TempLog::with_seed(&[]);
+    let (code, stdout, stderr) = new_note(&log, "2025-05-01");
+    assert_eq!(code, 0, "{stderr}");
+    let expected = log.path().join("content/2025/05/2025-05-01.md");
+    assert_eq!(stdout, format!("{}\n", expected.display()));
+    assert!(expected.is_file());
+}
+
+#[test]
+fn flat_log_stays_flat() {
+    let seed = common::seed_text();
+    let log = TempLog::new(&[("content/2025-04-28.md", seed.as_bytes())]);
+    let (code, stdout, stderr) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0, "{stderr}");
+    let expected = log.path().join("content/2025-04-29.md");
+    assert_eq!(stdout.trim_end(), expected.display().to_string());
+    assert!(expected.is_file());
+}
+
+#[test]
+fn compact_file_names_keep_their_form() {
+    let seed = common::seed_text();
+    let log = TempLog::new(&[("content/notes/2025/20250428.md", seed.as_bytes())]);
+    let (code, stdout, stderr) = new_note(&log, "2026-01-02");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.trim_end(),
+        log.path()
+            .join("content/notes/2026/20260102.md")
+            .display()
+            .to_string()
+    );
+}
+
+#[test]
+fn empty_log_gets_year_month_folders() {
+    let log = TempLog::new(&[("book.toml", b"[book]\ntitle = \"t\"\n")]);
+    std::fs::create_dir(log.path().join("content")).unwrap();
+    let (code, stdout, stderr) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.trim_end(),
+        log.path()
+            .join("content/2025/04/2025-04-29.md")
+            .display()
+            .to_string()
+    );
+}
+
+#[test]
+fn stdout_is_exactly_the_path() {
+    let log = TempLog::with_seed(&[]);
+    let (code, stdout, _) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 1);
+    let path = Path::new(stdout.strip_suffix('\n').expect("one line"));
+    assert!(path.is_file(), "{stdout:?} names the new note");
+}
+
+#[test]
+fn seed_next_day_carries_six_undone_steps_grouped_by_area() {
+    let log = TempLog::with_seed(&[]);
+    let (code, _, stderr) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0, "{stderr}");
+    let read = log.open(false);
+    let day = &read.days[read
+        .day_index(date("2025-04-29"))
+        .expect("the new note is read")];
+    let areas: Vec<(&str, usize)> = day
+        .note
+        .tasks
+        .iter()
+        .map(|t| (t.title.as_str(), t.children.len()))
+        .collect();
+    assert_eq!(areas, [("backend", 1), ("infra", 5)]);
+    assert!(day.note.tasks[1].children[0]
+        .title
+        .starts_with("AWSアーキテクチャ図を修正する"));
+    // The step's details come along under it.
+    assert_eq!(day.note.tasks[1].children[0].children.len(), 2);
+}
+
+#[test]
+fn done_steps_are_not_carried() {
+    let note =
+        "# 今日学んだこと\n\n## 次やること\n- [x] 終わったこと\n- [ ] まだのこと\n- 普通のこと\n";
+    let log = TempLog::new(&[("content/2025/04/2025-04-28.md", note.as_bytes())]);
+    let (code, stdout, stderr) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(stdout.trim_end()).unwrap();
+    assert!(!text.contains("終わったこと"), "{text}");
+    assert!(text.contains("- まだのこと\n- 普通のこと\n"), "{text}");
+}
+
+#[test]
+fn seed_next_day_declares_week_and_total_so_far() {
+    let log = TempLog::with_seed(&[]);
+    let (code, _, stderr) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0, "{stderr}");
+    let read = log.open(false);
+    let day = &read.days[read.day_index(date("2025-04-29")).unwrap()];
+    let declared = &day.note.declared;
+    assert!(declared.today.is_none(), "Today is left for the author");
+    assert_eq!(declared.week.as_ref().map(|f| f.minutes), Some(6 * 60));
+    assert_eq!(
+        declared.total.as_ref().map(|f| f.minutes),
+        Some(48 * 60 + 55)
+    );
+}
+
+#[test]
+fn a_new_week_starts_at_zero() {
+    let log = TempLog::with_seed(&[]);
+    // 2025-05-05 is the Monday after the seed's week.
+    let (code, stdout, stderr) = new_note(&log, "2025-05-05");
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(stdout.trim_end()).unwrap();
+    assert!(text.contains("- week : 0m\n"), "{text}");
+    assert!(text.contains("- Total: 48h 55m\n"), "{text}");
+}
+
+#[test]
+fn existing_note_is_never_overwritten() {
+    let log = TempLog::with_seed(&[]);
+    let path = log.path().join("content/2025/04/2025-04-28.md");
+    let before = std::fs::read(&path).unwrap();
+    let (code, stdout, stderr) = new_note(&log, "2025-04-28");
+    assert_ne!(code, 0);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("content/2025/04/2025-04-28.md"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn another_file_with_the_date_is_refused() {
+    let log = TempLog::with_seed(&[("content/2025/04/2025-04-29-foo.md", b"\xff\xfe broken")]);
+    let (code, stdout, stderr) = new_note(&log, "2025-04-29");
+    assert_ne!(code, 0);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("2025-04-29-foo.md"), "{stderr}");
+    assert!(!log.path().join("content/2025/04/2025-04-29.md").exists());
+}
+
+#[test]
+fn the_log_own_template_wins() {
+    let log = TempLog::with_seed(&[(
+        "templates/note.md",
+        b"# {{ date }}\n\n## Tasks\n{{carried_tasks}}\n\n## Hours\n- week: {{week}}\n- total: {{total}} (since {{previous}})\n",
+    )]);
+    let (code, stdout, stderr) = new_note(&log, "2025-04-29");
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(stdout.trim_end()).unwrap();
+    assert!(
+        text.starts_with("# 2025-04-29\n\n## Tasks\n- backend\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("- week: 6h\n- total: 48h 55m (since 2025-04-28)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_placeholder_is_an_error_naming_it() {
+    let log = TempLog::with_seed(&[("templates/note.md", b"# {{dat}}\n")]);
+    let (code, stdout, stderr) = new_note(&log, "2025-04-29");
+    assert_ne!(code, 0);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("{{dat}}"), "{stderr}");
+    assert!(!log.path().join("content/2025/04/2025-04-29.md").exists());
+}
