@@ -24,7 +24,10 @@ fn main() {
     let newest = walkdir::WalkDir::new(root.join("content"))
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md") && !e.path().starts_with(root.join("content/pages")))
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "md")
+                && !e.path().starts_with(root.join("content/pages"))
+        })
         .map(|e| e.into_path())
         .filter(|p| logsite::note::date::from_file_name(p).is_some())
         .max()
@@ -32,12 +35,21 @@ fn main() {
     let original = std::fs::read_to_string(&newest).expect("read note");
     let mut times = Vec::new();
     for round in 0..rounds {
-        let edited = original.replacen("## わかったこと\n", &format!("## わかったこと\n- 追記{round}\n"), 1);
+        let edited = original.replacen(
+            "## わかったこと\n",
+            &format!("## わかったこと\n- 追記{round}\n"),
+            1,
+        );
         std::fs::write(&newest, edited).expect("write note");
         let started = Instant::now();
-        let summary = logsite::site::build_cached(root, &options, &mut cache).unwrap_or_else(|e| panic!("{e}"));
+        let summary = logsite::site::build_cached(root, &options, &mut cache)
+            .unwrap_or_else(|e| panic!("{e}"));
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        println!("rebuild after editing {}: {ms:.0} ms ({} files kept)", newest.display(), summary.reused);
+        println!(
+            "rebuild after editing {}: {ms:.0} ms ({} files kept)",
+            newest.display(),
+            summary.reused
+        );
         times.push(ms);
     }
     std::fs::write(&newest, original).expect("restore note");

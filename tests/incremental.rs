@@ -33,8 +33,14 @@ fn note(hours: &str, learning: &str) -> String {
 #[test]
 fn cached_rebuilds_write_what_a_fresh_build_writes() {
     let log = TempLog::with_seed(&[
-        ("content/2025/04/2025-04-29.md", note("2h", "CORSはブラウザが守る").as_bytes()),
-        ("content/2025/04/2025-04-30.md", note("1h", "S3の設定").as_bytes()),
+        (
+            "content/2025/04/2025-04-29.md",
+            note("2h", "CORSはブラウザが守る").as_bytes(),
+        ),
+        (
+            "content/2025/04/2025-04-30.md",
+            note("1h", "S3の設定").as_bytes(),
+        ),
     ]);
     let incremental = log.path().join("public");
     let mut cache = SiteCache::default();
@@ -42,10 +48,17 @@ fn cached_rebuilds_write_what_a_fresh_build_writes() {
     assert_eq!(first.days, 3);
 
     // An edit of hours and text, a new note, and a deleted one.
-    log.write("content/2025/04/2025-04-29.md", &note("3h", "CORSはサーバーが許可し、ブラウザが守る"));
-    log.write("content/2025/05/2025-05-01.md", &note("30m", "Route53の設定"));
+    log.write(
+        "content/2025/04/2025-04-29.md",
+        &note("3h", "CORSはサーバーが許可し、ブラウザが守る"),
+    );
+    log.write(
+        "content/2025/05/2025-05-01.md",
+        &note("30m", "Route53の設定"),
+    );
     std::fs::remove_file(log.path().join("content/2025/04/2025-04-30.md")).unwrap();
-    let second = build_cached(log.path(), &options(&incremental), &mut cache).expect("second build");
+    let second =
+        build_cached(log.path(), &options(&incremental), &mut cache).expect("second build");
     assert!(second.reused > 0, "unchanged pages are kept");
 
     let fresh = tempfile::tempdir().unwrap();
@@ -53,8 +66,15 @@ fn cached_rebuilds_write_what_a_fresh_build_writes() {
     let (a, b) = (snapshot(&incremental), snapshot(&fresh.path().join("site")));
     let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    assert!(only_a.is_empty() && only_b.is_empty(), "stale {only_a:?}, missing {only_b:?}");
-    let differ: Vec<_> = a.iter().filter(|(k, v)| b[*k] != **v).map(|(k, _)| k).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "stale {only_a:?}, missing {only_b:?}"
+    );
+    let differ: Vec<_> = a
+        .iter()
+        .filter(|(k, v)| b[*k] != **v)
+        .map(|(k, _)| k)
+        .collect();
     assert!(differ.is_empty(), "differ from a fresh build: {differ:?}");
     assert!(!incremental.join("days/2025-04-30.html").exists());
     let page = std::fs::read_to_string(incremental.join("days/2025-04-29.html")).unwrap();
@@ -72,7 +92,11 @@ fn a_cached_rebuild_that_fails_writes_nothing() {
     log.write("templates/day.html", "{% broken");
     assert!(build_cached(log.path(), &options(&out), &mut cache).is_err());
     std::fs::remove_file(log.path().join("templates/day.html")).unwrap();
-    std::fs::write(log.path().join("content/2025/04/2025-04-29.md"), b"\xFF\xFE").unwrap();
+    std::fs::write(
+        log.path().join("content/2025/04/2025-04-29.md"),
+        b"\xFF\xFE",
+    )
+    .unwrap();
     assert!(build_cached(log.path(), &options(&out), &mut cache).is_err());
     assert_eq!(snapshot(&out), before);
 }

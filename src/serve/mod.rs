@@ -93,6 +93,7 @@ impl Server {
             changes,
             state: state_tx,
             building: Arc::new(AtomicBool::new(false)),
+            cache: site::SiteCache::default(),
         };
         rebuilds.watcher.sync(&rebuilds.inputs);
         rebuilds.rebuild().await;
@@ -190,6 +191,8 @@ struct Rebuilds {
     state: tokio::sync::watch::Sender<SiteState>,
     /// True while a build runs (it cannot be cancelled).
     building: Arc<AtomicBool>,
+    /// What the previous build computed: a save re-renders only what it changed.
+    cache: site::SiteCache,
 }
 
 impl Rebuilds {
@@ -221,12 +224,17 @@ impl Rebuilds {
         options.today = chrono::Local::now().date_naive();
         self.building.store(true, Ordering::SeqCst);
         let building = self.building.clone();
+        let mut cache = std::mem::take(&mut self.cache);
         let outcome = tokio::task::spawn_blocking(move || {
-            let outcome = site::build(&root, &options);
+            let outcome = site::build_cached(&root, &options, &mut cache);
             building.store(false, Ordering::SeqCst);
-            outcome
+            (outcome, cache)
         })
-        .await;
+        .await
+        .map(|(outcome, cache)| {
+            self.cache = cache;
+            outcome
+        });
         // Also after a panic, which skipped the store above.
         self.building.store(false, Ordering::SeqCst);
         let failure = match outcome {

@@ -158,11 +158,19 @@ pub struct SiteCache {
 /// the first build is a full one; later ones parse only changed notes, render only
 /// pages whose inputs changed (in memory, all before writing any) and write into the
 /// output folder only the files whose bytes changed.
-pub fn build_cached(root: &Path, options: &BuildOptions, cache: &mut SiteCache) -> Result<BuildSummary, BuildFailure> {
+pub fn build_cached(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut SiteCache,
+) -> Result<BuildSummary, BuildFailure> {
     build_with(root, options, Some(cache))
 }
 
-fn build_with(root: &Path, options: &BuildOptions, mut cache: Option<&mut SiteCache>) -> Result<BuildSummary, BuildFailure> {
+fn build_with(
+    root: &Path,
+    options: &BuildOptions,
+    mut cache: Option<&mut SiteCache>,
+) -> Result<BuildSummary, BuildFailure> {
     let started = Instant::now();
     let config = Config::load(root)?;
     let out_dir = match &options.out_dir {
@@ -170,7 +178,11 @@ fn build_with(root: &Path, options: &BuildOptions, mut cache: Option<&mut SiteCa
         None => root.join(&config.build.build_dir),
     };
     output::check_target(root, &crate::load::content_dir(root, &config), &out_dir)?;
-    let log_options = LogOptions { include_drafts: options.include_drafts, today: options.today, check_images: true };
+    let log_options = LogOptions {
+        include_drafts: options.include_drafts,
+        today: options.today,
+        check_images: true,
+    };
     let loaded = crate::load::load(root, &config);
     let log = match cache.as_deref_mut() {
         Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
@@ -178,13 +190,22 @@ fn build_with(root: &Path, options: &BuildOptions, mut cache: Option<&mut SiteCa
     };
     if log.has_fatal() {
         return Err(BuildFailure {
-            diagnostics: log.all_diagnostics().into_iter().filter(|d| d.severity == Severity::Fatal).cloned().collect(),
+            diagnostics: log
+                .all_diagnostics()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Fatal)
+                .cloned()
+                .collect(),
             error: None,
         });
     }
     // A day's note key: the hash of its text, which its folded text and page depend on.
     let keys: Vec<u64> = match cache.as_deref() {
-        Some(c) => log.days.iter().map(|d| c.notes.keys.get(&d.note.path).copied().unwrap_or(0)).collect(),
+        Some(c) => log
+            .days
+            .iter()
+            .map(|d| c.notes.keys.get(&d.note.path).copied().unwrap_or(0))
+            .collect(),
         None => Vec::new(),
     };
     let folded: Vec<FoldedDay> = match cache.as_deref_mut() {
@@ -208,8 +229,12 @@ fn build_with(root: &Path, options: &BuildOptions, mut cache: Option<&mut SiteCa
 
     let (pages, reused) = match cache {
         Some(c) => {
-            let fingerprints: Vec<(String, Option<u64>)> = jobs.par_iter().map(|j| pages::fingerprint(&site, j, &keys)).collect();
-            let incremental = c.global.as_ref() == Some(&(site.global_key, out_dir.clone())) && out_dir.join(output::MARKER).is_file();
+            let fingerprints: Vec<(String, Option<u64>)> = jobs
+                .par_iter()
+                .map(|j| pages::fingerprint(&site, j, &keys))
+                .collect();
+            let incremental = c.global.as_ref() == Some(&(site.global_key, out_dir.clone()))
+                && out_dir.join(output::MARKER).is_file();
             let reused = if incremental {
                 let out = output::InPlace::new(&out_dir);
                 site.render_changed(&jobs, &fingerprints, &c.fingerprints, &out)?;
@@ -223,7 +248,10 @@ fn build_with(root: &Path, options: &BuildOptions, mut cache: Option<&mut SiteCa
                 staging.commit()?;
                 reused
             };
-            c.fingerprints = fingerprints.into_iter().filter_map(|(path, fp)| Some((path, fp?))).collect();
+            c.fingerprints = fingerprints
+                .into_iter()
+                .filter_map(|(path, fp)| Some((path, fp?)))
+                .collect();
             c.global = Some((site.global_key, out_dir.clone()));
             (jobs.len(), reused)
         }
@@ -270,7 +298,12 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    fn new(root: &'a Path, log: &'a Log, options: &BuildOptions, folded: Vec<FoldedDay>) -> Result<Site<'a>> {
+    fn new(
+        root: &'a Path,
+        log: &'a Log,
+        options: &BuildOptions,
+        folded: Vec<FoldedDay>,
+    ) -> Result<Site<'a>> {
         let config = &log.config;
         let lang = config.book.language.clone();
         let site_url = options
@@ -315,7 +348,10 @@ impl<'a> Site<'a> {
             format!("{:?}", config),
             &site_url,
             options.include_drafts,
-            log.pages.iter().map(|p| (&p.rel_path, &p.text)).collect::<Vec<_>>(),
+            log.pages
+                .iter()
+                .map(|p| (&p.rel_path, &p.text))
+                .collect::<Vec<_>>(),
             env!("CARGO_PKG_VERSION"),
         ));
         let mut base = tera::Context::new();
@@ -410,7 +446,12 @@ impl<'a> Site<'a> {
 
     /// The files that are not pages: the data export, the theme, the images.
     fn write_data(&self, out: &dyn output::Output) -> Result<()> {
-        out.write("data/log.json", crate::log::export::Export::new(self.log).to_json().as_bytes())?;
+        out.write(
+            "data/log.json",
+            crate::log::export::Export::new(self.log)
+                .to_json()
+                .as_bytes(),
+        )?;
         out.write(".nojekyll", b"")?;
         assets::copy(self, out)
     }

@@ -25,7 +25,8 @@ pub trait Output: Sync {
     fn keep(&self, rel: &str) -> Result<()>;
     /// Copies a file as it is (an image).
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        let bytes =
+            std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
         self.write(rel, &bytes)
     }
 }
@@ -40,11 +41,17 @@ struct Manifest {
 
 impl Manifest {
     fn load(target: &Path) -> Manifest {
-        Manifest { previous: read_manifest(&target.join(MARKER)), ..Manifest::default() }
+        Manifest {
+            previous: read_manifest(&target.join(MARKER)),
+            ..Manifest::default()
+        }
     }
 
     fn record(&self, rel: &str, hash: u64) {
-        self.current.lock().expect("manifest lock").push((rel.to_string(), hash));
+        self.current
+            .lock()
+            .expect("manifest lock")
+            .push((rel.to_string(), hash));
     }
 
     fn unchanged(&self, rel: &str, hash: u64) -> bool {
@@ -90,13 +97,21 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public");
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-        Ok(Staging { dir, target: target.to_path_buf(), manifest: Manifest::load(target) })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            manifest: Manifest::load(target),
+        })
     }
 
     /// The folder being written.
@@ -126,13 +141,20 @@ impl Staging {
         let new = self.dir.keep();
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
-            self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public"),
+            self.target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("public"),
             std::process::id()
         ));
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the previous site {} aside", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "cannot move the previous site {} aside",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = std::fs::rename(&new, &self.target) {
             if had_old {
@@ -140,10 +162,13 @@ impl Staging {
                 let _ = std::fs::rename(&old, &self.target);
             }
             let _ = std::fs::remove_dir_all(&new);
-            return Err(e).with_context(|| format!("cannot move the new site into {}", self.target.display()));
+            return Err(e).with_context(|| {
+                format!("cannot move the new site into {}", self.target.display())
+            });
         }
         if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
     }
@@ -178,7 +203,11 @@ pub struct InPlace {
 
 impl InPlace {
     pub fn new(target: &Path) -> InPlace {
-        InPlace { target: target.to_path_buf(), manifest: Manifest::load(target), written: AtomicUsize::new(0) }
+        InPlace {
+            target: target.to_path_buf(),
+            manifest: Manifest::load(target),
+            written: AtomicUsize::new(0),
+        }
     }
 
     /// Files whose bytes changed and were written.
@@ -196,7 +225,12 @@ impl InPlace {
     pub fn finish(self) -> Result<()> {
         let (manifest, current) = self.manifest.text();
         let current: std::collections::HashSet<&String> = current.iter().collect();
-        for rel in self.manifest.previous.keys().filter(|rel| !current.contains(rel)) {
+        for rel in self
+            .manifest
+            .previous
+            .keys()
+            .filter(|rel| !current.contains(rel))
+        {
             let _ = std::fs::remove_file(self.target.join(rel));
         }
         write_file(&self.target.join(MARKER), manifest.as_bytes())
@@ -213,7 +247,10 @@ impl Output for InPlace {
             return Ok(());
         }
         self.written.fetch_add(1, Ordering::Relaxed);
-        let tmp = dest.with_file_name(format!(".{}.tmp", dest.file_name().and_then(|n| n.to_str()).unwrap_or("file")));
+        let tmp = dest.with_file_name(format!(
+            ".{}.tmp",
+            dest.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+        ));
         write_file(&tmp, bytes)?;
         std::fs::rename(&tmp, &dest).with_context(|| format!("cannot replace {}", dest.display()))
     }
@@ -230,7 +267,8 @@ impl Output for InPlace {
         // since is kept without reading it.
         let dest = self.target.join(rel);
         let (Ok(src), Ok(dst)) = (std::fs::metadata(from), std::fs::metadata(&dest)) else {
-            let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+            let bytes =
+                std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
             return self.write(rel, &bytes);
         };
         let newer = match (src.modified(), dst.modified()) {
@@ -240,7 +278,8 @@ impl Output for InPlace {
         if src.len() == dst.len() && !newer && self.manifest.keep(rel) {
             return Ok(());
         }
-        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        let bytes =
+            std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
         self.write(rel, &bytes)
     }
 }
@@ -248,7 +287,8 @@ impl Output for InPlace {
 /// Writes a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

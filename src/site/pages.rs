@@ -87,12 +87,29 @@ pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
 pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>) {
     use crate::log::hash_of;
     let log = site.log;
-    let day_sig = |i: usize| (keys.get(i).copied().unwrap_or(0), log.days[i].minutes, log.days[i].date());
-    let kb_sig = |p: &crate::note::Problem| site.kb_entry(&p.key).map(|e| (e.slug.clone(), e.first_seen));
+    let day_sig = |i: usize| {
+        (
+            keys.get(i).copied().unwrap_or(0),
+            log.days[i].minutes,
+            log.days[i].date(),
+        )
+    };
+    let kb_sig = |p: &crate::note::Problem| {
+        site.kb_entry(&p.key)
+            .map(|e| (e.slug.clone(), e.first_seen))
+    };
     match job {
         Job::Day(i) => {
             let day = &log.days[*i];
-            let neighbour = |j: Option<usize>| j.map(|j| (log.days[j].date(), log.days[j].note.title.clone(), log.days[j].minutes));
+            let neighbour = |j: Option<usize>| {
+                j.map(|j| {
+                    (
+                        log.days[j].date(),
+                        log.days[j].note.title.clone(),
+                        log.days[j].minutes,
+                    )
+                })
+            };
             let kb: Vec<_> = day.note.problems.iter().map(kb_sig).collect();
             let fp = hash_of(&(
                 day_sig(*i),
@@ -108,26 +125,62 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
         Job::Week(w) => {
             let week = &log.weeks[*w];
             let days: Vec<_> = week.days.iter().map(|&i| day_sig(i)).collect();
-            let kb: Vec<_> = week.days.iter().flat_map(|&i| log.days[i].note.problems.iter().map(kb_sig)).collect();
-            let around = (w.checked_sub(1).map(|v| &log.weeks[v].id), log.weeks.get(w + 1).map(|v| &v.id));
-            (week.url(), Some(hash_of(&(&week.id, week.minutes, days, kb, around))))
+            let kb: Vec<_> = week
+                .days
+                .iter()
+                .flat_map(|&i| log.days[i].note.problems.iter().map(kb_sig))
+                .collect();
+            let around = (
+                w.checked_sub(1).map(|v| &log.weeks[v].id),
+                log.weeks.get(w + 1).map(|v| &v.id),
+            );
+            (
+                week.url(),
+                Some(hash_of(&(&week.id, week.minutes, days, kb, around))),
+            )
         }
         Job::Topic(t) => {
             let topic = &site.topics[*t];
             let days: Vec<_> = topic.days.iter().map(|&i| day_sig(i)).collect();
-            let kb: Vec<_> = topic.problems.iter().map(|&(d, p)| kb_sig(&log.days[d].note.problems[p])).collect();
-            (topic.url(), Some(hash_of(&(&topic.name, days, &topic.learnings, &topic.problems, kb))))
+            let kb: Vec<_> = topic
+                .problems
+                .iter()
+                .map(|&(d, p)| kb_sig(&log.days[d].note.problems[p]))
+                .collect();
+            (
+                topic.url(),
+                Some(hash_of(&(
+                    &topic.name,
+                    days,
+                    &topic.learnings,
+                    &topic.problems,
+                    kb,
+                ))),
+            )
         }
         Job::Kb(k) => {
             let entry = &site.kb[*k];
-            let days: Vec<_> = entry.occurrences.iter().chain(&entry.learnings).map(|&(d, _)| day_sig(d)).collect();
-            let fp = hash_of(&(&entry.title, &entry.slug, &entry.occurrences, &entry.learnings, &entry.topics, days));
+            let days: Vec<_> = entry
+                .occurrences
+                .iter()
+                .chain(&entry.learnings)
+                .map(|&(d, _)| day_sig(d))
+                .collect();
+            let fp = hash_of(&(
+                &entry.title,
+                &entry.slug,
+                &entry.occurrences,
+                &entry.learnings,
+                &entry.topics,
+                days,
+            ));
             (entry.url(), Some(fp))
         }
         Job::Page(i) => {
             let page = &log.pages[*i];
             // An explainer lists the days that mention it: any day may change that.
-            let fp = (page.kind != SourceKind::Explainer).then(|| hash_of(&(&page.rel_path, &page.text)));
+            let fp = (page.kind != SourceKind::Explainer)
+                .then(|| hash_of(&(&page.rel_path, &page.text)));
             (page_url(page), fp)
         }
         other => (render_path(site, other), None),
