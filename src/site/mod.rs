@@ -7,6 +7,7 @@ pub mod content;
 pub mod i18n;
 pub mod output;
 mod pages;
+pub mod search;
 mod templates;
 
 use std::fmt;
@@ -289,6 +290,7 @@ impl<'a> Site<'a> {
             b"written by logsite; this folder is replaced on every build\n",
         )?;
         assets::copy(self, staging)?;
+        search::write(self, staging)?;
         Ok(count)
     }
 
