@@ -46,24 +46,37 @@
     return fnv1a32(gram) % shards;
   }
 
+  function isAsciiWord(c) {
+    return /^[a-z0-9]$/i.test(c);
+  }
+
   // The grams to look up for one term: the term itself when it is one
-  // character, else every pair of adjacent characters. (Only every other pair
-  // would fetch fewer shards, but English bigrams like "co" are so common that
-  // the extra candidates then cost more document chunks than the shards saved.)
+  // character; else every run of three ASCII letters or digits, and every pair
+  // of adjacent characters that no such run holds. (English bigrams like "co"
+  // are in most records: the trigrams keep the candidates few.)
   function gramsOf(term) {
     var cs = Array.from(term);
     if (cs.length <= 1) return cs.slice();
     var out = [];
-    for (var i = 0; i + 1 < cs.length; i++) {
-      var g = cs[i] + cs[i + 1];
-      if (out.indexOf(g) < 0) out.push(g);
+    var add = function (g) { if (out.indexOf(g) < 0) out.push(g); };
+    var inTrigram = [];
+    for (var i = 0; i + 2 < cs.length; i++) {
+      if (isAsciiWord(cs[i]) && isAsciiWord(cs[i + 1]) && isAsciiWord(cs[i + 2])) {
+        add(cs[i] + cs[i + 1] + cs[i + 2]);
+        inTrigram[i] = inTrigram[i + 1] = true;
+      }
+    }
+    for (var j = 0; j + 1 < cs.length; j++) {
+      if (!inTrigram[j]) add(cs[j] + cs[j + 1]);
     }
     return out;
   }
 
-  // A term of one or two characters is exactly its gram: its postings need no check.
+  // A term that is its only gram (one or two characters, three ASCII ones):
+  // its postings are exact and need no check.
   function isExact(term) {
-    return Array.from(term).length <= 2;
+    var g = gramsOf(term);
+    return g.length === 1 && g[0] === term;
   }
 
   // ---- postings ----------------------------------------------------------
@@ -243,7 +256,7 @@
   Searcher.prototype.search = async function (query, options) {
     options = options || {};
     var limit = options.limit || 20;
-    var maxChunks = options.maxChunks || 12;
+    var maxChunks = options.maxChunks || 20;
     var ts = terms(query);
     var empty = { terms: ts, results: [], total: 0, complete: true };
     if (!ts.length) return empty;

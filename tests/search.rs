@@ -255,3 +255,33 @@ fn javascript_hashes_grams_into_the_same_shards_as_rust() {
         assert_eq!(js, rust, "shards = {shards}");
     }
 }
+
+/// Every gram search.js looks a term up by is one Rust indexes for a text holding it.
+#[test]
+fn javascript_looks_terms_up_by_grams_rust_indexes() {
+    let terms = [
+        "cors",
+        "CORS設定",
+        "ecs",
+        "東京都",
+        "京",
+        "a1b2",
+        "キャッシュ",
+        "x😀y",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("terms.json");
+    std::fs::write(&file, serde_json::to_string(&terms).unwrap()).unwrap();
+    let js: Vec<Vec<String>> =
+        serde_json::from_str(&node(&["grams", file.to_str().unwrap()])).unwrap();
+    for (term, looked_up) in terms.iter().zip(js) {
+        let indexed = logsite::site::search::grams(&logsite::text::fold(term));
+        assert!(!looked_up.is_empty(), "{term}");
+        for g in looked_up {
+            assert!(
+                indexed.contains(&g),
+                "{term}: {g} is not indexed ({indexed:?})"
+            );
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! Japanese has no spaces to split words on, and word segmenters disagree between
 //! build and query (DEPS.md), so the index is of characters: every bigram of adjacent
-//! non-space characters, and every single character (for one-character queries), of
+//! non-space characters, every single character (for one-character queries) and every
+//! trigram of ASCII letters and digits (English bigrams are too common), of
 //! each record's folded text (`text::fold`: NFKC, lower case). A query is folded the
 //! same way, split on white space into terms, each term into grams; the postings of
 //! all grams are intersected (AND) and the candidates' texts are checked for the exact
@@ -37,8 +38,9 @@ use crate::text;
 
 /// Bumped whenever the files change shape; `search.js` refuses other versions.
 pub const VERSION: u32 = 1;
-/// Records per `docs/<n>.json`: small enough that showing a result costs a few KB.
-pub const CHUNK: usize = 16;
+/// Records per `docs/<n>.json`: small enough that showing one result costs a few KB
+/// (a common word matches records far apart, one chunk per result).
+pub const CHUNK: usize = 8;
 /// The raw size a shard aims at (gzip makes it about a third).
 pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
 /// Never more shards than this, whatever the size of the log.
@@ -144,31 +146,46 @@ pub fn records(site: &Site) -> Vec<Record> {
     out
 }
 
-/// The grams of a folded text: each non-space character, and each pair of adjacent
-/// non-space characters. A query term never holds a space, so pairs across one are
-/// never looked up.
+/// The grams of a folded text: each non-space character, each pair of adjacent
+/// non-space characters, and each run of three ASCII letters or digits. A query term
+/// never holds a space, so pairs across one are never looked up. English bigrams
+/// (`co`, `or`) are in most records; the trigrams (`cor`, `ors`) keep `cors` from
+/// fetching half the documents to verify.
 pub fn grams(folded: &str) -> BTreeSet<String> {
     gram_keys(folded).into_iter().map(gram_text).collect()
 }
 
-/// A gram packed in a number (first character high, second low, `NONE` for a single
-/// character): millions of postings without a heap string each.
+/// A gram packed in a number: a character in the high half and `NONE` in the low; a
+/// pair, first character high and second low; an ASCII trigram, `TRIGRAM` plus its
+/// three 7-bit bytes in the high half (above any `char`). Millions of postings need no
+/// heap string each.
 type GramKey = u64;
 const NONE: u64 = u32::MAX as u64;
+const TRIGRAM: u32 = 0x8000_0000;
+
+fn is_ascii_word(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
 
 fn gram_keys(folded: &str) -> Vec<GramKey> {
     let mut keys = Vec::new();
-    let mut prev: Option<char> = None;
+    let (mut p1, mut p2): (Option<char>, Option<char>) = (None, None);
     for c in folded.chars() {
         if c.is_whitespace() {
-            prev = None;
+            (p1, p2) = (None, None);
             continue;
         }
         keys.push((u64::from(c as u32) << 32) | NONE);
-        if let Some(p) = prev {
+        if let Some(p) = p1 {
             keys.push((u64::from(p as u32) << 32) | u64::from(c as u32));
+            if let Some(q) = p2 {
+                if is_ascii_word(q) && is_ascii_word(p) && is_ascii_word(c) {
+                    let packed = TRIGRAM | (q as u32) << 14 | (p as u32) << 7 | c as u32;
+                    keys.push((u64::from(packed) << 32) | NONE);
+                }
+            }
         }
-        prev = Some(c);
+        (p1, p2) = (Some(c), p1);
     }
     keys.sort_unstable();
     keys.dedup();
@@ -176,8 +193,14 @@ fn gram_keys(folded: &str) -> Vec<GramKey> {
 }
 
 fn gram_text(key: GramKey) -> String {
-    let first = char::from_u32((key >> 32) as u32).unwrap_or('\u{fffd}');
-    let mut s = String::from(first);
+    let high = (key >> 32) as u32;
+    if high & TRIGRAM != 0 {
+        return [high >> 14, high >> 7, high]
+            .iter()
+            .map(|&b| char::from((b & 0x7f) as u8))
+            .collect();
+    }
+    let mut s = String::from(char::from_u32(high).unwrap_or('\u{fffd}'));
     if key & NONE != NONE {
         s.push(char::from_u32((key & NONE) as u32).unwrap_or('\u{fffd}'));
     }
@@ -308,6 +331,11 @@ mod tests {
     fn grams_are_characters_and_pairs_without_spaces() {
         let g: Vec<String> = grams("東京 都").into_iter().collect();
         assert_eq!(g, ["京", "東", "東京", "都"]);
+        let g: Vec<String> = grams("cors設").into_iter().collect();
+        assert_eq!(
+            g,
+            ["c", "co", "cor", "o", "or", "ors", "r", "rs", "s", "s設", "設"]
+        );
     }
 
     #[test]

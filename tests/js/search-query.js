@@ -3,12 +3,13 @@
 //
 //   node tests/js/search-query.js query SITE_DIR QUERIES.json   (a JSON array of strings)
 //   node tests/js/search-query.js hash GRAMS.json SHARDS
+//   node tests/js/search-query.js grams TERMS.json
 //
 // `query` prints one JSON object: query → {terms, total, complete, results,
 // files, bytes, gzip_bytes, ms, ms_warm}, where files/bytes are what the query read (what a
 // browser would download, raw and gzipped). Each query starts with an empty
 // cache. `hash` prints [[fnv1a32, shard], …] for each gram, for tests/search.rs
-// to compare with Rust.
+// to compare with Rust; `grams` prints the grams each term is looked up by.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -21,6 +22,11 @@ async function main() {
     const grams = JSON.parse(fs.readFileSync(a, "utf8"));
     const shards = Number(b);
     console.log(JSON.stringify(grams.map((g) => [search.fnv1a32(g), search.shardOf(g, shards)])));
+    return;
+  }
+  if (cmd === "grams") {
+    const terms = JSON.parse(fs.readFileSync(a, "utf8"));
+    console.log(JSON.stringify(terms.map((t) => search.gramsOf(search.fold(t)))));
     return;
   }
   if (cmd !== "query") throw new Error("usage: search-query.js query SITE_DIR QUERIES.json | hash GRAMS.json SHARDS");
