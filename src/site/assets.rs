@@ -21,6 +21,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = &[
         "cors-checker.js",
         include_bytes!("../../static/cors-checker.js"),
     ),
+    ("search.js", include_bytes!("../../static/search.js")),
 ];
 
 pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {

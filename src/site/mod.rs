@@ -7,6 +7,7 @@ pub mod content;
 pub mod i18n;
 pub mod output;
 mod pages;
+pub mod search;
 mod templates;
 
 use std::collections::HashMap;
@@ -453,7 +454,8 @@ impl<'a> Site<'a> {
                 .as_bytes(),
         )?;
         out.write(".nojekyll", b"")?;
-        assets::copy(self, out)
+        assets::copy(self, out)?;
+        search::write(self, out)
     }
 
     /// A context holding the site-wide values and `root` for a page at `depth`.

@@ -1,0 +1,287 @@
+//! The search index as the browser reads it: a temp log is built, then the query
+//! logic of `static/search.js` runs under node against the written `search/` files.
+//! CI installs node; without it these tests fail rather than skip, because an
+//! untested search is exactly what they exist to prevent.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::TempLog;
+use logsite::site::search::{fnv1a32, shard_of};
+use logsite::site::{build, BuildOptions};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn node(args: &[&str]) -> String {
+    let output = Command::new("node")
+        .arg(root().join("tests/js/search-query.js"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `node` ({e}): install Node.js (v18+) to test static/search.js")
+        });
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "node tests/js/search-query.js {args:?} failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    stdout
+}
+
+const TOKYO: &str = "# 今日学んだこと
+
+## 取り組んだ課題一覧
+- 調査（1h）
+    - 東京の勉強会と京都の勉強会を比べた
+
+## わかったこと
+- ＣＯＲＳの設定はサーバー側で行う
+";
+
+const TOCHO: &str = "# 今日学んだこと
+
+## 取り組んだ課題一覧
+- 見学（2h）
+    - 東京都庁の展望室へ行った
+
+## 現在発生している問題
+- **キャッシュ無効化が効かない**（21:00頃）
+    - FastAPI の CORS設定 を見直す
+
+## 非公開
+- PRIVATEMARKER 給料のこと
+";
+
+const DRAFT: &str = "---
+draft: true
+---
+# 今日学んだこと
+
+## 取り組んだ課題一覧
+- 下書き（1h）
+    - DRAFTMARKER 東京都
+";
+
+/// A log of three notes (one a draft, one with a private section), built.
+fn built() -> (TempLog, tempfile::TempDir) {
+    let log = TempLog::new(&[
+        ("content/2025/05/2025-05-01.md", TOKYO.as_bytes()),
+        ("content/2025/05/2025-05-02.md", TOCHO.as_bytes()),
+        ("content/2025/05/2025-05-03.md", DRAFT.as_bytes()),
+    ]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut options = BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+    options.out_dir = Some(out.path().join("site"));
+    build(log.path(), &options).unwrap_or_else(|e| panic!("build failed: {e}"));
+    (log, out)
+}
+
+/// Runs `queries` through search.js against the site in `site`.
+fn query(site: &Path, queries: &[&str]) -> Value {
+    let file = site.parent().unwrap().join("queries.json");
+    std::fs::write(&file, serde_json::to_string(queries).unwrap()).unwrap();
+    let stdout = node(&["query", site.to_str().unwrap(), file.to_str().unwrap()]);
+    serde_json::from_str(&stdout).expect("search-query.js prints JSON")
+}
+
+/// (date, section) of each result.
+fn hits(answer: &Value) -> Vec<(String, String)> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["date"].as_str().unwrap().to_string(),
+                r["section"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(date: &str, section: &str) -> (String, String) {
+    (date.to_string(), section.to_string())
+}
+
+#[test]
+fn queries_match_exact_folded_substrings_only() {
+    let (_log, out) = built();
+    let site = out.path().join("site");
+    let a = query(
+        &site,
+        &[
+            "東京都",
+            "キャッシュ",
+            "ＣＯＲＳ",
+            "cors",
+            "京",
+            "CORS設定",
+            "fastapi　cors",
+            "東京 比べた",
+            "庁 比べた",
+        ],
+    );
+    // 東京 and 京都 on 05-01 hold every bigram of 東京都 but not the word.
+    assert_eq!(hits(&a["東京都"]), [pair("2025-05-02", "tasks")]);
+    assert_eq!(hits(&a["キャッシュ"]), [pair("2025-05-02", "problems")]);
+    // Full-width in the note, full-width or lower case in the query: all one word.
+    let cors = [
+        pair("2025-05-02", "problems"),
+        pair("2025-05-01", "learnings"),
+    ];
+    let mut got = hits(&a["ＣＯＲＳ"]);
+    got.sort();
+    let mut want = cors.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+    let mut got = hits(&a["cors"]);
+    got.sort();
+    assert_eq!(got, want);
+    // One character: both days' tasks.
+    let mut kyo = hits(&a["京"]);
+    kyo.sort();
+    assert_eq!(
+        kyo,
+        [pair("2025-05-01", "tasks"), pair("2025-05-02", "tasks")]
+    );
+    assert_eq!(hits(&a["CORS設定"]), [pair("2025-05-02", "problems")]);
+    assert_eq!(hits(&a["fastapi　cors"]), [pair("2025-05-02", "problems")]);
+    assert_eq!(hits(&a["東京 比べた"]), [pair("2025-05-01", "tasks")]);
+    // Every term must match in the same section: 庁 is on 05-02, 比べた on 05-01.
+    assert!(hits(&a["庁 比べた"]).is_empty());
+}
+
+#[test]
+fn results_carry_the_day_the_section_and_a_marked_snippet() {
+    let (_log, out) = built();
+    let site = out.path().join("site");
+    let a = query(&site, &["キャッシュ"]);
+    let r = &a["キャッシュ"]["results"][0];
+    assert_eq!(r["url"], "days/2025-05-02.html");
+    assert_eq!(r["label"], "2025年5月2日(金)");
+    assert_eq!(r["section"], "problems");
+    assert_eq!(r["heading"], "現在発生している問題");
+    let marked: Vec<&str> = r["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["mark"] == true)
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, ["キャッシュ"]);
+    // The URL the result links is a page that was written.
+    assert!(site.join("days/2025-05-02.html").is_file());
+}
+
+#[test]
+fn drafts_and_private_sections_never_reach_the_site() {
+    let (_log, out) = built();
+    let site = out.path().join("site");
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for marker in ["PRIVATEMARKER", "DRAFTMARKER", "給料", "下書き"] {
+                assert!(
+                    !text.contains(marker),
+                    "{marker} in {}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    let a = query(&site, &["privatemarker", "draftmarker", "給料"]);
+    for q in ["privatemarker", "draftmarker", "給料"] {
+        assert!(hits(&a[q]).is_empty(), "{q}: {}", a[q]);
+    }
+}
+
+#[test]
+fn meta_describes_the_index() {
+    let (_log, out) = built();
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("site/search/meta.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["version"], logsite::site::search::VERSION);
+    // 05-01: tasks, learnings; 05-02: tasks, problems (the private section is gone).
+    assert_eq!(meta["records"], 4);
+    let shards = meta["shards"].as_u64().unwrap();
+    assert!(shards.is_power_of_two());
+    for i in 0..shards {
+        assert!(out
+            .path()
+            .join(format!("site/search/index/{i}.json"))
+            .is_file());
+    }
+    assert!(out.path().join("site/static/search.js").is_file());
+}
+
+/// Rust writes each gram into the shard search.js will fetch it from.
+#[test]
+fn javascript_hashes_grams_into_the_same_shards_as_rust() {
+    let grams = [
+        "",
+        "a",
+        "co",
+        "東京",
+        "京",
+        "ー",
+        "キャ",
+        "😀",
+        "a😀",
+        "𠮷野",
+        "é",
+        "\u{3000}x",
+        "s設",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("grams.json");
+    std::fs::write(&file, serde_json::to_string(&grams).unwrap()).unwrap();
+    for shards in [1u32, 256, 4096] {
+        let stdout = node(&["hash", file.to_str().unwrap(), &shards.to_string()]);
+        let js: Vec<(u32, u32)> = serde_json::from_str(&stdout).unwrap();
+        let rust: Vec<(u32, u32)> = grams
+            .iter()
+            .map(|g| (fnv1a32(g.as_bytes()), shard_of(g, shards)))
+            .collect();
+        assert_eq!(js, rust, "shards = {shards}");
+    }
+}
+
+/// Every gram search.js looks a term up by is one Rust indexes for a text holding it.
+#[test]
+fn javascript_looks_terms_up_by_grams_rust_indexes() {
+    let terms = [
+        "cors",
+        "CORS設定",
+        "ecs",
+        "東京都",
+        "京",
+        "a1b2",
+        "キャッシュ",
+        "x😀y",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("terms.json");
+    std::fs::write(&file, serde_json::to_string(&terms).unwrap()).unwrap();
+    let js: Vec<Vec<String>> =
+        serde_json::from_str(&node(&["grams", file.to_str().unwrap()])).unwrap();
+    for (term, looked_up) in terms.iter().zip(js) {
+        let indexed = logsite::site::search::grams(&logsite::text::fold(term));
+        assert!(!looked_up.is_empty(), "{term}");
+        for g in looked_up {
+            assert!(
+                indexed.contains(&g),
+                "{term}: {g} is not indexed ({indexed:?})"
+            );
+        }
+    }
+}
