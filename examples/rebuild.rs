@@ -50,6 +50,9 @@ fn main() {
             newest.display(),
             summary.reused
         );
+        for (stage, took) in &summary.stages {
+            println!("  {:>6} ms  {stage}", took.as_millis());
+        }
         times.push(ms);
     }
     std::fs::write(&newest, original).expect("restore note");

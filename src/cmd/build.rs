@@ -19,6 +19,9 @@ pub struct BuildArgs {
     /// (used only for the feed, sitemap and 404 page; overrides [output.html] site-url)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Print how long each stage of the build took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl BuildArgs {
@@ -41,6 +44,11 @@ pub fn execute(args: BuildArgs) -> Result<ExitCode> {
                 eprintln!("note: {note}");
             }
             println!("{summary}");
+            if args.timings {
+                for (stage, took) in &summary.stages {
+                    println!("  {:>6} ms  {stage}", took.as_millis());
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {

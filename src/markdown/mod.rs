@@ -156,6 +156,9 @@ pub fn to_plain_text(src: &str) -> String {
                 | TagEnd::TableHead,
             ) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push(' '),
+            // A tight item's text has no paragraph: end it where its sub-list starts,
+            // or `ハッカソン(6h)` runs into `ミーティング` (and a search matches across).
+            Event::Start(Tag::List(_)) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
             _ => {}
         }
     }

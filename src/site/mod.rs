@@ -81,6 +81,8 @@ pub struct BuildSummary {
     pub notes: Vec<String>,
     /// Files whose bytes were the same as the previous build's (linked, not written).
     pub reused: usize,
+    /// How long each stage took, in order (`logsite build --timings`).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl fmt::Display for BuildSummary {
@@ -143,6 +145,23 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildF
     build_with(root, options, None)
 }
 
+/// Lap times of a build's stages.
+struct Stages {
+    last: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages { last: Instant::now(), done: Vec::new() }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.done.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
 /// What `serve` keeps between rebuilds, so that an edit re-parses one note and
 /// re-renders only the pages whose inputs changed.
 #[derive(Default)]
@@ -184,7 +203,9 @@ fn build_with(
         today: options.today,
         check_images: true,
     };
+    let mut stages = Stages::new();
     let loaded = crate::load::load(root, &config);
+    stages.lap("load");
     let log = match cache.as_deref_mut() {
         Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
         None => Log::build(root, config, loaded, &log_options),
@@ -200,6 +221,7 @@ fn build_with(
             error: None,
         });
     }
+    stages.lap("notes and hours");
     // A day's note key: the hash of its text, which its folded text and page depend on.
     let keys: Vec<u64> = match cache.as_deref() {
         Some(c) => log
@@ -227,6 +249,7 @@ fn build_with(
     };
     let site = Site::new(root, &log, options, folded)?;
     let jobs = pages::jobs(&site);
+    stages.lap("topics and knowledge base");
 
     let (pages, reused) = match cache {
         Some(c) => {
@@ -273,6 +296,10 @@ fn build_with(
         diagnostics: log.all_diagnostics().into_iter().cloned().collect(),
         notes: site.notes(),
         reused,
+        stages: {
+            stages.lap("pages, search index and files");
+            stages.done
+        },
     })
 }
 
