@@ -1,0 +1,259 @@
+//! `logsite serve` with a real browser tab: editing a note reloads the open day page
+//! by itself, a broken note shows the error overlay naming the file, and fixing it
+//! clears the overlay and shows the new text. The server runs in-process on a free
+//! port and is shut down, with the tab still connected, at the end.
+//!
+//! Every wait is bounded, so a regression fails instead of hanging CI.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use common::browser::Browser;
+use common::TempLog;
+use logsite::serve::{ServeOptions, Server};
+use logsite::site::BuildOptions;
+use serde_json::Value;
+
+/// How long a change on disk may take to reach the open page.
+const RELOAD_WAIT: Duration = Duration::from_secs(15);
+const WAIT: Duration = Duration::from_secs(10);
+const DAY: &str = "days/2025-04-28.html";
+const NOTE: &str = "content/2025/04/2025-04-28.md";
+
+/// A server running in-process on its own runtime (as in `tests/serve.rs`).
+struct Serving {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Serving {
+    fn start(log: &TempLog) -> Serving {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let options = ServeOptions {
+            root: log.path().to_path_buf(),
+            build: BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            poll: false,
+            debounce: Duration::from_millis(50),
+        };
+        let server = runtime
+            .block_on(Server::start(options))
+            .expect("the server starts");
+        let addr = server.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            runtime
+                .block_on(server.run(async {
+                    let _ = stopped.await;
+                }))
+                .expect("the server runs and stops cleanly");
+        });
+        Serving {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}/{path}", self.addr)
+    }
+
+    /// Asks the server to stop and checks that it does, within [`WAIT`], without panicking.
+    fn shut_down(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).expect("the server is still running");
+        }
+        let thread = self.thread.take().expect("the server thread");
+        let deadline = Instant::now() + WAIT;
+        while !thread.is_finished() {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop within {WAIT:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        thread
+            .join()
+            .expect("the server thread ends without panicking");
+    }
+}
+
+impl Drop for Serving {
+    /// On a failed test: stop the server without waiting on it.
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The seed note with one more learning, `line`, under `## わかったこと`.
+fn seed_with(line: &str) -> String {
+    let text = common::seed_text();
+    assert!(
+        text.contains("## わかったこと\n"),
+        "the seed has a learnings section"
+    );
+    text.replacen(
+        "## わかったこと\n",
+        &format!("## わかったこと\n- {line}\n"),
+        1,
+    )
+}
+
+/// Evaluates `js`, or `None` when the page was navigating away at that moment
+/// (the live-reload script reloads whenever it likes, and an evaluation racing
+/// that reload fails with "Execution context was destroyed").
+fn try_eval(browser: &mut Browser, js: &str) -> Option<Value> {
+    catch_unwind(AssertUnwindSafe(|| browser.eval(js))).ok()
+}
+
+/// Evaluates `js`, retrying (bounded) while a reload is in progress.
+fn eval_settled(browser: &mut Browser, js: &str) -> Value {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(value) = try_eval(browser, js) {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`{js}` kept failing for {WAIT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Polls `condition` through reloads until it is truthy; panics after `timeout`.
+fn wait_through_reloads(browser: &mut Browser, condition: &str, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    let js =
+        format!("(() => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }})()");
+    while try_eval(browser, &js) != Some(Value::Bool(true)) {
+        if Instant::now() > deadline {
+            let state = try_eval(
+                browser,
+                "({reloads: window.__logsiteReloads, generation: window.__logsiteGeneration, \
+                  overlay: document.getElementById('logsite-overlay')?.innerText ?? null, \
+                  path: location.pathname})",
+            );
+            panic!("waited {timeout:?} for `{condition}`; page state: {state:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `window.__logsiteReloads`, read once the page is settled.
+fn reloads(browser: &mut Browser) -> u64 {
+    wait_through_reloads(
+        browser,
+        "document.readyState === 'complete' && typeof window.__logsiteReloads === 'number'",
+        WAIT,
+    );
+    let value = eval_settled(browser, "window.__logsiteReloads");
+    value
+        .as_u64()
+        .unwrap_or_else(|| panic!("__logsiteReloads: {value}"))
+}
+
+#[test]
+fn an_open_day_page_reloads_on_edits_and_shows_then_clears_the_error_overlay() {
+    let log = TempLog::with_seed(&[]);
+    let server = Serving::start(&log);
+    let mut browser = Browser::launch();
+    browser.set_viewport(1280, 800, false);
+    browser.navigate(&server.url(DAY));
+    // The reload script is on the page and its channel is open.
+    wait_through_reloads(
+        &mut browser,
+        "typeof window.__logsiteGeneration === 'string' && window.__logsiteGeneration !== ''",
+        WAIT,
+    );
+    let first = eval_settled(&mut browser, "window.__logsiteGeneration");
+    let reloads_before = reloads(&mut browser);
+    assert_eq!(
+        eval_settled(&mut browser, "document.getElementById('logsite-overlay')"),
+        Value::Null
+    );
+    // No need to wait for the reload channel to connect: on connect it is told the
+    // current generation, so a tab that connects after the edit still reloads.
+
+    // 1. An edit on disk: the page reloads by itself and shows the new line.
+    let marker = "自動再読み込みの確認-7c1e";
+    log.write(NOTE, &seed_with(marker));
+    wait_through_reloads(
+        &mut browser,
+        &format!(
+            "window.__logsiteReloads > {reloads_before} \
+             && document.body.innerText.includes({})",
+            Value::from(marker)
+        ),
+        RELOAD_WAIT,
+    );
+    let second = eval_settled(&mut browser, "window.__logsiteGeneration");
+    assert_ne!(second, first, "the reloaded page comes from a new build");
+    assert_eq!(
+        eval_settled(&mut browser, "location.pathname"),
+        Value::from(format!("/{DAY}")),
+        "the reload stays on the same page"
+    );
+
+    // 2. A note that is not UTF-8: the build fails, the overlay names the file,
+    // and the last good page stays underneath.
+    let reloads_at_failure = reloads(&mut browser);
+    std::fs::write(log.path().join(NOTE), b"# \xff\xfe broken\n").unwrap();
+    wait_through_reloads(
+        &mut browser,
+        "document.getElementById('logsite-overlay')?.innerText.includes('2025-04-28.md')",
+        RELOAD_WAIT,
+    );
+    assert_eq!(
+        eval_settled(
+            &mut browser,
+            "document.getElementById('logsite-overlay').getAttribute('role')"
+        ),
+        "alertdialog"
+    );
+    assert_eq!(
+        eval_settled(
+            &mut browser,
+            &format!("document.body.innerText.includes({})", Value::from(marker))
+        ),
+        true,
+        "the last good page stays under the overlay"
+    );
+    assert_eq!(
+        eval_settled(&mut browser, "window.__logsiteReloads"),
+        Value::from(reloads_at_failure),
+        "a failed build does not reload the page"
+    );
+
+    // 3. Fixed: the page reloads, the overlay is gone, the new text is there.
+    let fixed = "直した後の行-7c1e";
+    log.write(NOTE, &seed_with(fixed));
+    wait_through_reloads(
+        &mut browser,
+        &format!(
+            "window.__logsiteReloads > {reloads_at_failure} \
+             && !document.getElementById('logsite-overlay') \
+             && document.body.innerText.includes({})",
+            Value::from(fixed)
+        ),
+        RELOAD_WAIT,
+    );
+    assert_ne!(
+        eval_settled(&mut browser, "window.__logsiteGeneration"),
+        second
+    );
+
+    let errors = browser.take_js_errors();
+    assert!(errors.is_empty(), "JavaScript exceptions: {errors:?}");
+
+    // The tab is still connected to the reload channel: stopping must not wait for it.
+    server.shut_down();
+    drop(browser);
+}
