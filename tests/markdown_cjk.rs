@@ -712,6 +712,8 @@ fn throughput_on_seed_note() {
 
 #[test]
 fn plain_text_ends_an_item_where_its_sub_list_starts() {
-    let text = logsite::markdown::to_plain_text("- ハッカソン（6h）\n    - ミーティング(2h)\n    - backend(4h)\n- 次\n");
+    let text = logsite::markdown::to_plain_text(
+        "- ハッカソン（6h）\n    - ミーティング(2h)\n    - backend(4h)\n- 次\n",
+    );
     assert_eq!(text, "ハッカソン（6h）\nミーティング(2h)\nbackend(4h)\n次");
 }

@@ -107,7 +107,21 @@ impl Log {
 
     /// Computes the log from loaded sources.
     pub fn build(root: &Path, config: Config, loaded: Loaded, options: &LogOptions) -> Log {
-        Log::build_cached(root, config, loaded, options, &mut NoteCache::default())
+        let roles = Roles::new(&config.sections);
+        let ctx = NoteContext {
+            roles: &roles,
+            exclude: &config.hours.exclude,
+        };
+        let (note_sources, pages): (Vec<Source>, Vec<Source>) = loaded
+            .sources
+            .into_iter()
+            .partition(|s| s.kind == SourceKind::Note);
+        // Each source is dropped as soon as its note is read: the text is not kept twice.
+        let notes: Vec<Note> = note_sources
+            .into_par_iter()
+            .map(|s| note::parse(&s, &ctx))
+            .collect();
+        Log::assemble(root, config, notes, pages, loaded.diagnostics, options)
     }
 
     /// As [`Log::build`], parsing only the notes whose text changed since the last
@@ -149,7 +163,7 @@ impl Log {
         let live: std::collections::HashSet<&PathBuf> =
             note_sources.iter().map(|s| &s.path).collect();
         cache.notes.retain(|path, _| live.contains(path));
-        let mut notes: Vec<Note> = note_sources
+        let notes: Vec<Note> = note_sources
             .iter()
             .map(|s| cache.notes[&s.path].1.clone())
             .collect();
@@ -158,8 +172,18 @@ impl Log {
             .zip(keys)
             .map(|(s, k)| (s.path.clone(), k))
             .collect();
-        let mut diagnostics = loaded.diagnostics;
+        Log::assemble(root, config, notes, pages, loaded.diagnostics, options)
+    }
 
+    /// Drafts, date order, duplicate dates, missing images, then the hours.
+    fn assemble(
+        root: &Path,
+        config: Config,
+        mut notes: Vec<Note>,
+        pages: Vec<Source>,
+        mut diagnostics: Vec<Diagnostic>,
+        options: &LogOptions,
+    ) -> Log {
         let drafts: Vec<Note>;
         if options.include_drafts {
             drafts = Vec::new();

@@ -153,7 +153,10 @@ struct Stages {
 
 impl Stages {
     fn new() -> Stages {
-        Stages { last: Instant::now(), done: Vec::new() }
+        Stages {
+            last: Instant::now(),
+            done: Vec::new(),
+        }
     }
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
