@@ -145,6 +145,39 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildF
     build_with(root, options, None)
 }
 
+/// A page counter on stderr for long builds, only when stderr is a terminal (so logs
+/// and tests never see it).
+struct Progress {
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let shown = total >= 1000 && std::io::stderr().is_terminal();
+        Progress {
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            shown,
+        }
+    }
+
+    fn tick(&self) {
+        let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if self.shown && done % 250 == 0 {
+            eprint!("\rrendering pages: {done}/{}", self.total);
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprint!("\r{:40}\r", "");
+        }
+    }
+}
+
 /// Lap times of a build's stages.
 struct Stages {
     last: Instant,
@@ -442,10 +475,13 @@ impl<'a> Site<'a> {
 
     /// Renders every page into `out`, in parallel.
     fn render_all(&self, jobs: &[pages::Job], out: &dyn output::Output) -> Result<()> {
+        let progress = Progress::new(jobs.len());
         jobs.par_iter().try_for_each(|job| -> Result<()> {
             let (path, bytes) = pages::render(self, job)?;
+            progress.tick();
             out.write(&path, &bytes)
         })?;
+        progress.finish();
         self.write_data(out)
     }
 
