@@ -394,12 +394,7 @@ fn first_strong_text(line: &str) -> Option<String> {
 }
 
 fn learning(item: &Item, base: usize) -> Learning {
-    let markdown = item
-        .lines
-        .iter()
-        .map(|(l, _)| l.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let markdown = item.markdown();
     let mut details = Vec::new();
     flatten_lines(&item.children, &mut details);
     Learning {
@@ -412,13 +407,7 @@ fn learning(item: &Item, base: usize) -> Learning {
 
 fn flatten_lines(items: &[Item], out: &mut Vec<String>) {
     for item in items {
-        out.push(
-            item.lines
-                .iter()
-                .map(|(l, _)| l.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        out.push(item.markdown());
         flatten_lines(&item.children, out);
     }
 }
@@ -445,12 +434,7 @@ fn next_steps(
 }
 
 fn step(item: &Item, area: Option<String>, note_date: chrono::NaiveDate, base: usize) -> Step {
-    let markdown = item
-        .lines
-        .iter()
-        .map(|(l, _)| l.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let markdown = item.markdown();
     let mut details = Vec::new();
     flatten_lines(&item.children, &mut details);
     Step {

@@ -228,6 +228,17 @@ pub fn href(url: &str) -> String {
         .join("/")
 }
 
+/// The rendering state for Markdown of `day`'s note on a page at `root`.
+fn day_ctx<'a>(site: &Site, day: &'a Day, root: &'a str, link_terms: bool) -> PageCtx<'a> {
+    let source_dir = day.note.rel_path.parent().unwrap_or(Path::new(""));
+    page_ctx(
+        root,
+        source_dir,
+        site.log.config.output.html.allow_html,
+        link_terms,
+    )
+}
+
 fn page_ctx<'a>(
     root: &'a str,
     source_dir: &'a Path,
@@ -384,8 +395,7 @@ fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
     let day = &log.days[i];
     let note = &day.note;
     let mut ctx = site.context(1);
-    let source_dir = note.rel_path.parent().unwrap_or(Path::new(""));
-    let mut pctx = page_ctx("../", source_dir, log.config.output.html.allow_html, true);
+    let mut pctx = day_ctx(site, day, "../", true);
     // The task tree comes first on the page, so it takes the first mention of a term.
     let tasks: Vec<TaskView> = note
         .tasks
@@ -505,8 +515,7 @@ fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
     let now = log.days[*week.days.last().expect("a week has a day")].date();
     for &i in &week.days {
         let day = &log.days[i];
-        let source_dir = day.note.rel_path.parent().unwrap_or(Path::new(""));
-        let mut pctx = page_ctx("../", source_dir, log.config.output.html.allow_html, false);
+        let mut pctx = day_ctx(site, day, "../", false);
         for t in day.note.tasks.iter().filter(|t| t.counted) {
             if let Some(m) = t.minutes {
                 let e = merged.entry(t.title.clone()).or_default();
@@ -629,12 +638,7 @@ fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     let mut learnings = Vec::new();
     for &(d, l) in &topic.learnings {
         let day = &log.days[d];
-        let mut pctx = page_ctx(
-            "../",
-            day.note.rel_path.parent().unwrap_or(Path::new("")),
-            log.config.output.html.allow_html,
-            false,
-        );
+        let mut pctx = day_ctx(site, day, "../", false);
         learnings.push(learning_view(site, day, &day.note.learnings[l], &mut pctx));
     }
     let problems: Vec<serde_json::Value> = topic
@@ -681,12 +685,7 @@ fn next(site: &Site) -> Result<Vec<u8>> {
     let now = log.newest_date().unwrap_or(log.today);
     let mut steps = Vec::new();
     for day in log.days.iter().rev() {
-        let mut pctx = page_ctx(
-            "",
-            day.note.rel_path.parent().unwrap_or(Path::new("")),
-            log.config.output.html.allow_html,
-            false,
-        );
+        let mut pctx = day_ctx(site, day, "", false);
         for s in &day.note.next {
             steps.push(step_view(site, day, s, now, &mut pctx));
         }
@@ -740,12 +739,7 @@ fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     for &(d, p) in &entry.occurrences {
         let day = &log.days[d];
         let problem = &day.note.problems[p];
-        let mut pctx = page_ctx(
-            "../",
-            day.note.rel_path.parent().unwrap_or(Path::new("")),
-            log.config.output.html.allow_html,
-            false,
-        );
+        let mut pctx = day_ctx(site, day, "../", false);
         let details: Vec<serde_json::Value> = problem
             .details
             .iter()
@@ -777,12 +771,7 @@ fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         .iter()
         .map(|&(d, l)| {
             let day = &log.days[d];
-            let mut pctx = page_ctx(
-                "../",
-                day.note.rel_path.parent().unwrap_or(Path::new("")),
-                log.config.output.html.allow_html,
-                false,
-            );
+            let mut pctx = day_ctx(site, day, "../", false);
             learning_view(site, day, &day.note.learnings[l], &mut pctx)
         })
         .collect();
