@@ -148,10 +148,26 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Vec<Record> {
             label: label.clone(),
             section: section_name(section).to_string(),
             heading,
-            text: text::nfkc(plain.trim()),
+            text: nfkc(plain.trim()),
         });
     }
     out
+}
+
+/// `text::nfkc`, without decomposing a text that is NFKC already (most are).
+fn nfkc(s: &str) -> String {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_string()
+    } else {
+        text::nfkc(s)
+    }
+}
+
+/// `text::fold` of a record's text: that is NFKC already (and NFKC of NFKC is itself),
+/// so it is only trimmed and lower-cased.
+fn fold_record(text: &str) -> String {
+    text.trim().to_lowercase()
 }
 
 /// The grams of a folded text: each non-space character, each pair of adjacent
@@ -409,7 +425,7 @@ impl<'a> Builder<'a> {
     fn add(&mut self, batch: Vec<Record>) -> Result<()> {
         let keys: Vec<Vec<GramKey>> = batch
             .par_iter()
-            .map(|r| gram_keys(&text::fold(&r.text)))
+            .map(|r| gram_keys(&fold_record(&r.text)))
             .collect();
         for (i, keys) in keys.into_iter().enumerate() {
             let id = (self.records + i) as u32;
@@ -547,6 +563,21 @@ mod tests {
             g,
             ["c", "co", "cor", "o", "or", "ors", "r", "rs", "s", "s設", "設"]
         );
+    }
+
+    #[test]
+    fn records_fold_as_text_fold_does() {
+        for s in [
+            "ＣＯＲＳ設定",
+            " ¨x ",
+            "ÅΣ ΣΑΣ",
+            "ｶﾞｷﾞ①㍻",
+            "\u{3000}東京\u{3000}",
+            "plain",
+        ] {
+            assert_eq!(fold_record(&nfkc(s.trim())), text::fold(s), "{s}");
+            assert_eq!(nfkc(s), text::nfkc(s), "{s}");
+        }
     }
 
     #[test]
