@@ -29,6 +29,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
 use anyhow::Result;
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -310,6 +311,22 @@ impl Postings {
         self.list_len().min(self.bitmap_len())
     }
 
+    /// Appends `other`, whose ids are counted from `offset` and larger than any here.
+    fn append(&mut self, other: &Postings, offset: u32) {
+        let Some(first) = other.gaps().next() else {
+            return;
+        };
+        let first_bytes = other
+            .gaps
+            .iter()
+            .position(|&b| b < 0x80)
+            .map_or(0, |i| i + 1);
+        self.push(offset + first);
+        self.gaps.extend_from_slice(&other.gaps[first_bytes..]);
+        self.len += other.len - 1;
+        self.last = offset + other.last;
+    }
+
     /// Writes the gap list, or the bitmap when it is shorter.
     fn encode(&self, out: &mut String) {
         if self.bitmap_len() < self.list_len() {
@@ -396,13 +413,65 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<GramKey, V, BuildHasherDefault<KeyHasher>>;
 
-/// Days turned into records at a time: their texts are folded and split into grams in
-/// parallel, their doc chunks written and their texts dropped before the next batch,
-/// so only the postings outlive a batch.
-const BATCH_DAYS: usize = 256;
+/// The records of a run of days (a calendar quarter) and their postings, ids counted
+/// from the run's first record. Runs are tokenised in parallel and one at a time, so a
+/// build holds the texts of one run besides the postings; `serve` keeps them in a
+/// [`SearchCache`] and tokenises again only the run holding an edited note.
+struct Batch {
+    records: Vec<Record>,
+    postings: KeyMap<Postings>,
+}
 
-/// The index being built: records are added in id order, doc chunks are written as
-/// soon as they are full, and the shards at the end.
+impl Batch {
+    fn new(records: Vec<Record>) -> Batch {
+        let keys: Vec<Vec<GramKey>> = records
+            .par_iter()
+            .map(|r| gram_keys(&fold_record(&r.text)))
+            .collect();
+        let mut postings = KeyMap::<Postings>::default();
+        for (id, keys) in keys.into_iter().enumerate() {
+            for key in keys {
+                postings.entry(key).or_default().push(id as u32);
+            }
+        }
+        Batch { records, postings }
+    }
+
+    fn of_days(site: &Site, days: &[crate::log::Day]) -> Batch {
+        Batch::new(
+            days.par_iter()
+                .flat_map_iter(|day| day_records(site, day))
+                .collect(),
+        )
+    }
+}
+
+/// What `serve` keeps of the search index between rebuilds: each run of days' records
+/// and postings, by a hash of everything they are made from.
+#[derive(Default)]
+pub struct SearchCache {
+    batches: HashMap<u64, std::sync::Arc<Batch>>,
+}
+
+/// A hash of everything [`day_records`] reads of `days`.
+fn batch_key(site: &Site, days: &[crate::log::Day]) -> u64 {
+    let days: Vec<u64> = days
+        .par_iter()
+        .map(|day| {
+            let sections: Vec<_> = day
+                .note
+                .sections
+                .iter()
+                .map(|s| (s.role, &s.heading, &s.markdown))
+                .collect();
+            crate::log::hash_of(&(day.note.date, &day.note.title, sections))
+        })
+        .collect();
+    crate::log::hash_of(&(&site.lang, days))
+}
+
+/// The index being built: runs are added in id order, doc chunks are written as soon
+/// as they are full, and the shards at the end.
 struct Builder<'a> {
     out: &'a dyn Output,
     postings: KeyMap<Postings>,
@@ -422,30 +491,40 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds `batch`, the next records in id order.
-    fn add(&mut self, batch: Vec<Record>) -> Result<()> {
-        let keys: Vec<Vec<GramKey>> = batch
-            .par_iter()
-            .map(|r| gram_keys(&fold_record(&r.text)))
-            .collect();
-        for (i, keys) in keys.into_iter().enumerate() {
-            let id = (self.records + i) as u32;
-            for key in keys {
-                self.postings.entry(key).or_default().push(id);
-            }
+    fn add(&mut self, batch: &Batch) -> Result<()> {
+        let offset = self.records as u32;
+        for (key, postings) in &batch.postings {
+            self.postings
+                .entry(*key)
+                .or_default()
+                .append(postings, offset);
         }
+        let records = &batch.records[..];
         let first = self.records - self.pending.len();
-        self.records += batch.len();
-        let mut records = std::mem::take(&mut self.pending);
-        records.extend(batch);
-        let full = records.len() / CHUNK * CHUNK;
-        self.pending = records.split_off(full);
-        records
+        self.records += records.len();
+        // The chunk begun by the previous run, completed from this one.
+        let take = (CHUNK - self.pending.len()).min(records.len());
+        let (head, rest) = records.split_at(if self.pending.is_empty() { 0 } else { take });
+        let mut next = first / CHUNK;
+        if !head.is_empty() {
+            let chunk: Vec<&Record> = self.pending.iter().chain(head).collect();
+            if chunk.len() < CHUNK {
+                self.pending = chunk.into_iter().cloned().collect();
+                return Ok(());
+            }
+            self.write_chunk(next, &chunk)?;
+            self.pending.clear();
+            next += 1;
+        }
+        let full = rest.len() / CHUNK * CHUNK;
+        self.pending.extend_from_slice(&rest[full..]);
+        rest[..full]
             .par_chunks(CHUNK)
             .enumerate()
-            .try_for_each(|(i, chunk)| self.write_chunk(first / CHUNK + i, chunk))
+            .try_for_each(|(i, chunk)| self.write_chunk(next + i, chunk))
     }
 
-    fn write_chunk(&self, n: usize, chunk: &[Record]) -> Result<()> {
+    fn write_chunk<R: Serialize>(&self, n: usize, chunk: &[R]) -> Result<()> {
         self.out.write(
             &format!("search/docs/{n}.json"),
             &serde_json::to_vec(chunk)?,
@@ -523,22 +602,47 @@ impl Output for Collect {
 pub fn files(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
     let out = Collect(Default::default());
     let mut builder = Builder::new(&out);
-    builder.add(records.to_vec())?;
+    builder.add(&Batch::new(records.to_vec()))?;
     builder.finish()?;
     let mut files = out.0.into_inner().expect("collect lock");
     files.sort();
     Ok(files)
 }
 
-/// Writes `search/` of the site into `staging`, a batch of days at a time.
+/// Writes `search/` of the site into `staging`.
 pub fn write(site: &Site, staging: &dyn Output) -> Result<()> {
+    write_cached(site, staging, None)
+}
+
+/// As [`write`], taking from `cache` the runs of days that did not change since the
+/// build that filled it, and leaving in it this build's.
+pub fn write_cached(
+    site: &Site,
+    staging: &dyn Output,
+    cache: Option<&mut SearchCache>,
+) -> Result<()> {
     let mut builder = Builder::new(staging);
-    for days in site.log.days.chunks(BATCH_DAYS) {
-        let batch: Vec<Record> = days
-            .par_iter()
-            .flat_map_iter(|day| day_records(site, day))
-            .collect();
-        builder.add(batch)?;
+    let quarter = |d: &crate::log::Day| (d.date().year(), d.date().month0() / 3);
+    let runs = site.log.days.chunk_by(|a, b| quarter(a) == quarter(b));
+    match cache {
+        None => {
+            for days in runs {
+                builder.add(&Batch::of_days(site, days))?;
+            }
+        }
+        Some(cache) => {
+            let mut kept = HashMap::new();
+            for days in runs {
+                let key = batch_key(site, days);
+                let batch = match cache.batches.get(&key) {
+                    Some(batch) => batch.clone(),
+                    None => std::sync::Arc::new(Batch::of_days(site, days)),
+                };
+                builder.add(&batch)?;
+                kept.insert(key, batch);
+            }
+            cache.batches = kept;
+        }
     }
     builder.finish()
 }
