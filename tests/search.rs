@@ -285,3 +285,92 @@ fn javascript_looks_terms_up_by_grams_rust_indexes() {
         }
     }
 }
+
+/// A note with `n` learnings and a task, its text told apart by `tag`.
+fn note(tag: &str, n: usize) -> String {
+    let mut text =
+        format!("# 日報\n\n## 取り組んだ課題一覧\n- 作業{tag}（1h）\n    - 東京で{tag}を調べた\n");
+    if n > 0 {
+        text.push_str("\n## わかったこと\n");
+        for i in 0..n {
+            text.push_str(&format!("- {tag}の学び{i} CORS\n"));
+        }
+    }
+    if n % 2 == 1 {
+        text.push_str(&format!("\n## 現在発生している問題\n- キャッシュ{tag}\n"));
+    }
+    text
+}
+
+/// Every file under `dir`, by path relative to it.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// `serve`'s cached rebuilds write the same index as a full build of the same notes.
+#[test]
+fn cached_rebuilds_write_the_index_a_full_build_writes() {
+    let mut files = Vec::new();
+    for (i, month) in [1, 2, 4, 5, 7, 8, 10, 11].iter().enumerate() {
+        for day in 1..=3 {
+            let path = format!("content/2025/{month:02}/2025-{month:02}-{day:02}.md");
+            files.push((path, note(&format!("m{month}d{day}"), (i + day) % 4)));
+        }
+    }
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let log = TempLog::new(&files);
+    let out = tempfile::tempdir().expect("temp dir");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    let mut cached = BuildOptions::new(today);
+    cached.out_dir = Some(out.path().join("cached"));
+    let mut full = BuildOptions::new(today);
+    full.out_dir = Some(out.path().join("full"));
+    let mut cache = logsite::site::SiteCache::default();
+    let edits: [(&str, Option<String>); 6] = [
+        // The same sections, other words.
+        ("content/2025/05/2025-05-01.md", Some(note("changed", 0))),
+        ("content/2025/04/2025-04-02.md", Some(note("edited", 5))),
+        ("content/2025/12/2025-12-24.md", Some(note("new", 1))),
+        ("content/2025/04/2025-04-02.md", Some(note("again", 0))),
+        ("content/2025/01/2025-01-01.md", None),
+        ("content/2025/07/2025-07-03.md", Some(note("m7d3", 3))),
+    ];
+    logsite::site::build_cached(log.path(), &cached, &mut cache)
+        .unwrap_or_else(|e| panic!("build failed: {e}"));
+    for (path, text) in edits {
+        match text {
+            Some(text) => log.write(path, &text),
+            None => std::fs::remove_file(log.path().join(path)).unwrap(),
+        }
+        logsite::site::build_cached(log.path(), &cached, &mut cache)
+            .unwrap_or_else(|e| panic!("build failed: {e}"));
+        build(log.path(), &full).unwrap_or_else(|e| panic!("build failed: {e}"));
+        let (a, b) = (
+            tree(&out.path().join("cached/search")),
+            tree(&out.path().join("full/search")),
+        );
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "after {path}"
+        );
+        for (rel, bytes) in &a {
+            assert!(bytes == &b[rel], "search/{rel} differs after {path}");
+        }
+    }
+    let a = query(&out.path().join("cached"), &["edited", "new", "m7d3"]);
+    assert!(hits(&a["edited"]).is_empty());
+    assert_eq!(hits(&a["new"]).len(), 3, "{}", a["new"]);
+    assert_eq!(hits(&a["m7d3"]).len(), 3, "{}", a["m7d3"]);
+}

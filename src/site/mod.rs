@@ -208,6 +208,7 @@ pub struct SiteCache {
     fingerprints: HashMap<String, u64>,
     /// Templates, config and options of the last build: any change means a full build.
     global: Option<(u64, PathBuf)>,
+    search: search::SearchCache,
 }
 
 /// As [`build`], reusing what `cache` kept from the previous build of this process:
@@ -298,12 +299,14 @@ fn build_with(
             let reused = if incremental {
                 let out = output::InPlace::new(&out_dir);
                 site.render_changed(&jobs, &fingerprints, &c.fingerprints, &out)?;
+                search::write_cached(&site, &out, Some(&mut c.search))?;
                 let reused = out.reused();
                 out.finish()?;
                 reused
             } else {
                 let staging = output::Staging::new(&out_dir)?;
                 site.render_all(&jobs, &staging)?;
+                search::write_cached(&site, &staging, Some(&mut c.search))?;
                 let reused = staging.reused();
                 staging.commit()?;
                 reused
@@ -318,6 +321,7 @@ fn build_with(
         None => {
             let staging = output::Staging::new(&out_dir)?;
             site.render_all(&jobs, &staging)?;
+            search::write(&site, &staging)?;
             let reused = staging.reused();
             staging.commit()?;
             (jobs.len(), reused)
@@ -520,8 +524,7 @@ impl<'a> Site<'a> {
                 .as_bytes(),
         )?;
         out.write(".nojekyll", b"")?;
-        assets::copy(self, out)?;
-        search::write(self, out)
+        assets::copy(self, out)
     }
 
     /// A context holding the site-wide values and `root` for a page at `depth`.

@@ -25,9 +25,11 @@
 //! (case kept, for snippets); the browser lower-cases it to verify. Private sections
 //! and drafts are never in `Log::days`, so they never reach the index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use anyhow::Result;
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -108,42 +110,65 @@ pub fn section_name(section: &Section) -> &'static str {
 
 /// Every published section of every day, in date order: record ids are indices.
 pub fn records(site: &Site) -> Vec<Record> {
+    site.log
+        .days
+        .par_iter()
+        .flat_map_iter(|day| day_records(site, day))
+        .collect()
+}
+
+/// The published sections of one day, in order.
+fn day_records(site: &Site, day: &crate::log::Day) -> Vec<Record> {
     let mut out = Vec::new();
-    for day in &site.log.days {
-        let url = day.url();
-        let date = day.date().to_string();
-        let label = i18n::long_date(day.date(), &site.lang);
-        for (i, section) in day.note.sections.iter().enumerate() {
-            if section.role == Some(Role::Private) {
-                continue;
-            }
-            let mut plain = crate::markdown::to_plain_text(&section.markdown);
-            let heading = section.heading.clone().unwrap_or_default();
-            // A heading of the author's own says what the section is about; the role
-            // headings (現在発生している問題…) are on every day and would match everything.
-            if section.role.is_none() && !heading.is_empty() {
-                plain = format!("{heading}\n{plain}");
-            }
-            // The front-matter title is searchable too; it rides on the first record.
-            if i == 0 {
-                if let Some(title) = &day.note.title {
-                    plain = format!("{title}\n{plain}");
-                }
-            }
-            if plain.trim().is_empty() && heading.is_empty() {
-                continue;
-            }
-            out.push(Record {
-                url: url.clone(),
-                date: date.clone(),
-                label: label.clone(),
-                section: section_name(section).to_string(),
-                heading,
-                text: text::nfkc(plain.trim()),
-            });
+    let url = day.url();
+    let date = day.date().to_string();
+    let label = i18n::long_date(day.date(), &site.lang);
+    for (i, section) in day.note.sections.iter().enumerate() {
+        if section.role == Some(Role::Private) {
+            continue;
         }
+        let mut plain = crate::markdown::to_plain_text(&section.markdown);
+        let heading = section.heading.clone().unwrap_or_default();
+        // A heading of the author's own says what the section is about; the role
+        // headings (現在発生している問題…) are on every day and would match everything.
+        if section.role.is_none() && !heading.is_empty() {
+            plain = format!("{heading}\n{plain}");
+        }
+        // The front-matter title is searchable too; it rides on the first record.
+        if i == 0 {
+            if let Some(title) = &day.note.title {
+                plain = format!("{title}\n{plain}");
+            }
+        }
+        if plain.trim().is_empty() && heading.is_empty() {
+            continue;
+        }
+        out.push(Record {
+            url: url.clone(),
+            date: date.clone(),
+            label: label.clone(),
+            section: section_name(section).to_string(),
+            heading,
+            text: nfkc(plain.trim()),
+        });
     }
     out
+}
+
+/// `text::nfkc`, without decomposing a text that is NFKC already (most are).
+fn nfkc(s: &str) -> String {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_string()
+    } else {
+        text::nfkc(s)
+    }
+}
+
+/// `text::fold` of a record's text: that is NFKC already (and NFKC of NFKC is itself),
+/// so it is only trimmed and lower-cased.
+fn fold_record(text: &str) -> String {
+    text.trim().to_lowercase()
 }
 
 /// The grams of a folded text: each non-space character, each pair of adjacent
@@ -218,26 +243,132 @@ fn shard_count(estimated_bytes: usize) -> u32 {
 /// Postings as JSON: ids ascending, each after the first as the gap from the last;
 /// or, when shorter (a gram most records hold, like `の`), a base64 bitmap string in
 /// which bit `id % 8` (lowest first) of byte `id / 8` is set for each id.
+#[cfg(test)]
 fn postings_json(ids: &[u32]) -> String {
-    let mut out = String::from("[");
-    let mut last = 0;
-    for (i, &id) in ids.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&(id - last).to_string());
-        last = id;
+    let mut postings = Postings::default();
+    for &id in ids {
+        postings.push(id);
     }
-    out.push(']');
-    let bitmap_bytes = ids.last().map_or(0, |&max| max as usize / 8 + 1);
-    if bitmap_bytes.div_ceil(3) * 4 + 2 < out.len() {
-        let mut bits = vec![0u8; bitmap_bytes];
-        for &id in ids {
-            bits[id as usize / 8] |= 1 << (id % 8);
-        }
-        return format!("\"{}\"", base64(&bits));
-    }
+    let mut out = String::new();
+    postings.encode(&mut out);
     out
+}
+
+/// One gram's record ids while the index is built: the gaps (the first id as is) as
+/// LEB128 varints, a byte or two each for the common grams that hold most postings.
+#[derive(Default)]
+struct Postings {
+    last: u32,
+    len: u32,
+    gaps: Vec<u8>,
+}
+
+impl Postings {
+    /// Appends `id`, larger than any before it.
+    fn push(&mut self, id: u32) {
+        let mut gap = if self.len == 0 { id } else { id - self.last };
+        (self.last, self.len) = (id, self.len + 1);
+        while gap >= 0x80 {
+            self.gaps.push(gap as u8 | 0x80);
+            gap >>= 7;
+        }
+        self.gaps.push(gap as u8);
+    }
+
+    fn gaps(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.gaps.iter();
+        std::iter::from_fn(move || {
+            let (mut gap, mut shift) = (0u32, 0);
+            loop {
+                let b = *bytes.next()?;
+                gap |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(gap);
+                }
+                shift += 7;
+            }
+        })
+    }
+
+    /// The bytes of the gap list `[g,g,…]`.
+    fn list_len(&self) -> usize {
+        let digits: usize = self.gaps().map(decimal_len).sum();
+        digits + (self.len as usize).saturating_sub(1) + 2
+    }
+
+    /// The bytes of the bitmap string, quotes included.
+    fn bitmap_len(&self) -> usize {
+        let bitmap_bytes = if self.len == 0 {
+            0
+        } else {
+            self.last as usize / 8 + 1
+        };
+        bitmap_bytes.div_ceil(3) * 4 + 2
+    }
+
+    /// The bytes [`Postings::encode`] writes.
+    fn encoded_len(&self) -> usize {
+        self.list_len().min(self.bitmap_len())
+    }
+
+    /// Appends `other`, whose ids are counted from `offset` and larger than any here.
+    fn append(&mut self, other: &Postings, offset: u32) {
+        let Some(first) = other.gaps().next() else {
+            return;
+        };
+        let first_bytes = other
+            .gaps
+            .iter()
+            .position(|&b| b < 0x80)
+            .map_or(0, |i| i + 1);
+        self.push(offset + first);
+        self.gaps.extend_from_slice(&other.gaps[first_bytes..]);
+        self.len += other.len - 1;
+        self.last = offset + other.last;
+    }
+
+    /// Writes the gap list, or the bitmap when it is shorter.
+    fn encode(&self, out: &mut String) {
+        if self.bitmap_len() < self.list_len() {
+            let mut bits = vec![0u8; self.last as usize / 8 + 1];
+            let mut id = 0;
+            for gap in self.gaps() {
+                id += gap;
+                bits[id as usize / 8] |= 1 << (id % 8);
+            }
+            out.push('"');
+            out.push_str(&base64(&bits));
+            out.push('"');
+            return;
+        }
+        out.push('[');
+        for (i, gap) in self.gaps().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_decimal(out, gap);
+        }
+        out.push(']');
+    }
+}
+
+fn decimal_len(n: u32) -> usize {
+    n.checked_ilog10().unwrap_or(0) as usize + 1
+}
+
+fn push_decimal(out: &mut String, n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
 }
 
 /// Standard base64 with padding (RFC 4648), the alphabet `atob` reads.
@@ -259,61 +390,261 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Builds the index of `records` as (path under `search/`, bytes) pairs.
+/// A hasher for gram keys, which are already well spread numbers: one multiply.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let m = u128::from(self.0 ^ n) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (m >> 64) as u64 ^ m as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyMap<V> = HashMap<GramKey, V, BuildHasherDefault<KeyHasher>>;
+
+/// The records of a run of days (a calendar quarter) and their postings, ids counted
+/// from the run's first record. Runs are tokenised in parallel and one at a time, so a
+/// build holds the texts of one run besides the postings; `serve` keeps them in a
+/// [`SearchCache`] and tokenises again only the run holding an edited note.
+struct Batch {
+    records: Vec<Record>,
+    postings: KeyMap<Postings>,
+}
+
+impl Batch {
+    fn new(records: Vec<Record>) -> Batch {
+        let keys: Vec<Vec<GramKey>> = records
+            .par_iter()
+            .map(|r| gram_keys(&fold_record(&r.text)))
+            .collect();
+        let mut postings = KeyMap::<Postings>::default();
+        for (id, keys) in keys.into_iter().enumerate() {
+            for key in keys {
+                postings.entry(key).or_default().push(id as u32);
+            }
+        }
+        Batch { records, postings }
+    }
+
+    fn of_days(site: &Site, days: &[crate::log::Day]) -> Batch {
+        Batch::new(
+            days.par_iter()
+                .flat_map_iter(|day| day_records(site, day))
+                .collect(),
+        )
+    }
+}
+
+/// What `serve` keeps of the search index between rebuilds: each run of days' records
+/// and postings, by a hash of everything they are made from.
+#[derive(Default)]
+pub struct SearchCache {
+    batches: HashMap<u64, std::sync::Arc<Batch>>,
+}
+
+/// A hash of everything [`day_records`] reads of `days`.
+fn batch_key(site: &Site, days: &[crate::log::Day]) -> u64 {
+    let days: Vec<u64> = days
+        .par_iter()
+        .map(|day| {
+            let sections: Vec<_> = day
+                .note
+                .sections
+                .iter()
+                .map(|s| (s.role, &s.heading, &s.markdown))
+                .collect();
+            crate::log::hash_of(&(day.note.date, &day.note.title, sections))
+        })
+        .collect();
+    crate::log::hash_of(&(&site.lang, days))
+}
+
+/// The index being built: runs are added in id order, doc chunks are written as soon
+/// as they are full, and the shards at the end.
+struct Builder<'a> {
+    out: &'a dyn Output,
+    postings: KeyMap<Postings>,
+    /// Records of the chunk not yet full.
+    pending: Vec<Record>,
+    records: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(out: &'a dyn Output) -> Builder<'a> {
+        Builder {
+            out,
+            postings: KeyMap::default(),
+            pending: Vec::new(),
+            records: 0,
+        }
+    }
+
+    /// Adds `batch`, the next records in id order.
+    fn add(&mut self, batch: &Batch) -> Result<()> {
+        let offset = self.records as u32;
+        for (key, postings) in &batch.postings {
+            self.postings
+                .entry(*key)
+                .or_default()
+                .append(postings, offset);
+        }
+        let records = &batch.records[..];
+        let first = self.records - self.pending.len();
+        self.records += records.len();
+        // The chunk begun by the previous run, completed from this one.
+        let take = (CHUNK - self.pending.len()).min(records.len());
+        let (head, rest) = records.split_at(if self.pending.is_empty() { 0 } else { take });
+        let mut next = first / CHUNK;
+        if !head.is_empty() {
+            let chunk: Vec<&Record> = self.pending.iter().chain(head).collect();
+            if chunk.len() < CHUNK {
+                self.pending = chunk.into_iter().cloned().collect();
+                return Ok(());
+            }
+            self.write_chunk(next, &chunk)?;
+            self.pending.clear();
+            next += 1;
+        }
+        let full = rest.len() / CHUNK * CHUNK;
+        self.pending.extend_from_slice(&rest[full..]);
+        rest[..full]
+            .par_chunks(CHUNK)
+            .enumerate()
+            .try_for_each(|(i, chunk)| self.write_chunk(next + i, chunk))
+    }
+
+    fn write_chunk<R: Serialize>(&self, n: usize, chunk: &[R]) -> Result<()> {
+        self.out.write(
+            &format!("search/docs/{n}.json"),
+            &serde_json::to_vec(chunk)?,
+        )
+    }
+
+    /// Writes the last doc chunk, the shards and `meta.json`.
+    fn finish(mut self) -> Result<()> {
+        let chunks = self.records.div_ceil(CHUNK);
+        if !self.pending.is_empty() {
+            self.write_chunk(chunks - 1, &self.pending)?;
+        }
+        let mut grams: Vec<(GramKey, Postings)> = self.postings.drain().collect();
+        grams.par_sort_unstable_by_key(|(key, _)| *key);
+        let texts: Vec<String> = grams.iter().map(|(key, _)| gram_text(*key)).collect();
+        let estimate: usize = grams
+            .par_iter()
+            .zip(&texts)
+            .map(|((_, p), g)| g.len() + p.encoded_len() + 4)
+            .sum();
+        let shards = shard_count(estimate);
+        let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); shards as usize];
+        for (i, gram) in texts.iter().enumerate() {
+            by_shard[shard_of(gram, shards) as usize].push(i);
+        }
+        by_shard
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(n, members)| -> Result<()> {
+                let mut json = String::from("{");
+                for &i in members {
+                    if json.len() > 1 {
+                        json.push(',');
+                    }
+                    json.push_str(&serde_json::to_string(&texts[i])?);
+                    json.push(':');
+                    grams[i].1.encode(&mut json);
+                }
+                json.push('}');
+                self.out
+                    .write(&format!("search/index/{n}.json"), json.as_bytes())
+            })?;
+        let meta = Meta {
+            version: VERSION,
+            records: self.records,
+            shards,
+            chunk: CHUNK,
+            chunks,
+            grams: grams.len(),
+        };
+        self.out
+            .write("search/meta.json", &serde_json::to_vec(&meta)?)
+    }
+}
+
+/// Collects what is written, for [`files`].
+struct Collect(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Output for Collect {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let rel = rel.strip_prefix("search/").unwrap_or(rel);
+        self.0
+            .lock()
+            .expect("collect lock")
+            .push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+
+    fn keep(&self, rel: &str) -> Result<()> {
+        anyhow::bail!("{rel}: nothing to keep")
+    }
+}
+
+/// Builds the index of `records` as (path under `search/`, bytes) pairs, sorted by path.
 pub fn files(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
-    let per_record: Vec<Vec<GramKey>> = records
-        .par_iter()
-        .map(|r| gram_keys(&text::fold(&r.text)))
-        .collect();
-    let mut postings: BTreeMap<GramKey, Vec<u32>> = BTreeMap::new();
-    for (id, keys) in per_record.into_iter().enumerate() {
-        for key in keys {
-            postings.entry(key).or_default().push(id as u32);
-        }
-    }
-    let encoded: Vec<(String, String)> = postings
-        .par_iter()
-        .map(|(&key, ids)| (gram_text(key), postings_json(ids)))
-        .collect();
-    let estimate: usize = encoded.iter().map(|(g, p)| g.len() + p.len() + 4).sum();
-    let shards = shard_count(estimate);
-    let mut by_shard: Vec<String> = vec![String::from("{"); shards as usize];
-    for (gram, json) in &encoded {
-        let out = &mut by_shard[shard_of(gram, shards) as usize];
-        if out.len() > 1 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(gram)?);
-        out.push(':');
-        out.push_str(json);
-    }
-    let mut files = Vec::new();
-    for (i, mut json) in by_shard.into_iter().enumerate() {
-        json.push('}');
-        files.push((format!("index/{i}.json"), json.into_bytes()));
-    }
-    let chunks: Vec<&[Record]> = records.chunks(CHUNK).collect();
-    for (i, chunk) in chunks.iter().enumerate() {
-        files.push((format!("docs/{i}.json"), serde_json::to_vec(chunk)?));
-    }
-    let meta = Meta {
-        version: VERSION,
-        records: records.len(),
-        shards,
-        chunk: CHUNK,
-        chunks: chunks.len(),
-        grams: encoded.len(),
-    };
-    files.push(("meta.json".into(), serde_json::to_vec(&meta)?));
+    let out = Collect(Default::default());
+    let mut builder = Builder::new(&out);
+    builder.add(&Batch::new(records.to_vec()))?;
+    builder.finish()?;
+    let mut files = out.0.into_inner().expect("collect lock");
+    files.sort();
     Ok(files)
 }
 
 /// Writes `search/` of the site into `staging`.
 pub fn write(site: &Site, staging: &dyn Output) -> Result<()> {
-    let records = records(site);
-    files(&records)?
-        .par_iter()
-        .try_for_each(|(path, bytes)| staging.write(&format!("search/{path}"), bytes))
+    write_cached(site, staging, None)
+}
+
+/// As [`write`], taking from `cache` the runs of days that did not change since the
+/// build that filled it, and leaving in it this build's.
+pub fn write_cached(
+    site: &Site,
+    staging: &dyn Output,
+    cache: Option<&mut SearchCache>,
+) -> Result<()> {
+    let mut builder = Builder::new(staging);
+    let quarter = |d: &crate::log::Day| (d.date().year(), d.date().month0() / 3);
+    let runs = site.log.days.chunk_by(|a, b| quarter(a) == quarter(b));
+    match cache {
+        None => {
+            for days in runs {
+                builder.add(&Batch::of_days(site, days))?;
+            }
+        }
+        Some(cache) => {
+            let mut kept = HashMap::new();
+            for days in runs {
+                let key = batch_key(site, days);
+                let batch = match cache.batches.get(&key) {
+                    Some(batch) => batch.clone(),
+                    None => std::sync::Arc::new(Batch::of_days(site, days)),
+                };
+                builder.add(&batch)?;
+                kept.insert(key, batch);
+            }
+            cache.batches = kept;
+        }
+    }
+    builder.finish()
 }
 
 #[cfg(test)]
@@ -339,6 +670,21 @@ mod tests {
     }
 
     #[test]
+    fn records_fold_as_text_fold_does() {
+        for s in [
+            "ＣＯＲＳ設定",
+            " ¨x ",
+            "ÅΣ ΣΑΣ",
+            "ｶﾞｷﾞ①㍻",
+            "\u{3000}東京\u{3000}",
+            "plain",
+        ] {
+            assert_eq!(fold_record(&nfkc(s.trim())), text::fold(s), "{s}");
+            assert_eq!(nfkc(s), text::nfkc(s), "{s}");
+        }
+    }
+
+    #[test]
     fn base64_pads_like_rfc_4648() {
         assert_eq!(base64(b""), "");
         assert_eq!(base64(b"f"), "Zg==");
@@ -352,6 +698,20 @@ mod tests {
         let json = postings_json(&all);
         assert!(json.starts_with('"'), "{json}");
         assert_eq!(postings_json(&[3, 1000, 1002]), "[3,997,2]");
+    }
+
+    #[test]
+    fn postings_keep_large_gaps_and_sizes_exact() {
+        let ids = [0, 127, 128, 16_511, 16_512, 2_113_663, 4_000_000_000];
+        assert_eq!(postings_json(&ids), "[0,127,1,16383,1,2097151,3997886337]");
+        let mut p = Postings::default();
+        for id in (0..5000).step_by(3) {
+            p.push(id);
+        }
+        let mut json = String::new();
+        p.encode(&mut json);
+        assert!(json.starts_with('"'), "{json}");
+        assert_eq!(json.len(), p.encoded_len());
     }
 
     #[test]
