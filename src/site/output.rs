@@ -191,6 +191,30 @@ impl Output for Staging {
         }
         anyhow::bail!("{rel} was to be kept from the previous build, but it is not there")
     }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        // Screenshots are most of a log's bytes: link them from content/ rather than
+        // copy (same filesystem), identified by size and mtime rather than read.
+        let meta =
+            std::fs::metadata(from).with_context(|| format!("cannot read {}", from.display()))?;
+        let identity = crate::log::hash_of(&(meta.len(), meta.modified().ok()));
+        self.manifest.record(rel, identity);
+        if self.manifest.unchanged(rel, identity) && self.link_previous(rel) {
+            self.manifest.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        let dest = self.dir.path().join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if std::fs::hard_link(from, &dest).is_ok() {
+            return Ok(());
+        }
+        std::fs::copy(from, &dest)
+            .with_context(|| format!("cannot copy {} to {}", from.display(), dest.display()))?;
+        Ok(())
+    }
 }
 
 /// Writes into the output folder itself: only files whose bytes changed, each through
