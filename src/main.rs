@@ -2,6 +2,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// A build allocates many small strings from many threads; mimalloc is measurably
+// faster at that than the system allocator (see the commit that added it).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = logsite::cmd::Cli::parse();
     match logsite::cmd::run(cli) {
