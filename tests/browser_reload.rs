@@ -7,14 +7,12 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use common::browser::Browser;
+use common::serving::Serving;
 use common::TempLog;
-use logsite::serve::{ServeOptions, Server};
-use logsite::site::BuildOptions;
 use serde_json::Value;
 
 /// How long a change on disk may take to reach the open page.
@@ -22,75 +20,6 @@ const RELOAD_WAIT: Duration = Duration::from_secs(15);
 const WAIT: Duration = Duration::from_secs(10);
 const DAY: &str = "days/2025-04-28.html";
 const NOTE: &str = "content/2025/04/2025-04-28.md";
-
-/// A server running in-process on its own runtime (as in `tests/serve.rs`).
-struct Serving {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Serving {
-    fn start(log: &TempLog) -> Serving {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let options = ServeOptions {
-            root: log.path().to_path_buf(),
-            build: BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            poll: false,
-            debounce: Duration::from_millis(50),
-        };
-        let server = runtime
-            .block_on(Server::start(options))
-            .expect("the server starts");
-        let addr = server.local_addr();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            runtime
-                .block_on(server.run(async {
-                    let _ = stopped.await;
-                }))
-                .expect("the server runs and stops cleanly");
-        });
-        Serving {
-            addr,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}/{path}", self.addr)
-    }
-
-    /// Asks the server to stop and checks that it does, within [`WAIT`], without panicking.
-    fn shut_down(mut self) {
-        if let Some(stop) = self.stop.take() {
-            stop.send(()).expect("the server is still running");
-        }
-        let thread = self.thread.take().expect("the server thread");
-        let deadline = Instant::now() + WAIT;
-        while !thread.is_finished() {
-            assert!(
-                Instant::now() < deadline,
-                "the server did not stop within {WAIT:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        thread
-            .join()
-            .expect("the server thread ends without panicking");
-    }
-}
-
-impl Drop for Serving {
-    /// On a failed test: stop the server without waiting on it.
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
 
 /// The seed note with one more learning, `line`, under `## わかったこと`.
 fn seed_with(line: &str) -> String {

@@ -6,65 +6,23 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use common::serving::Serving;
 use common::TempLog;
-use logsite::serve::{ServeOptions, Server};
-use logsite::site::BuildOptions;
 use scraper::{Html, Selector};
 
 const WAIT: Duration = Duration::from_secs(10);
 const DAY: &str = "/days/2025-04-28.html";
 const NOTE: &str = "content/2025/04/2025-04-28.md";
 
-/// A server running in-process on its own runtime, stopped when dropped.
-struct Serving {
-    addr: SocketAddr,
-    out: PathBuf,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// What the tests ask of a running server.
+trait Fetch {
+    fn get(&self, path: &str) -> Reply;
+    fn eventually(&self, path: &str, what: &str, check: impl Fn(&Reply) -> bool) -> Reply;
 }
 
-impl Serving {
-    fn start(log: &TempLog) -> Serving {
-        Serving::start_on(log, 0).0
-    }
-
-    fn start_on(log: &TempLog, port: u16) -> (Serving, Option<u16>) {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let options = ServeOptions {
-            root: log.path().to_path_buf(),
-            build: BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            poll: false,
-            debounce: Duration::from_millis(50),
-        };
-        let server = runtime
-            .block_on(Server::start(options))
-            .expect("the server starts");
-        let (addr, out, taken) = (
-            server.local_addr(),
-            server.out_dir().to_path_buf(),
-            server.port_taken(),
-        );
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            runtime
-                .block_on(server.run(async {
-                    let _ = stopped.await;
-                }))
-                .expect("the server runs and stops cleanly");
-        });
-        let serving = Serving {
-            addr,
-            out,
-            stop: Some(stop),
-            thread: Some(thread),
-        };
-        (serving, taken)
-    }
-
+impl Fetch for Serving {
     fn get(&self, path: &str) -> Reply {
         get(self.addr, path)
     }
@@ -84,27 +42,6 @@ impl Serving {
                 reply.body
             );
             std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let deadline = Instant::now() + WAIT;
-            while !thread.is_finished() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if thread.is_finished() && !std::thread::panicking() {
-                thread
-                    .join()
-                    .expect("the server thread ends without panicking");
-            } else if !std::thread::panicking() {
-                panic!("the server did not stop within {WAIT:?}");
-            }
         }
     }
 }

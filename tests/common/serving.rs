@@ -1,0 +1,115 @@
+//! `logsite serve` running in-process on its own runtime, for tests over a real socket.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use logsite::serve::{ServeOptions, Server};
+use logsite::site::BuildOptions;
+
+use super::TempLog;
+
+/// How long the server may take to stop.
+const STOP_WAIT: Duration = Duration::from_secs(10);
+
+/// A server on 127.0.0.1, stopped when dropped.
+pub struct Serving {
+    pub addr: SocketAddr,
+    /// The folder the site is built into and served from.
+    pub out: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Serving {
+    /// Starts on a free port.
+    pub fn start(log: &TempLog) -> Serving {
+        Serving::start_on(log, 0).0
+    }
+
+    /// Starts on `port`; also returns the port it had to move from, if it was taken.
+    pub fn start_on(log: &TempLog, port: u16) -> (Serving, Option<u16>) {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let options = ServeOptions {
+            root: log.path().to_path_buf(),
+            build: BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            poll: false,
+            debounce: Duration::from_millis(50),
+        };
+        let server = runtime
+            .block_on(Server::start(options))
+            .expect("the server starts");
+        let (addr, out, taken) = (
+            server.local_addr(),
+            server.out_dir().to_path_buf(),
+            server.port_taken(),
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            runtime
+                .block_on(server.run(async {
+                    let _ = stopped.await;
+                }))
+                .expect("the server runs and stops cleanly");
+        });
+        (
+            Serving {
+                addr,
+                out,
+                stop: Some(stop),
+                thread: Some(thread),
+            },
+            taken,
+        )
+    }
+
+    /// `http://127.0.0.1:PORT/path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// Asks the server to stop and checks that it does, in time and without panicking.
+    pub fn shut_down(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).expect("the server is still running");
+        }
+        let thread = self.thread.take().expect("the server thread");
+        let deadline = Instant::now() + STOP_WAIT;
+        while !thread.is_finished() {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop within {STOP_WAIT:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        thread
+            .join()
+            .expect("the server thread ends without panicking");
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // A failing test is already panicking: do not wait on the server then.
+        if let Some(thread) = self.thread.take() {
+            if std::thread::panicking() {
+                return;
+            }
+            let deadline = Instant::now() + STOP_WAIT;
+            while !thread.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert!(
+                thread.is_finished(),
+                "the server did not stop within {STOP_WAIT:?}"
+            );
+            thread
+                .join()
+                .expect("the server thread ends without panicking");
+        }
+    }
+}
