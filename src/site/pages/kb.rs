@@ -1,0 +1,167 @@
+//! The knowledge base and the written pages (explainers, hand-written entries, about).
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::*;
+
+pub(super) fn kb_index(site: &Site) -> Result<Vec<u8>> {
+    let mut ctx = site.context(1);
+    let entries: Vec<serde_json::Value> = site
+        .kb
+        .iter()
+        .map(|e| {
+            json!({
+                "title": e.title, "url": href(e.url().trim_start_matches("kb/")),
+                "resolved": e.resolved(), "topics": e.topics,
+                "first_seen": i18n::short_date(e.first_seen, &site.lang),
+                "last_seen": i18n::short_date(e.last_seen, &site.lang),
+                "days_open": e.days_open(), "handwritten": false,
+            })
+        })
+        .chain(site.kb_pages.iter().map(|&i| {
+            let p = &site.log.pages[i];
+            json!({
+                "title": p.front.title.clone().unwrap_or_else(|| page_url(p)),
+                "url": href(page_url(p).trim_start_matches("kb/")),
+                "resolved": p.front.status.as_deref() != Some("open"),
+                "topics": p.front.tags, "handwritten": true,
+            })
+        }))
+        .collect();
+    let mut topics: Vec<&String> = site.kb.iter().flat_map(|e| &e.topics).collect();
+    topics.sort();
+    topics.dedup();
+    ctx.insert("entries", &entries);
+    ctx.insert("topics", &topics);
+    site.render_template("kb_index.html", &ctx)
+}
+
+pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
+    let log = site.log;
+    let entry = &site.kb[k];
+    let mut ctx = site.context(1);
+    let mut timeline = Vec::new();
+    let mut symptoms = Vec::new();
+    let mut analyses = Vec::new();
+    let mut fix = Vec::new();
+    for &(d, p) in &entry.occurrences {
+        let day = &log.days[d];
+        let problem = &day.note.problems[p];
+        let mut pctx = day_ctx(site, day, "../", false);
+        let details: Vec<serde_json::Value> = problem
+            .details
+            .iter()
+            .map(|dt| json!({"html": site.renderer.inline_html(&dt.markdown, &mut pctx), "analysis": dt.analysis}))
+            .collect();
+        for dt in &problem.details {
+            let html = site.renderer.inline_html(
+                dt.markdown
+                    .trim_start_matches(['→', '⇒'])
+                    .trim_start_matches("->")
+                    .trim(),
+                &mut pctx,
+            );
+            let item = json!({"html": html, "day": day_link(site, day)});
+            if problem.resolved {
+                fix.push(item);
+            } else if dt.analysis {
+                analyses.push(item);
+            } else {
+                symptoms.push(item);
+            }
+        }
+        timeline.push(json!({
+            "day": day_link(site, day), "time": problem.time, "resolved": problem.resolved, "details": details,
+        }));
+    }
+    let learnings: Vec<serde_json::Value> = entry
+        .learnings
+        .iter()
+        .map(|&(d, l)| {
+            let day = &log.days[d];
+            let mut pctx = day_ctx(site, day, "../", false);
+            learning_view(site, day, &day.note.learnings[l], &mut pctx)
+        })
+        .collect();
+    ctx.insert("entry", &json!({
+        "title": entry.title, "resolved": entry.resolved(), "topics": entry.topics,
+        "topic_urls": entry.topics.iter().map(|t| href(&format!("topics/{}.html", crate::text::slug(t)))).collect::<Vec<_>>(),
+        "first_seen": i18n::long_date(entry.first_seen, &site.lang),
+        "last_seen": i18n::long_date(entry.last_seen, &site.lang),
+        "resolved_on": entry.resolved_on.map(|d| i18n::long_date(d, &site.lang)),
+        "days_open": entry.days_open(),
+    }));
+    ctx.insert("timeline", &timeline);
+    ctx.insert("symptoms", &symptoms);
+    ctx.insert("analyses", &analyses);
+    ctx.insert("fix", &fix);
+    ctx.insert("learnings", &learnings);
+    site.render_template("kb_entry.html", &ctx)
+}
+
+pub(super) fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
+    let log = site.log;
+    let page = &log.pages[i];
+    let mut ctx = site.context(1);
+    // Pages are the site owner's own writing (explainers carry SVG and a form), so raw
+    // HTML is kept there; notes escape it unless book.toml opts in.
+    let mut pctx = page_ctx(
+        "../",
+        page.rel_path.parent().unwrap_or(Path::new("")),
+        true,
+        false,
+    );
+    let body = strip_h1(page.body());
+    let html = site.renderer.html(body, &mut pctx);
+    let mentions: Vec<serde_json::Value> = if page.kind == SourceKind::Explainer {
+        let terms: Vec<String> = page
+            .front
+            .terms
+            .iter()
+            .map(|t| crate::text::fold(t))
+            .collect();
+        log.days
+            .iter()
+            .zip(&site.folded)
+            .rev()
+            .filter(|(_, f)| {
+                terms
+                    .iter()
+                    .any(|t| crate::log::topics::mentions(&f.text, t))
+            })
+            .map(|(d, _)| day_link(site, d))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let title = page
+        .front
+        .title
+        .clone()
+        .or_else(|| first_h1(page.body()))
+        .unwrap_or_else(|| page_url(page));
+    ctx.insert("page", &json!({
+        "title": title, "kind": page.kind, "html": html, "terms": page.front.terms,
+        "scripts": page.front.scripts.iter().map(|s| href(&format!("static/{s}"))).collect::<Vec<_>>(),
+    }));
+    ctx.insert("mentions", &mentions);
+    site.render_template("page.html", &ctx)
+}
+
+fn first_h1(body: &str) -> Option<String> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_string())
+}
+
+fn strip_h1(body: &str) -> &str {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with("# ") {
+        trimmed.find('\n').map_or("", |i| &trimmed[i + 1..])
+    } else {
+        body
+    }
+}

@@ -1,0 +1,271 @@
+//! Pages over every day: the dashboard, archive, topics, next steps, feed, sitemap, 404.
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::*;
+
+pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
+    let log = site.log;
+    let mut ctx = site.context(0);
+    let summary = Summary::new(log);
+    ctx.insert("summary", &summary);
+    ctx.insert(
+        "figures",
+        &json!({
+            "total": i18n::hours(summary.total_minutes),
+            "this_week": i18n::hours(summary.this_week_minutes),
+            "last_week": i18n::hours(summary.last_week_minutes),
+            "last_7_days": i18n::hours(summary.last_7_days_minutes),
+        }),
+    );
+    ctx.insert("show_streak", &log.config.output.html.show_streak);
+    let mut pctx = page_ctx("", Path::new(""), log.config.output.html.allow_html, false);
+    if let Some(now) = log.newest_date() {
+        ctx.insert("now_label", &i18n::long_date(now, &site.lang));
+        ctx.insert("week_chart", &charts::last_weeks(log, now, &site.lang));
+        ctx.insert("heatmap", &charts::heatmap(log, now, &site.lang));
+        // Active days per week, for the last 12 weeks shown in the chart.
+        let active: Vec<serde_json::Value> = log
+            .weeks
+            .iter()
+            .rev()
+            .take(12)
+            .map(|w| json!({"id": w.id, "url": href(&w.url()), "days": w.days.len(), "hours": i18n::hours(w.minutes)}))
+            .collect();
+        ctx.insert("active_weeks", &active);
+        // The newest note's plan: steps due within a week, or overdue.
+        let newest = log.days.last().expect("newest_date implies a day");
+        let soon = now + Days::new(7);
+        let due: Vec<serde_json::Value> = newest
+            .note
+            .next
+            .iter()
+            .filter(|s| s.due.is_some_and(|d| d <= soon) && !s.done)
+            .map(|s| step_view(site, newest, s, now, &mut pctx))
+            .collect();
+        ctx.insert("due", &due);
+    }
+    let open: Vec<serde_json::Value> = site
+        .kb
+        .iter()
+        .filter(|e| !e.resolved())
+        .map(|e| json!({"title": e.title, "url": href(&e.url()), "since": i18n::short_date(e.first_seen, &site.lang), "days_open": e.days_open()}))
+        .collect();
+    ctx.insert("open_problems", &open);
+    let latest: Vec<serde_json::Value> = log
+        .days
+        .iter()
+        .rev()
+        .take(7)
+        .map(|d| day_link(site, d))
+        .collect();
+    ctx.insert("latest", &latest);
+    site.render_template("index.html", &ctx)
+}
+
+pub(super) fn archive(site: &Site) -> Result<Vec<u8>> {
+    let mut months: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+    for day in site.log.days.iter().rev() {
+        let label = i18n::month(day.date(), &site.lang);
+        match months.last_mut() {
+            Some((l, days)) if *l == label => days.push(day_link(site, day)),
+            _ => months.push((label, vec![day_link(site, day)])),
+        }
+    }
+    let mut ctx = site.context(0);
+    let months: Vec<serde_json::Value> = months
+        .into_iter()
+        .map(|(label, days)| json!({"label": label, "days": days}))
+        .collect();
+    ctx.insert("months", &months);
+    let weeks: Vec<serde_json::Value> = site
+        .log
+        .weeks
+        .iter()
+        .rev()
+        .map(|w| json!({"id": w.id, "url": href(&w.url()), "hours": i18n::hours(w.minutes), "days": w.days.len(), "start": i18n::short_date(w.start, &site.lang)}))
+        .collect();
+    ctx.insert("weeks", &weeks);
+    site.render_template("archive.html", &ctx)
+}
+
+pub(super) fn topics(site: &Site) -> Result<Vec<u8>> {
+    let mut ctx = site.context(1);
+    let list: Vec<serde_json::Value> = site
+        .topics
+        .iter()
+        .map(|t| json!({"name": t.name, "url": href(&t.url()), "days": t.days.len()}))
+        .collect();
+    ctx.insert("topics", &list);
+    site.render_template("topics.html", &ctx)
+}
+
+pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
+    let topic = &site.topics[i];
+    let log = site.log;
+    let mut ctx = site.context(1);
+    let mut learnings = Vec::new();
+    for &(d, l) in &topic.learnings {
+        let day = &log.days[d];
+        let mut pctx = day_ctx(site, day, "../", false);
+        learnings.push(learning_view(site, day, &day.note.learnings[l], &mut pctx));
+    }
+    let problems: Vec<serde_json::Value> = topic
+        .problems
+        .iter()
+        .map(|&(d, p)| {
+            let problem = &log.days[d].note.problems[p];
+            let entry = site.kb_entry(&problem.key);
+            json!({"title": problem.title, "resolved": problem.resolved, "url": entry.map(|e| href(&e.url())), "day": day_link(site, &log.days[d])})
+        })
+        .collect();
+    let explainer = site
+        .explainers
+        .iter()
+        .map(|&i| &log.pages[i])
+        .find(|p| {
+            p.front
+                .terms
+                .iter()
+                .any(|t| crate::text::fold(t) == crate::text::fold(&topic.name))
+        })
+        .map(|p| json!({"title": p.front.title, "url": href(&page_url(p))}));
+    ctx.insert(
+        "topic",
+        &json!({"name": topic.name, "days": topic.days.len()}),
+    );
+    ctx.insert(
+        "days",
+        &topic
+            .days
+            .iter()
+            .rev()
+            .map(|&d| day_link(site, &log.days[d]))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("learnings", &learnings);
+    ctx.insert("problems", &problems);
+    ctx.insert("explainer", &explainer);
+    site.render_template("topic.html", &ctx)
+}
+
+pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
+    let log = site.log;
+    let now = log.newest_date().unwrap_or(log.today);
+    let mut steps = Vec::new();
+    for day in log.days.iter().rev() {
+        let mut pctx = day_ctx(site, day, "", false);
+        for s in &day.note.next {
+            steps.push(step_view(site, day, s, now, &mut pctx));
+        }
+    }
+    let mut ctx = site.context(0);
+    ctx.insert("steps", &steps);
+    ctx.insert("now_label", &i18n::long_date(now, &site.lang));
+    site.render_template("next.html", &ctx)
+}
+
+pub(super) fn not_found(site: &Site) -> Result<Vec<u8>> {
+    // Served at any depth, so links must be absolute: the site URL's path, else `/`.
+    let mut ctx = site.context(0);
+    let root = match &site.site_url {
+        Some(url) => url.clone(),
+        None => "/".to_string(),
+    };
+    ctx.insert("root", &root);
+    site.render_template("404.html", &ctx)
+}
+
+pub(super) fn feed(site: &Site) -> Result<Vec<u8>> {
+    let base = site.site_url.clone().unwrap_or_default();
+    let entries: Vec<serde_json::Value> = site
+        .log
+        .days
+        .iter()
+        .rev()
+        .take(20)
+        .map(|d| {
+            let learned: Vec<&str> = d.note.learnings.iter().map(|l| l.text.as_str()).collect();
+            json!({
+                "title": d.note.title.clone().unwrap_or_else(|| i18n::long_date(d.date(), &site.lang)),
+                "url": format!("{base}{}", href(&d.url())),
+                "id": match &site.site_url { Some(_) => format!("{base}{}", href(&d.url())), None => format!("urn:logsite:day:{}", d.date()) },
+                "updated": format!("{}T00:00:00Z", d.date()),
+                "summary": format!("{} {} / {}", i18n::hours(d.minutes), if site.lang == "en" { "studied" } else { "学習" }, learned.join(" / ")),
+            })
+        })
+        .collect();
+    let mut ctx = site.context(0);
+    ctx.insert("base", &base);
+    ctx.insert(
+        "updated",
+        &site
+            .log
+            .newest_date()
+            .map_or("1970-01-01T00:00:00Z".to_string(), |d| {
+                format!("{d}T00:00:00Z")
+            }),
+    );
+    ctx.insert("entries", &entries);
+    site.render_template("atom.xml", &ctx)
+}
+
+pub(super) fn sitemap(site: &Site) -> Result<Vec<u8>> {
+    let base = site.site_url.clone().unwrap_or_default();
+    let mut urls: Vec<(String, Option<String>)> =
+        vec![(base.clone(), site.log.newest_date().map(|d| d.to_string()))];
+    for name in [
+        "archive.html",
+        "next.html",
+        "topics/index.html",
+        "kb/index.html",
+    ] {
+        urls.push((format!("{base}{name}"), None));
+    }
+    for d in &site.log.days {
+        urls.push((
+            format!("{base}{}", href(&d.url())),
+            Some(d.date().to_string()),
+        ));
+    }
+    for w in &site.log.weeks {
+        urls.push((
+            format!("{base}{}", href(&w.url())),
+            Some(
+                w.end()
+                    .min(site.log.newest_date().unwrap_or(w.end()))
+                    .to_string(),
+            ),
+        ));
+    }
+    for t in &site.topics {
+        urls.push((format!("{base}{}", href(&t.url())), None));
+    }
+    for e in &site.kb {
+        urls.push((
+            format!("{base}{}", href(&e.url())),
+            Some(e.last_seen.to_string()),
+        ));
+    }
+    for &i in site
+        .explainers
+        .iter()
+        .chain(&site.kb_pages)
+        .chain(&site.free_pages)
+    {
+        urls.push((
+            format!("{base}{}", href(&page_url(&site.log.pages[i]))),
+            None,
+        ));
+    }
+    let mut ctx = site.context(0);
+    let urls: Vec<serde_json::Value> = urls
+        .into_iter()
+        .map(|(loc, lastmod)| json!({"loc": loc, "lastmod": lastmod}))
+        .collect();
+    ctx.insert("urls", &urls);
+    site.render_template("sitemap.xml", &ctx)
+}

@@ -1,0 +1,342 @@
+//! One function per kind of page: builds the page's view (small, only what it shows)
+//! and renders its template. URLs are relative to the page, so the site works from
+//! `file://`, at a domain root and under a GitHub Pages subpath alike.
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+use serde_json::json;
+
+use super::content::PageCtx;
+use super::{charts, i18n, Site};
+use crate::load::{Source, SourceKind};
+use crate::log::stats::Summary;
+use crate::log::Day;
+use crate::note::{Role, Task};
+
+mod days;
+mod kb;
+mod lists;
+
+use days::{day, week};
+use kb::{kb_entry, kb_index, page};
+use lists::{archive, feed, index, next, not_found, sitemap, topic, topics};
+
+/// One output file to render.
+pub enum Job {
+    Index,
+    Day(usize),
+    Week(usize),
+    Archive,
+    Topics,
+    Topic(usize),
+    Next,
+    KbIndex,
+    Kb(usize),
+    Page(usize),
+    NotFound,
+    Feed,
+    Sitemap,
+}
+
+/// Every page of the site.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![
+        Job::Index,
+        Job::Archive,
+        Job::Topics,
+        Job::Next,
+        Job::KbIndex,
+        Job::NotFound,
+        Job::Feed,
+    ];
+    if site.site_url.is_some() {
+        jobs.push(Job::Sitemap);
+    }
+    jobs.extend((0..site.log.days.len()).map(Job::Day));
+    jobs.extend((0..site.log.weeks.len()).map(Job::Week));
+    jobs.extend((0..site.topics.len()).map(Job::Topic));
+    jobs.extend((0..site.kb.len()).map(Job::Kb));
+    jobs.extend(
+        site.explainers
+            .iter()
+            .chain(&site.kb_pages)
+            .chain(&site.free_pages)
+            .map(|&i| Job::Page(i)),
+    );
+    jobs
+}
+
+/// Renders one job: (path relative to the output folder, bytes).
+pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
+    match job {
+        Job::Index => Ok(("index.html".into(), index(site)?)),
+        Job::Day(i) => Ok((site.log.days[*i].url(), day(site, *i)?)),
+        Job::Week(i) => Ok((site.log.weeks[*i].url(), week(site, *i)?)),
+        Job::Archive => Ok(("archive.html".into(), archive(site)?)),
+        Job::Topics => Ok(("topics/index.html".into(), topics(site)?)),
+        Job::Topic(i) => Ok((site.topics[*i].url(), topic(site, *i)?)),
+        Job::Next => Ok(("next.html".into(), next(site)?)),
+        Job::KbIndex => Ok(("kb/index.html".into(), kb_index(site)?)),
+        Job::Kb(i) => Ok((site.kb[*i].url(), kb_entry(site, *i)?)),
+        Job::Page(i) => Ok((page_url(&site.log.pages[*i]), page(site, *i)?)),
+        Job::NotFound => Ok(("404.html".into(), not_found(site)?)),
+        Job::Feed => Ok(("atom.xml".into(), feed(site)?)),
+        Job::Sitemap => Ok(("sitemap.xml".into(), sitemap(site)?)),
+    }
+}
+
+/// The output path of a job and a hash of everything its page shows, or `None` for a
+/// page that is rendered on every build (the dashboard, the lists, the feed: they
+/// depend on every day). `keys` are the days' note-text hashes.
+pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>) {
+    use crate::log::hash_of;
+    let log = site.log;
+    let day_sig = |i: usize| {
+        (
+            keys.get(i).copied().unwrap_or(0),
+            log.days[i].minutes,
+            log.days[i].date(),
+        )
+    };
+    let kb_sig = |p: &crate::note::Problem| {
+        site.kb_entry(&p.key)
+            .map(|e| (e.slug.clone(), e.first_seen))
+    };
+    match job {
+        Job::Day(i) => {
+            let day = &log.days[*i];
+            let neighbour = |j: Option<usize>| {
+                j.map(|j| {
+                    (
+                        log.days[j].date(),
+                        log.days[j].note.title.clone(),
+                        log.days[j].minutes,
+                    )
+                })
+            };
+            let kb: Vec<_> = day.note.problems.iter().map(kb_sig).collect();
+            let fp = hash_of(&(
+                day_sig(*i),
+                day.week_minutes,
+                day.total_minutes,
+                neighbour(i.checked_sub(1)),
+                neighbour(Some(i + 1).filter(|&j| j < log.days.len())),
+                &log.weeks[day.week].id,
+                kb,
+            ));
+            (day.url(), Some(fp))
+        }
+        Job::Week(w) => {
+            let week = &log.weeks[*w];
+            let days: Vec<_> = week.days.iter().map(|&i| day_sig(i)).collect();
+            let kb: Vec<_> = week
+                .days
+                .iter()
+                .flat_map(|&i| log.days[i].note.problems.iter().map(kb_sig))
+                .collect();
+            let around = (
+                w.checked_sub(1).map(|v| &log.weeks[v].id),
+                log.weeks.get(w + 1).map(|v| &v.id),
+            );
+            (
+                week.url(),
+                Some(hash_of(&(&week.id, week.minutes, days, kb, around))),
+            )
+        }
+        Job::Topic(t) => {
+            let topic = &site.topics[*t];
+            let days: Vec<_> = topic.days.iter().map(|&i| day_sig(i)).collect();
+            let kb: Vec<_> = topic
+                .problems
+                .iter()
+                .map(|&(d, p)| kb_sig(&log.days[d].note.problems[p]))
+                .collect();
+            (
+                topic.url(),
+                Some(hash_of(&(
+                    &topic.name,
+                    days,
+                    &topic.learnings,
+                    &topic.problems,
+                    kb,
+                ))),
+            )
+        }
+        Job::Kb(k) => {
+            let entry = &site.kb[*k];
+            let days: Vec<_> = entry
+                .occurrences
+                .iter()
+                .chain(&entry.learnings)
+                .map(|&(d, _)| day_sig(d))
+                .collect();
+            let fp = hash_of(&(
+                &entry.title,
+                &entry.slug,
+                &entry.occurrences,
+                &entry.learnings,
+                &entry.topics,
+                days,
+            ));
+            (entry.url(), Some(fp))
+        }
+        Job::Page(i) => {
+            let page = &log.pages[*i];
+            // An explainer lists the days that mention it: any day may change that.
+            let fp = (page.kind != SourceKind::Explainer)
+                .then(|| hash_of(&(&page.rel_path, &page.text)));
+            (page_url(page), fp)
+        }
+        other => (render_path(site, other), None),
+    }
+}
+
+fn render_path(site: &Site, job: &Job) -> String {
+    match job {
+        Job::Index => "index.html".into(),
+        Job::Day(i) => site.log.days[*i].url(),
+        Job::Week(i) => site.log.weeks[*i].url(),
+        Job::Archive => "archive.html".into(),
+        Job::Topics => "topics/index.html".into(),
+        Job::Topic(i) => site.topics[*i].url(),
+        Job::Next => "next.html".into(),
+        Job::KbIndex => "kb/index.html".into(),
+        Job::Kb(i) => site.kb[*i].url(),
+        Job::Page(i) => page_url(&site.log.pages[*i]),
+        Job::NotFound => "404.html".into(),
+        Job::Feed => "atom.xml".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+    }
+}
+
+/// The URL of an explainer, knowledge-base entry or free page.
+pub fn page_url(page: &Source) -> String {
+    let stem = page
+        .rel_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = match page.kind {
+        SourceKind::Explainer => "explainers",
+        SourceKind::Kb => "kb",
+        _ => "pages",
+    };
+    format!("{folder}/{}.html", crate::text::slug(&stem))
+}
+
+/// A URL written into an href: Japanese path segments percent-encoded.
+pub fn href(url: &str) -> String {
+    url.split('/')
+        .map(|seg| percent_encoding::utf8_percent_encode(seg, super::PATH_SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The rendering state for Markdown of `day`'s note on a page at `root`.
+pub(super) fn day_ctx<'a>(
+    site: &Site,
+    day: &'a Day,
+    root: &'a str,
+    link_terms: bool,
+) -> PageCtx<'a> {
+    let source_dir = day.note.rel_path.parent().unwrap_or(Path::new(""));
+    page_ctx(
+        root,
+        source_dir,
+        site.log.config.output.html.allow_html,
+        link_terms,
+    )
+}
+
+pub(super) fn page_ctx<'a>(
+    root: &'a str,
+    source_dir: &'a Path,
+    allow_html: bool,
+    link_terms: bool,
+) -> PageCtx<'a> {
+    PageCtx {
+        root,
+        source_dir,
+        allow_html,
+        link_terms,
+        linked: Vec::new(),
+    }
+}
+
+// ----- views ---------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub(super) struct TaskView {
+    html: String,
+    hours: Option<String>,
+    counted: bool,
+    children: Vec<TaskView>,
+}
+
+pub(super) fn task_view(site: &Site, task: &Task, ctx: &mut PageCtx) -> TaskView {
+    // Continuation lines render with the title, so a line broken between two Japanese
+    // characters joins up again (the seed's `CloudFrontの` / `ディストリビューション名`).
+    let mut markdown = task.title_markdown.clone();
+    for more in &task.more_markdown {
+        markdown.push('\n');
+        markdown.push_str(more);
+    }
+    TaskView {
+        html: site.renderer.inline_html(&markdown, ctx),
+        hours: task.minutes.map(i18n::hours),
+        counted: task.counted,
+        children: task
+            .children
+            .iter()
+            .map(|c| task_view(site, c, ctx))
+            .collect(),
+    }
+}
+
+/// A link to a day, for lists.
+pub(super) fn day_link(site: &Site, day: &Day) -> serde_json::Value {
+    json!({
+        "url": href(&day.url()),
+        "date": day.date().to_string(),
+        "label": i18n::long_date(day.date(), &site.lang),
+        "title": day.note.title,
+        "hours": i18n::hours(day.minutes),
+        "minutes": day.minutes,
+    })
+}
+
+pub(super) fn step_view(
+    site: &Site,
+    day: &Day,
+    step: &crate::note::Step,
+    now: NaiveDate,
+    ctx: &mut PageCtx,
+) -> serde_json::Value {
+    json!({
+        "html": site.renderer.inline_html(&step.markdown, ctx),
+        "text": step.text,
+        "area": step.area,
+        "due": step.due.map(|d| d.to_string()),
+        "due_label": step.due.map(|d| i18n::short_date(d, &site.lang)),
+        "overdue": step.due.is_some_and(|d| d < now) && !step.done,
+        "done": step.done,
+        "day": day_link(site, day),
+    })
+}
+
+/// A learning with its sub-points, for the week, topic and knowledge-base pages.
+pub(super) fn learning_view(
+    site: &Site,
+    day: &Day,
+    learning: &crate::note::Learning,
+    ctx: &mut PageCtx,
+) -> serde_json::Value {
+    json!({
+        "html": site.renderer.inline_html(&learning.markdown, ctx),
+        "details": learning.details.iter().map(|d| site.renderer.inline_html(d, ctx)).collect::<Vec<_>>(),
+        "day": day_link(site, day),
+    })
+}
