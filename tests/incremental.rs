@@ -100,3 +100,16 @@ fn a_cached_rebuild_that_fails_writes_nothing() {
     assert!(build_cached(log.path(), &options(&out), &mut cache).is_err());
     assert_eq!(snapshot(&out), before);
 }
+
+#[test]
+fn a_page_deleted_from_the_output_is_written_again() {
+    let log = TempLog::with_seed(&[("content/2025/04/2025-04-29.md", note("2h", "a").as_bytes())]);
+    let out = log.path().join("public");
+    let mut cache = SiteCache::default();
+    build_cached(log.path(), &options(&out), &mut cache).expect("first build");
+    std::fs::remove_file(out.join("days/2025-04-28.html")).unwrap();
+    log.write("content/2025/04/2025-04-29.md", &note("2h", "b"));
+    build_cached(log.path(), &options(&out), &mut cache)
+        .expect("the rebuild renders what is missing");
+    assert!(out.join("days/2025-04-28.html").is_file());
+}

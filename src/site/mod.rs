@@ -502,7 +502,8 @@ impl<'a> Site<'a> {
             .par_iter()
             .zip(fingerprints)
             .map(|(job, (path, fp))| match fp {
-                Some(fp) if previous.get(path) == Some(fp) => Ok(None),
+                // Kept only while the file is still there (someone may have deleted it).
+                Some(fp) if previous.get(path) == Some(fp) && out.has(path) => Ok(None),
                 _ => pages::render(self, job).map(Some),
             })
             .collect::<Result<_>>()?;

@@ -23,6 +23,8 @@ pub trait Output: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
     /// Keeps the previous build's file as it is: its inputs did not change.
     fn keep(&self, rel: &str) -> Result<()>;
+    /// True when the previous build's file is there to keep.
+    fn has(&self, rel: &str) -> bool;
     /// Copies a file as it is (an image).
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         let bytes =
@@ -175,6 +177,10 @@ impl Staging {
 }
 
 impl Output for Staging {
+    fn has(&self, rel: &str) -> bool {
+        self.manifest.previous.contains_key(rel) && self.target.join(rel).is_file()
+    }
+
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let hash = content_hash(bytes);
         self.manifest.record(rel, hash);
@@ -262,6 +268,10 @@ impl InPlace {
 }
 
 impl Output for InPlace {
+    fn has(&self, rel: &str) -> bool {
+        self.manifest.previous.contains_key(rel) && self.target.join(rel).is_file()
+    }
+
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let hash = content_hash(bytes);
         self.manifest.record(rel, hash);

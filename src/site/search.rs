@@ -596,6 +596,10 @@ impl Output for Collect {
     fn keep(&self, rel: &str) -> Result<()> {
         anyhow::bail!("{rel}: nothing to keep")
     }
+
+    fn has(&self, _rel: &str) -> bool {
+        false
+    }
 }
 
 /// Builds the index of `records` as (path under `search/`, bytes) pairs, sorted by path.
