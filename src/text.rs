@@ -19,26 +19,6 @@ pub fn nfkc(s: &str) -> String {
     s.nfkc().collect()
 }
 
-/// True for characters of Chinese, Japanese (kana, kanji, full-width forms and CJK
-/// punctuation). Hangul is left out: Korean separates words with spaces.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF      // CJK radicals, Kangxi
-        | 0x2FF0..=0x303F    // ideographic description, CJK symbols and punctuation
-        | 0x3040..=0x30FF    // hiragana, katakana
-        | 0x3100..=0x312F    // bopomofo
-        | 0x3190..=0x31FF    // kanbun, katakana extensions
-        | 0x3200..=0x32FF    // enclosed CJK
-        | 0x3300..=0x33FF    // CJK compatibility
-        | 0x3400..=0x4DBF    // extension A
-        | 0x4E00..=0x9FFF    // unified ideographs
-        | 0xF900..=0xFAFF    // compatibility ideographs
-        | 0xFE30..=0xFE4F    // compatibility forms
-        | 0xFF00..=0xFFEF    // half- and full-width forms
-        | 0x20000..=0x3FFFF  // supplementary ideographs
-    )
-}
-
 /// A URL- and file-name-safe key for a title: folded, spaces and slashes to `-`.
 /// Japanese is kept as it is (percent-encoding is the link's job), not romanised.
 pub fn slug(s: &str) -> String {
@@ -46,7 +26,7 @@ pub fn slug(s: &str) -> String {
     let mut out = String::with_capacity(folded.len());
     let mut dash = false;
     for c in folded.chars() {
-        if c.is_alphanumeric() || is_cjk(c) || c == '_' || c == '.' {
+        if c.is_alphanumeric() || crate::markdown::chars::is_cjk(c) || c == '_' || c == '.' {
             out.push(c);
             dash = false;
         } else if !dash && !out.is_empty() {

@@ -4,7 +4,7 @@
 //! knows about them; everything else renders Markdown through it.
 
 mod autolink;
-mod chars;
+pub(crate) mod chars;
 mod cjk_emphasis;
 mod soft_break;
 
