@@ -71,21 +71,22 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 
 /// Renders one job: (path relative to the output folder, bytes).
 pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
-    match job {
-        Job::Index => Ok(("index.html".into(), index(site)?)),
-        Job::Day(i) => Ok((site.log.days[*i].url(), day(site, *i)?)),
-        Job::Week(i) => Ok((site.log.weeks[*i].url(), week(site, *i)?)),
-        Job::Archive => Ok(("archive.html".into(), archive(site)?)),
-        Job::Topics => Ok(("topics/index.html".into(), topics(site)?)),
-        Job::Topic(i) => Ok((site.topics[*i].url(), topic(site, *i)?)),
-        Job::Next => Ok(("next.html".into(), next(site)?)),
-        Job::KbIndex => Ok(("kb/index.html".into(), kb_index(site)?)),
-        Job::Kb(i) => Ok((site.kb[*i].url(), kb_entry(site, *i)?)),
-        Job::Page(i) => Ok((page_url(&site.log.pages[*i]), page(site, *i)?)),
-        Job::NotFound => Ok(("404.html".into(), not_found(site)?)),
-        Job::Feed => Ok(("atom.xml".into(), feed(site)?)),
-        Job::Sitemap => Ok(("sitemap.xml".into(), sitemap(site)?)),
-    }
+    let bytes = match job {
+        Job::Index => index(site)?,
+        Job::Day(i) => day(site, *i)?,
+        Job::Week(i) => week(site, *i)?,
+        Job::Archive => archive(site)?,
+        Job::Topics => topics(site)?,
+        Job::Topic(i) => topic(site, *i)?,
+        Job::Next => next(site)?,
+        Job::KbIndex => kb_index(site)?,
+        Job::Kb(i) => kb_entry(site, *i)?,
+        Job::Page(i) => page(site, *i)?,
+        Job::NotFound => not_found(site)?,
+        Job::Feed => feed(site)?,
+        Job::Sitemap => sitemap(site)?,
+    };
+    Ok((render_path(site, job), bytes))
 }
 
 /// The output path of a job and a hash of everything its page shows, or `None` for a
@@ -105,7 +106,7 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
         site.kb_entry(&p.key)
             .map(|e| (e.slug.clone(), e.first_seen))
     };
-    match job {
+    let fp = match job {
         Job::Day(i) => {
             let day = &log.days[*i];
             let neighbour = |j: Option<usize>| {
@@ -127,7 +128,7 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 &log.weeks[day.week].id,
                 kb,
             ));
-            (day.url(), Some(fp))
+            Some(fp)
         }
         Job::Week(w) => {
             let week = &log.weeks[*w];
@@ -141,10 +142,7 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 w.checked_sub(1).map(|v| &log.weeks[v].id),
                 log.weeks.get(w + 1).map(|v| &v.id),
             );
-            (
-                week.url(),
-                Some(hash_of(&(&week.id, week.minutes, days, kb, around))),
-            )
+            Some(hash_of(&(&week.id, week.minutes, days, kb, around)))
         }
         Job::Topic(t) => {
             let topic = &site.topics[*t];
@@ -154,16 +152,13 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 .iter()
                 .map(|&(d, p)| kb_sig(&log.days[d].note.problems[p]))
                 .collect();
-            (
-                topic.url(),
-                Some(hash_of(&(
-                    &topic.name,
-                    days,
-                    &topic.learnings,
-                    &topic.problems,
-                    kb,
-                ))),
-            )
+            Some(hash_of(&(
+                &topic.name,
+                days,
+                &topic.learnings,
+                &topic.problems,
+                kb,
+            )))
         }
         Job::Kb(k) => {
             let entry = &site.kb[*k];
@@ -181,19 +176,19 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 &entry.topics,
                 days,
             ));
-            (entry.url(), Some(fp))
+            Some(fp)
         }
         Job::Page(i) => {
             let page = &log.pages[*i];
             // An explainer lists the days that mention it: any day may change that.
-            let fp = (page.kind != SourceKind::Explainer)
-                .then(|| hash_of(&(&page.rel_path, &page.text)));
-            (page_url(page), fp)
+            (page.kind != SourceKind::Explainer).then(|| hash_of(&(&page.rel_path, &page.text)))
         }
-        other => (render_path(site, other), None),
-    }
+        _ => None,
+    };
+    (render_path(site, job), fp)
 }
 
+/// Where a job's page is written, relative to the site root.
 fn render_path(site: &Site, job: &Job) -> String {
     match job {
         Job::Index => "index.html".into(),
