@@ -124,8 +124,3 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     }
     i
 }
-
-/// True when any diagnostic is at least `severity`.
-pub fn any_at_least(diags: &[Diagnostic], severity: Severity) -> bool {
-    diags.iter().any(|d| d.severity >= severity)
-}

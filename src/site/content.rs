@@ -178,12 +178,9 @@ impl Renderer {
 pub fn media_url(rel: &Path) -> String {
     let parts: Vec<String> = rel
         .iter()
-        .map(|p| {
-            percent_encoding::utf8_percent_encode(&p.to_string_lossy(), crate::site::PATH_SEGMENT)
-                .to_string()
-        })
+        .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    format!("media/{}", parts.join("/"))
+    super::pages::href(&format!("media/{}", parts.join("/")))
 }
 
 /// HTML-escapes text for an attribute or element.

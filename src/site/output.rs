@@ -116,11 +116,6 @@ impl Staging {
         })
     }
 
-    /// The folder being written.
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// Files linked from the previous build because they were unchanged.
     pub fn reused(&self) -> usize {
         self.manifest.reused.load(Ordering::Relaxed)
@@ -228,7 +223,6 @@ impl Output for Staging {
 pub struct InPlace {
     target: PathBuf,
     manifest: Manifest,
-    written: AtomicUsize,
 }
 
 impl InPlace {
@@ -236,13 +230,7 @@ impl InPlace {
         InPlace {
             target: target.to_path_buf(),
             manifest: Manifest::load(target),
-            written: AtomicUsize::new(0),
         }
-    }
-
-    /// Files whose bytes changed and were written.
-    pub fn written(&self) -> usize {
-        self.written.load(Ordering::Relaxed)
     }
 
     /// Files left as they were.
@@ -280,7 +268,6 @@ impl Output for InPlace {
             self.manifest.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        self.written.fetch_add(1, Ordering::Relaxed);
         let tmp = dest.with_file_name(format!(
             ".{}.tmp",
             dest.file_name().and_then(|n| n.to_str()).unwrap_or("file")
