@@ -149,20 +149,10 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Vec<Record> {
             label: label.clone(),
             section: section_name(section).to_string(),
             heading,
-            text: nfkc(plain.trim()),
+            text: text::nfkc(plain.trim()),
         });
     }
     out
-}
-
-/// `text::nfkc`, without decomposing a text that is NFKC already (most are).
-fn nfkc(s: &str) -> String {
-    use unicode_normalization::{is_nfkc_quick, IsNormalized};
-    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_string()
-    } else {
-        text::nfkc(s)
-    }
 }
 
 /// `text::fold` of a record's text: that is NFKC already (and NFKC of NFKC is itself),
@@ -683,8 +673,7 @@ mod tests {
             "\u{3000}東京\u{3000}",
             "plain",
         ] {
-            assert_eq!(fold_record(&nfkc(s.trim())), text::fold(s), "{s}");
-            assert_eq!(nfkc(s), text::nfkc(s), "{s}");
+            assert_eq!(fold_record(&text::nfkc(s.trim())), text::fold(s), "{s}");
         }
     }
 
