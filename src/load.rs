@@ -182,12 +182,8 @@ pub fn kind_of(rel_path: &Path) -> SourceKind {
     }
 }
 
-/// Turns one file's bytes into a Source: UTF-8 check, BOM, CRLF, front matter, date.
-pub fn read_source(
-    path: PathBuf,
-    rel_path: PathBuf,
-    bytes: &[u8],
-) -> Result<Source, Box<Diagnostic>> {
+/// A file's bytes as text: UTF-8 checked, BOM removed, CRLF and CR turned into LF.
+pub fn normalized_text(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -195,7 +191,7 @@ pub fn read_source(
             let offset = e.valid_up_to();
             let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
             let mut diag = Diagnostic::new(
-                &path,
+                path,
                 Severity::Fatal,
                 format!("not UTF-8: invalid byte 0x{:02X} at byte offset {offset} (save the file as UTF-8)", bytes[offset]),
             );
@@ -203,11 +199,20 @@ pub fn read_source(
             return Err(Box::new(diag));
         }
     };
-    let text = if text.contains('\r') {
+    Ok(if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
-    };
+    })
+}
+
+/// Turns one file's bytes into a Source: UTF-8 check, BOM, CRLF, front matter, date.
+pub fn read_source(
+    path: PathBuf,
+    rel_path: PathBuf,
+    bytes: &[u8],
+) -> Result<Source, Box<Diagnostic>> {
+    let text = normalized_text(&path, bytes)?;
     let kind = kind_of(&rel_path);
     let (front, body_start) = split_front_matter(&path, &text)?;
     let mut source = Source {

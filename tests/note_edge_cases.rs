@@ -297,3 +297,44 @@ fn stats_json_prints_the_export() {
     assert!(summary.contains("48h 55m"), "{summary}");
     assert!(summary.contains("2025-W18"), "{summary}");
 }
+
+/// The log keeps where each section is, not its text: pages read the text again, and
+/// a file edited since it was parsed is refused rather than cut at stale offsets.
+#[test]
+fn sections_are_read_again_from_the_file_and_an_edit_in_between_is_refused() {
+    let temp = TempLog::with_seed(&[]);
+    let log = temp.open(false);
+    let note = &log.days[0].note;
+    let text = note.read_text(temp.path()).expect("unchanged file reads");
+    let learned = note
+        .sections
+        .iter()
+        .find(|s| s.heading.as_deref() == Some("わかったこと"))
+        .expect("a learnings section");
+    assert!(
+        learned
+            .markdown(&text)
+            .contains("組み合わせたシステム全体のつながり"),
+        "{}",
+        learned.markdown(&text)
+    );
+
+    let path = temp.path().join(&note.path);
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("## わかったこと", "## わかったこと\n- 追記");
+    std::fs::write(&path, edited).unwrap();
+    let err = note
+        .read_text(temp.path())
+        .expect_err("an edited file is refused");
+    assert_eq!(err.severity, Severity::Fatal);
+    assert!(
+        err.to_string().contains(&note.path.display().to_string()),
+        "{err}"
+    );
+    assert!(
+        err.message
+            .contains("changed while the site was being built"),
+        "{err}"
+    );
+}

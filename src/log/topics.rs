@@ -66,9 +66,10 @@ pub struct FoldedDay {
 }
 
 impl FoldedDay {
-    pub fn new(day: &Day) -> FoldedDay {
+    /// `text` is the day's note text ([`crate::note::Note::read_text`]).
+    pub fn new(day: &Day, text: &str) -> FoldedDay {
         FoldedDay {
-            text: day_text(day),
+            text: day_text(day, text),
             learnings: day
                 .note
                 .learnings
@@ -90,14 +91,14 @@ impl FoldedDay {
 }
 
 /// Plain, folded text of everything a day publishes: what topics and search read.
-pub fn day_text(day: &Day) -> String {
+pub fn day_text(day: &Day, note_text: &str) -> String {
     let mut text = String::new();
     for section in &day.note.sections {
         if let Some(h) = &section.heading {
             text.push_str(h);
             text.push('\n');
         }
-        text.push_str(&markdown::to_plain_text(&section.markdown));
+        text.push_str(&markdown::to_plain_text(section.markdown(note_text)));
         text.push('\n');
     }
     fold(&text)

@@ -10,7 +10,8 @@ pub mod outline;
 mod parse;
 pub mod roles;
 
-use std::path::PathBuf;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -32,7 +33,8 @@ pub struct Note {
     pub title: Option<String>,
     pub draft: bool,
     pub tags: Vec<String>,
-    /// Every published section in order; private sections are never stored.
+    /// Every published section in order; private sections are never stored. Sections
+    /// say where their text is, not what it is: see [`Note::read_text`].
     pub sections: Vec<Section>,
     pub tasks: Vec<Task>,
     pub problems: Vec<Problem>,
@@ -48,15 +50,34 @@ pub struct Note {
     pub excluded_words: Vec<String>,
     /// Warnings and errors about this note (fatal ones stop it from being a Note).
     pub diagnostics: Vec<Diagnostic>,
-    /// Line number of a byte offset of the file is kept for later stages' messages.
+    /// [`text_hash`] of the file's text when it was parsed.
     #[serde(skip)]
-    pub line_starts: Vec<usize>,
+    pub text_hash: u64,
 }
 
 impl Note {
-    /// 1-based line of a byte offset in the file.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset)
+    /// The note's text, read again from `root.join(&self.path)`.
+    ///
+    /// The log keeps every note's items but not its sections' text: at ten thousand
+    /// notes that text alone is tens of MiB held through the whole build, for pages and
+    /// search records that each need one note at a time. Reading a small file again
+    /// from the page cache costs microseconds. A file that changed since it was parsed
+    /// is an error (the ranges no longer fit it); building again reads it afresh.
+    pub fn read_text(&self, root: &Path) -> Result<String, Diagnostic> {
+        let path = root.join(&self.path);
+        let changed = || {
+            Diagnostic::new(
+                &self.path,
+                crate::diagnostic::Severity::Fatal,
+                "the file changed while the site was being built: build again",
+            )
+        };
+        let bytes = std::fs::read(&path).map_err(|_| changed())?;
+        let text = crate::load::normalized_text(&self.path, &bytes).map_err(|d| *d)?;
+        if text_hash(&text) != self.text_hash {
+            return Err(changed());
+        }
+        Ok(text)
     }
 
     /// The day's own minutes from its tasks: the sum of counted top-level items;
@@ -84,16 +105,29 @@ pub struct ImageRef {
     pub source_line: String,
 }
 
+/// A hash of a note's whole text (after BOM and line-end normalisation).
+pub fn text_hash(text: &str) -> u64 {
+    crate::log::hash_of(text)
+}
+
 /// A `##` section, kept for rendering in its place.
 #[derive(Clone, Debug, Serialize)]
 pub struct Section {
     /// The heading as written (plain text); `None` for text before the first `##`.
     pub heading: Option<String>,
     pub role: Option<Role>,
-    /// The section body as Markdown source.
-    pub markdown: String,
+    /// Where the section body's Markdown source is in the file's text.
+    pub body: Range<usize>,
     /// 1-based line of the heading.
     pub line: usize,
+}
+
+impl Section {
+    /// The section body as Markdown source, out of the note's text
+    /// ([`Note::read_text`], or the source it was parsed from).
+    pub fn markdown<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.body.clone()).unwrap_or("")
+    }
 }
 
 /// A task item with its hours.

@@ -39,10 +39,12 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         image_refs: Vec::new(),
         excluded_words: Vec::new(),
         diagnostics: Vec::new(),
-        line_starts: std::iter::once(0)
-            .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
+        text_hash: super::text_hash(&source.text),
     };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
     let mut diags = Diags {
         source,
         out: Vec::new(),
@@ -72,14 +74,14 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         .collect();
 
     for (section, role) in public() {
-        let markdown = body[section.body.clone()].to_string();
-        let is_preamble_title_only = section.heading.is_none() && is_only_h1(&markdown);
+        let markdown = &body[section.body.clone()];
+        let is_preamble_title_only = section.heading.is_none() && is_only_h1(markdown);
         if !is_preamble_title_only {
             note.sections.push(Section {
                 heading: section.heading.clone(),
                 role: *role,
-                markdown,
-                line: note.line_of(base + section.start),
+                body: base + section.body.start..base + section.body.end,
+                line: line_of(base + section.start),
             });
         }
         match role {
@@ -107,7 +109,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
     note.images = note.image_refs.iter().map(|i| i.url.clone()).collect();
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
-    fix_lines(&mut note);
+    fix_lines(&mut note, &line_starts);
     note
 }
 
@@ -137,15 +139,14 @@ fn is_only_h1(markdown: &str) -> bool {
         .all(|l| l.trim().is_empty() || (l.starts_with("# ") || l.trim() == "#"))
 }
 
-fn fix_lines(note: &mut Note) {
+fn fix_lines(note: &mut Note, starts: &[usize]) {
     fn tasks(note_lines: &[usize], list: &mut [Task]) {
         for t in list {
             t.line = note_lines.partition_point(|&s| s <= t.line);
             tasks(note_lines, &mut t.children);
         }
     }
-    let starts = std::mem::take(&mut note.line_starts);
-    tasks(&starts, &mut note.tasks);
+    tasks(starts, &mut note.tasks);
     for p in &mut note.problems {
         p.line = starts.partition_point(|&s| s <= p.line);
     }
@@ -155,7 +156,6 @@ fn fix_lines(note: &mut Note) {
     for s in &mut note.next {
         s.line = starts.partition_point(|&o| o <= s.line);
     }
-    note.line_starts = starts;
 }
 
 /// Words named by `※ミーティングは学習時間に含めません` lines (split on 、・,/と).

@@ -275,14 +275,18 @@ fn build_with(
                 .par_iter()
                 .zip(&keys)
                 .filter(|(_, k)| !c.folded.contains_key(k))
-                .map(|(d, k)| (*k, FoldedDay::new(d)))
-                .collect();
+                .map(|(d, k)| Ok((*k, FoldedDay::new(d, &note_text_of(root, &d.note)?))))
+                .collect::<Result<_>>()?;
             c.folded.extend(fresh);
             let live: std::collections::HashSet<&u64> = keys.iter().collect();
             c.folded.retain(|k, _| live.contains(k));
             keys.iter().map(|k| c.folded[k].clone()).collect()
         }
-        None => log.days.par_iter().map(FoldedDay::new).collect(),
+        None => log
+            .days
+            .par_iter()
+            .map(|d| Ok(FoldedDay::new(d, &note_text_of(root, &d.note)?)))
+            .collect::<Result<_>>()?,
     };
     let site = Site::new(root, &log, options, folded)?;
     let jobs = pages::jobs(&site);
@@ -341,6 +345,12 @@ fn build_with(
             stages.done
         },
     })
+}
+
+/// A note's text for its page, search records and folded text: read again from disk
+/// (the log does not hold it; see [`crate::note::Note::read_text`]).
+fn note_text_of(root: &Path, note: &crate::note::Note) -> Result<String> {
+    note.read_text(root).map_err(|d| anyhow::anyhow!("{d}"))
 }
 
 /// Everything the pages are rendered from, computed once before rendering.
@@ -541,6 +551,11 @@ impl<'a> Site<'a> {
             .map(String::into_bytes)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("template {name}"))
+    }
+
+    /// A note's text, read again (see [`note_text_of`]).
+    fn note_text(&self, note: &crate::note::Note) -> Result<String> {
+        note_text_of(self.root, note)
     }
 
     /// The knowledge-base entry of a problem, by its folded title.

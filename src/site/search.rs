@@ -109,16 +109,21 @@ pub fn section_name(section: &Section) -> &'static str {
 }
 
 /// Every published section of every day, in date order: record ids are indices.
-pub fn records(site: &Site) -> Vec<Record> {
-    site.log
+pub fn records(site: &Site) -> Result<Vec<Record>> {
+    Ok(site
+        .log
         .days
         .par_iter()
-        .flat_map_iter(|day| day_records(site, day))
-        .collect()
+        .map(|day| day_records(site, day))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 /// The published sections of one day, in order.
-fn day_records(site: &Site, day: &crate::log::Day) -> Vec<Record> {
+fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
+    let text = site.note_text(&day.note)?;
     let mut out = Vec::new();
     let url = day.url();
     let date = day.date().to_string();
@@ -127,7 +132,7 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Vec<Record> {
         if section.role == Some(Role::Private) {
             continue;
         }
-        let mut plain = crate::markdown::to_plain_text(&section.markdown);
+        let mut plain = crate::markdown::to_plain_text(section.markdown(&text));
         let heading = section.heading.clone().unwrap_or_default();
         // A heading of the author's own says what the section is about; the role
         // headings (現在発生している問題…) are on every day and would match everything.
@@ -152,7 +157,7 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Vec<Record> {
             text: text::nfkc(plain.trim()),
         });
     }
-    out
+    Ok(out)
 }
 
 /// `text::fold` of a record's text: that is NFKC already (and NFKC of NFKC is itself),
@@ -427,12 +432,12 @@ impl Batch {
         Batch { records, postings }
     }
 
-    fn of_days(site: &Site, days: &[crate::log::Day]) -> Batch {
-        Batch::new(
-            days.par_iter()
-                .flat_map_iter(|day| day_records(site, day))
-                .collect(),
-        )
+    fn of_days(site: &Site, days: &[crate::log::Day]) -> Result<Batch> {
+        let records: Vec<Vec<Record>> = days
+            .par_iter()
+            .map(|day| day_records(site, day))
+            .collect::<Result<_>>()?;
+        Ok(Batch::new(records.into_iter().flatten().collect()))
     }
 }
 
@@ -445,16 +450,13 @@ pub struct SearchCache {
 
 /// A hash of everything [`day_records`] reads of `days`.
 fn batch_key(site: &Site, days: &[crate::log::Day]) -> u64 {
-    let days: Vec<u64> = days
-        .par_iter()
+    // Records are made of the note's text (title and sections included) and of the
+    // roles its headings were given (book.toml can change those).
+    let days: Vec<_> = days
+        .iter()
         .map(|day| {
-            let sections: Vec<_> = day
-                .note
-                .sections
-                .iter()
-                .map(|s| (s.role, &s.heading, &s.markdown))
-                .collect();
-            crate::log::hash_of(&(day.note.date, &day.note.title, sections))
+            let roles: Vec<_> = day.note.sections.iter().map(|s| s.role).collect();
+            (day.note.date, day.note.text_hash, roles)
         })
         .collect();
     crate::log::hash_of(&(&site.lang, days))
@@ -621,7 +623,7 @@ pub fn write_cached(
     match cache {
         None => {
             for days in runs {
-                builder.add(&Batch::of_days(site, days))?;
+                builder.add(&Batch::of_days(site, days)?)?;
             }
         }
         Some(cache) => {
@@ -630,7 +632,7 @@ pub fn write_cached(
                 let key = batch_key(site, days);
                 let batch = match cache.batches.get(&key) {
                     Some(batch) => batch.clone(),
-                    None => std::sync::Arc::new(Batch::of_days(site, days)),
+                    None => std::sync::Arc::new(Batch::of_days(site, days)?),
                 };
                 builder.add(&batch)?;
                 kept.insert(key, batch);

@@ -11,6 +11,7 @@ pub(super) fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
     let log = site.log;
     let day = &log.days[i];
     let note = &day.note;
+    let text = site.note_text(note)?;
     let mut ctx = site.context(1);
     let mut pctx = day_ctx(site, day, "../", true);
     // The task tree comes first on the page, so it takes the first mention of a term.
@@ -26,9 +27,9 @@ pub(super) fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
             // of those sections (the ※ line) is rendered as written.
             Some(Role::Tasks) => site
                 .renderer
-                .html(&without_lists(&section.markdown), &mut pctx),
+                .html(&without_lists(section.markdown(&text)), &mut pctx),
             Some(Role::Hours) => String::new(),
-            _ => site.renderer.html(&section.markdown, &mut pctx),
+            _ => site.renderer.html(section.markdown(&text), &mut pctx),
         };
         let kb: Vec<serde_json::Value> = if section.role == Some(Role::Problems) {
             note.problems
