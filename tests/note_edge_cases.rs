@@ -338,3 +338,48 @@ fn sections_are_read_again_from_the_file_and_an_edit_in_between_is_refused() {
         "{err}"
     );
 }
+
+/// Notes after today are built; the first few are warned about by name, the rest in
+/// one line (a generated log of ten years would otherwise print thousands).
+#[test]
+fn future_notes_are_built_and_warned_about_the_first_few_by_name_then_summed_up() {
+    let dates = [
+        "2026-11-29",
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-02",
+        "2027-01-05",
+        "2027-02-10",
+    ];
+    let files: Vec<(String, String)> = dates
+        .iter()
+        .map(|d| (format!("content/{d}.md"), note("- a(1h)", "")))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let log = TempLog::new(&refs).open(false);
+    assert_eq!(log.days.len(), 6, "every future note is built");
+    let future: Vec<String> = log
+        .all_diagnostics()
+        .into_iter()
+        .filter(|d| d.message.contains("after today"))
+        .map(|d| format!("{}: {}", d.path.display(), d.message))
+        .collect();
+    assert_eq!(future.len(), 4, "{future:#?}");
+    for (line, date) in future
+        .iter()
+        .zip(["2026-11-30", "2026-12-01", "2026-12-02"])
+    {
+        assert!(
+            line.starts_with(&format!("content/{date}.md: dated {date}")),
+            "{line}"
+        );
+    }
+    assert!(
+        future[3].starts_with("content/2027-01-05.md: and 2 more notes dated after today (2026-11-29), from 2027-01-05 to 2027-02-10"),
+        "{}",
+        future[3]
+    );
+}

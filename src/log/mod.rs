@@ -265,8 +265,9 @@ impl Log {
         for day in &mut days {
             total += u64::from(day.minutes);
             day.total_minutes = total.min(u64::from(u32::MAX)) as u32;
-            compare_declared(day, self.today);
+            compare_declared(day);
         }
+        self.diagnostics.extend(future_days(&mut days, self.today));
         self.days = days;
     }
 
@@ -388,7 +389,7 @@ fn duplicate_dates(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Warns where the author's hand-kept tally differs from what logsite computed.
-fn compare_declared(day: &mut Day, today: NaiveDate) {
+fn compare_declared(day: &mut Day) {
     let note = &mut day.note;
     for (name, declared, computed) in [
         ("Today", &note.declared.today, day.minutes),
@@ -414,14 +415,49 @@ fn compare_declared(day: &mut Day, today: NaiveDate) {
             });
         }
     }
-    if note.date > today {
-        note.diagnostics.push(Diagnostic::new(
-            &note.path,
-            Severity::Warning,
-            format!(
-                "dated {} which is after today ({today}); it is built like any other day",
-                note.date
-            ),
-        ));
+}
+
+/// How many notes dated after today are warned about one by one; the rest are summed up
+/// in one warning (a generated or imported log can hold years of them).
+const FUTURE_DAYS_LISTED: usize = 3;
+
+/// Notes dated after `today` are built like any other day, with a warning: on the
+/// first few notes themselves, then one for the rest.
+fn future_days(days: &mut [Day], today: NaiveDate) -> Option<Diagnostic> {
+    let future: Vec<&mut Day> = days.iter_mut().filter(|d| d.date() > today).collect();
+    let count = future.len();
+    let mut rest = None;
+    for (i, day) in future.into_iter().enumerate() {
+        let note = &mut day.note;
+        if i < FUTURE_DAYS_LISTED {
+            note.diagnostics.push(Diagnostic::new(
+                &note.path,
+                Severity::Warning,
+                format!(
+                    "dated {} which is after today ({today}); it is built like any other day",
+                    note.date
+                ),
+            ));
+        } else if i == FUTURE_DAYS_LISTED {
+            rest = Some((note.path.clone(), note.date));
+        } else if i + 1 == count {
+            let (path, from) = rest.take().expect("set at the first unlisted day");
+            return Some(Diagnostic::new(
+                &path,
+                Severity::Warning,
+                format!(
+                    "and {} more notes dated after today ({today}), from {from} to {}; they are built like any other day",
+                    count - FUTURE_DAYS_LISTED,
+                    note.date
+                ),
+            ));
+        }
     }
+    rest.map(|(path, date)| {
+        Diagnostic::new(
+            &path,
+            Severity::Warning,
+            format!("dated {date} which is after today ({today}); it is built like any other day"),
+        )
+    })
 }
