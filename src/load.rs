@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
@@ -99,6 +100,9 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
         .filter_entry(|e| {
             e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
         });
+    // Walk in order first, then read and split the files in parallel (order kept):
+    // reading is most of the work of this stage, and each file is independent.
+    let mut files = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -115,25 +119,29 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
-            continue;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+            files.push(entry.into_path());
         }
-        let rel_path = entry
-            .path()
-            .strip_prefix(&content)
-            .unwrap_or(entry.path())
-            .to_path_buf();
-        let path = relative(root, entry.path());
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => match read_source(path, rel_path, &bytes) {
-                Ok(source) => loaded.sources.push(source),
-                Err(diag) => loaded.diagnostics.push(*diag),
-            },
-            Err(e) => loaded.diagnostics.push(Diagnostic::new(
-                &path,
-                Severity::Fatal,
-                format!("cannot read: {e}"),
-            )),
+    }
+    let read: Vec<Result<Source, Box<Diagnostic>>> = files
+        .par_iter()
+        .map(|file| {
+            let rel_path = file.strip_prefix(&content).unwrap_or(file).to_path_buf();
+            let path = relative(root, file);
+            match std::fs::read(file) {
+                Ok(bytes) => read_source(path, rel_path, &bytes),
+                Err(e) => Err(Box::new(Diagnostic::new(
+                    &path,
+                    Severity::Fatal,
+                    format!("cannot read: {e}"),
+                ))),
+            }
+        })
+        .collect();
+    for result in read {
+        match result {
+            Ok(source) => loaded.sources.push(source),
+            Err(diag) => loaded.diagnostics.push(*diag),
         }
     }
     loaded
