@@ -166,9 +166,9 @@ fn topic_years(site: &Site, i: usize) -> Vec<serde_json::Value> {
     let mut years: BTreeMap<i32, (Vec<serde_json::Value>, usize, usize)> = BTreeMap::new();
     for &d in topic.days.iter().rev() {
         let date = days[d].date();
+        // A bare month/day: the year is the heading, and a year holds hundreds.
         years.entry(date.year()).or_default().0.push(json!({
             "url": href(&days[d].url()),
-            "date": date.to_string(),
             "label": format!("{}/{}", date.month(), date.day()),
         }));
     }
