@@ -48,7 +48,8 @@ def main():
     ap.add_argument("--tmpfs", action="store_true", help="also measure with the output on /dev/shm")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "logsite", "--example", "floor"], cwd=ROOT, check=True)
-    logsite, floor = ROOT / "target/release/logsite", ROOT / "target/release/examples/floor"
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    logsite, floor = target / "release/logsite", target / "release/examples/floor"
     cache = Path(tempfile.gettempdir()) / "logsite-bench"
     places = [("disk", cache / "out")] + ([("tmpfs", Path("/dev/shm/logsite-bench"))] if a.tmpfs else [])
     print(f"{'notes':>6} {'output':<6} {'command':<8} {'wall s':>7} {'user s':>7} {'sys s':>6} {'peak MiB':>9} {'notes/s':>8} {'ms/note':>8}")

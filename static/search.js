@@ -12,7 +12,12 @@
 (function (root) {
   "use strict";
 
-  var VERSION = 1;
+  var VERSION = 2;
+  // The bytes (before gzip) a query aims to read, shards and docs: the shards its
+  // grams need, then as many docs files as the rest holds, reckoned from the mean
+  // sizes in meta.json (so a little more or less; under 300 KB at 3,650 notes). A
+  // word whose matches lie far apart costs a docs file each.
+  var BUDGET = 256 * 1024;
 
   // ---- text --------------------------------------------------------------
 
@@ -252,11 +257,11 @@
 
   // Resolves to {terms, results, total, complete}: results (at most
   // options.limit, default 20) are the newest matches, most occurrences first,
-  // then newest; total counts matches found (all of them when complete).
+  // then newest; total counts matches found (all of them when complete). The docs
+  // files read are at most options.maxChunks, by default as many as BUDGET holds.
   Searcher.prototype.search = async function (query, options) {
     options = options || {};
     var limit = options.limit || 20;
-    var maxChunks = options.maxChunks || 20;
     var ts = terms(query);
     var empty = { terms: ts, results: [], total: 0, complete: true };
     if (!ts.length) return empty;
@@ -266,9 +271,14 @@
       gramsOf(t).forEach(function (g) { if (grams.indexOf(g) < 0) grams.push(g); });
     });
     var self = this;
-    var shards = await Promise.all(grams.map(function (g) {
-      return self.file("index/" + shardOf(g, meta.shards) + ".json");
+    var shardIds = grams.map(function (g) { return shardOf(g, meta.shards); });
+    var shards = await Promise.all(shardIds.map(function (n) {
+      return self.file("index/" + n + ".json");
     }));
+    var shardsRead = shardIds.filter(function (n, i) { return shardIds.indexOf(n) === i; }).length;
+    var docBudget = BUDGET - shardsRead * meta.shard_bytes;
+    var maxChunks = options.maxChunks ||
+      Math.max(2, Math.min(24, Math.floor(docBudget / Math.max(1, meta.chunk_bytes))));
     var lists = [];
     for (var i = 0; i < grams.length; i++) {
       var value = shards[i][grams[i]];
@@ -300,7 +310,10 @@
         var id = candidates[next];
         var at = wanted.indexOf(Math.floor(id / meta.chunk));
         if (at < 0) break;
-        var rec = docs[at][id % meta.chunk];
+        var doc = docs[at];
+        var row = doc.records[id % meta.chunk];
+        var day = doc.days[row[0]];
+        var rec = { url: day[0], date: day[1], label: day[2], section: row[1], heading: row[2], text: row[3] };
         var s = score(rec.text, ts);
         if (s > 0) {
           results.push({

@@ -78,6 +78,15 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("due", pick("期限", "Due")),
         ("written_on", pick("記入日", "Written on")),
         ("overdue", pick("期限切れ", "Overdue")),
+        ("upcoming", pick("期限がこれから", "Due later")),
+        ("no_due", pick("期限なし", "No deadline")),
+        (
+            "earlier_steps",
+            pick("それ以前の次やること（月ごと）", "Earlier steps, by month"),
+        ),
+        ("steps_written", pick("件数", "Steps")),
+        ("steps_done", pick("完了", "Done")),
+        ("none", pick("なし", "None")),
         ("all", pick("すべて", "All")),
         ("mentions", pick("言及した日", "Days that mention it")),
         (

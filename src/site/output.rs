@@ -9,7 +9,7 @@
 //! `serve`'s rebuilds render every changed page in memory first and then write only
 //! those into the output folder itself ([`InPlace`]): a failure still writes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -90,6 +90,9 @@ pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
     manifest: Manifest,
+    /// Folders made in `dir` so far: a build writes some 13,000 files into a few dozen
+    /// folders, and `create_dir_all` costs a failing mkdir and a stat for each.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -113,7 +116,25 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             manifest: Manifest::load(target),
+            made: Mutex::default(),
         })
+    }
+
+    /// Makes the folder `path` goes in, unless this build made it already.
+    fn make_parent(&self, path: &Path) -> Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if self.made.lock().expect("folders lock").contains(parent) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        self.made
+            .lock()
+            .expect("folders lock")
+            .insert(parent.to_path_buf());
+        Ok(())
     }
 
     /// Files linked from the previous build because they were unchanged.
@@ -123,12 +144,7 @@ impl Staging {
 
     fn link_previous(&self, rel: &str) -> bool {
         let dest = self.dir.path().join(rel);
-        if let Some(parent) = dest.parent() {
-            if std::fs::create_dir_all(parent).is_err() {
-                return false;
-            }
-        }
-        std::fs::hard_link(self.target.join(rel), dest).is_ok()
+        self.make_parent(&dest).is_ok() && std::fs::hard_link(self.target.join(rel), dest).is_ok()
     }
 
     /// Swaps the finished build in: old output renamed aside, new renamed in, old removed.
@@ -183,7 +199,9 @@ impl Output for Staging {
             self.manifest.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        write_file(&self.dir.path().join(rel), bytes)
+        let dest = self.dir.path().join(rel);
+        self.make_parent(&dest)?;
+        std::fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))
     }
 
     fn keep(&self, rel: &str) -> Result<()> {
@@ -205,10 +223,7 @@ impl Output for Staging {
             return Ok(());
         }
         let dest = self.dir.path().join(rel);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
+        self.make_parent(&dest)?;
         if std::fs::hard_link(from, &dest).is_ok() {
             return Ok(());
         }

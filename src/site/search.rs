@@ -12,10 +12,15 @@
 //! Layout (all JSON, UTF-8):
 //!
 //! ```text
-//! search/meta.json          {"version", "records", "shards", "chunk", "chunks", "grams"}
+//! search/meta.json          {"version", "records", "shards", "chunk", "chunks", "chunk_bytes", "shard_bytes", "grams"}
 //! search/index/<shard>.json {gram: [record id deltas…]}  ids ascending, first absolute
-//! search/docs/<chunk>.json  [record…] for ids chunk*CHUNK .. chunk*CHUNK+CHUNK-1
+//! search/docs/<chunk>.json  {"days": [[url, date, label]…], "records": [[day, section, heading, text]…]}
 //! ```
+//!
+//! A docs file holds the records of ids chunk*CHUNK .. chunk*CHUNK+CHUNK-1; each names
+//! its day by index into the file's `days`, so a day's URL and label are written once.
+//! `chunk_bytes` and `shard_bytes` are the mean sizes of a docs file and of a shard:
+//! `search.js` reads as many docs files as fit its download budget after the shards.
 //!
 //! A gram lives in shard `fnv1a32(utf8(gram)) % shards` (FNV-1a, 32 bits, offset basis
 //! 2166136261, prime 16777619); `shards` is a power of two chosen so that a shard is
@@ -39,10 +44,13 @@ use crate::note::{Role, Section};
 use crate::text;
 
 /// Bumped whenever the files change shape; `search.js` refuses other versions.
-pub const VERSION: u32 = 1;
-/// Records per `docs/<n>.json`: small enough that showing one result costs a few KB
-/// (a common word matches records far apart, one chunk per result).
-pub const CHUNK: usize = 8;
+pub const VERSION: u32 = 2;
+/// Records per `docs/<n>.json` (two or three days, about 9 KB): a file per 8 records
+/// was 2,700 files at 3,650 notes, each costing a build more to create than to fill.
+/// A word whose matches lie far apart costs a file per result, so `search.js` caps the
+/// files a query reads by their bytes (`chunk_bytes`); at 32 records that cap let a
+/// rare word show fewer than half its results.
+pub const CHUNK: usize = 16;
 /// The raw size a shard aims at (gzip makes it about a third).
 pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
 /// Never more shards than this, whatever the size of the log.
@@ -74,7 +82,38 @@ pub struct Meta {
     pub shards: u32,
     pub chunk: usize,
     pub chunks: usize,
+    /// The mean size of a docs file, in bytes.
+    pub chunk_bytes: usize,
+    /// The mean size of a shard, in bytes.
+    pub shard_bytes: usize,
     pub grams: usize,
+}
+
+/// A docs file: the records' days once each, then the records.
+#[derive(Serialize)]
+struct Chunk<'a> {
+    /// `[url, date, label]`.
+    days: Vec<[&'a str; 3]>,
+    /// `[day, section, heading, text]`, `day` an index into `days`.
+    records: Vec<(usize, &'a str, &'a str, &'a str)>,
+}
+
+impl<'a> Chunk<'a> {
+    fn of(records: impl IntoIterator<Item = &'a Record>) -> Chunk<'a> {
+        let mut chunk = Chunk {
+            days: Vec::new(),
+            records: Vec::new(),
+        };
+        for r in records {
+            // Records follow date order: a day's records are adjacent.
+            if chunk.days.last().is_none_or(|d| d[0] != r.url) {
+                chunk.days.push([&r.url, &r.date, &r.label]);
+            }
+            let day = chunk.days.len() - 1;
+            chunk.records.push((day, &r.section, &r.heading, &r.text));
+        }
+        chunk
+    }
 }
 
 /// FNV-1a, 32 bits, over `bytes`.
@@ -470,6 +509,8 @@ struct Builder<'a> {
     /// Records of the chunk not yet full.
     pending: Vec<Record>,
     records: usize,
+    /// Bytes of the docs files written.
+    doc_bytes: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Builder<'a> {
@@ -479,6 +520,7 @@ impl<'a> Builder<'a> {
             postings: KeyMap::default(),
             pending: Vec::new(),
             records: 0,
+            doc_bytes: Default::default(),
         }
     }
 
@@ -504,7 +546,7 @@ impl<'a> Builder<'a> {
                 self.pending = chunk.into_iter().cloned().collect();
                 return Ok(());
             }
-            self.write_chunk(next, &chunk)?;
+            self.write_chunk(next, chunk)?;
             self.pending.clear();
             next += 1;
         }
@@ -516,11 +558,15 @@ impl<'a> Builder<'a> {
             .try_for_each(|(i, chunk)| self.write_chunk(next + i, chunk))
     }
 
-    fn write_chunk<R: Serialize>(&self, n: usize, chunk: &[R]) -> Result<()> {
-        self.out.write(
-            &format!("search/docs/{n}.json"),
-            &serde_json::to_vec(chunk)?,
-        )
+    fn write_chunk<'r>(
+        &self,
+        n: usize,
+        records: impl IntoIterator<Item = &'r Record>,
+    ) -> Result<()> {
+        let json = serde_json::to_vec(&Chunk::of(records))?;
+        self.doc_bytes
+            .fetch_add(json.len(), std::sync::atomic::Ordering::Relaxed);
+        self.out.write(&format!("search/docs/{n}.json"), &json)
     }
 
     /// Writes the last doc chunk, the shards and `meta.json`.
@@ -542,6 +588,7 @@ impl<'a> Builder<'a> {
         for (i, gram) in texts.iter().enumerate() {
             by_shard[shard_of(gram, shards) as usize].push(i);
         }
+        let shard_bytes = std::sync::atomic::AtomicUsize::new(0);
         by_shard
             .par_iter()
             .enumerate()
@@ -556,6 +603,7 @@ impl<'a> Builder<'a> {
                     grams[i].1.encode(&mut json);
                 }
                 json.push('}');
+                shard_bytes.fetch_add(json.len(), std::sync::atomic::Ordering::Relaxed);
                 self.out
                     .write(&format!("search/index/{n}.json"), json.as_bytes())
             })?;
@@ -565,6 +613,12 @@ impl<'a> Builder<'a> {
             shards,
             chunk: CHUNK,
             chunks,
+            chunk_bytes: self
+                .doc_bytes
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .checked_div(chunks)
+                .unwrap_or(0),
+            shard_bytes: shard_bytes.into_inner() / shards as usize,
             grams: grams.len(),
         };
         self.out

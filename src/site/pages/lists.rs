@@ -1,8 +1,10 @@
 //! Pages over every day: the dashboard, archive, topics, next steps, feed, sitemap, 404.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::Result;
+use chrono::Datelike;
 use serde_json::json;
 
 use super::*;
@@ -67,18 +69,18 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
 }
 
 pub(super) fn archive(site: &Site) -> Result<Vec<u8>> {
-    let mut months: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+    let mut months: Vec<(NaiveDate, Vec<serde_json::Value>)> = Vec::new();
     for day in site.log.days.iter().rev() {
-        let label = i18n::month(day.date(), &site.lang);
+        let month = first_of_month(day.date());
         match months.last_mut() {
-            Some((l, days)) if *l == label => days.push(day_link(site, day)),
-            _ => months.push((label, vec![day_link(site, day)])),
+            Some((m, days)) if *m == month => days.push(day_link(site, day)),
+            _ => months.push((month, vec![day_link(site, day)])),
         }
     }
     let mut ctx = site.context(0);
     let months: Vec<serde_json::Value> = months
         .into_iter()
-        .map(|(label, days)| json!({"label": label, "days": days}))
+        .map(|(month, days)| json!({"id": month_id(month), "label": i18n::month(month, &site.lang), "days": days}))
         .collect();
     ctx.insert("months", &months);
     let weeks: Vec<serde_json::Value> = site
@@ -103,25 +105,36 @@ pub(super) fn topics(site: &Site) -> Result<Vec<u8>> {
     site.render_template("topics.html", &ctx)
 }
 
+/// Learnings a topic page shows in full, newest first. The rest are on their days,
+/// which the page lists by year: a topic mentioned on most of ten years' days would
+/// otherwise be a page of thousands of items (half a megabyte).
+const TOPIC_LEARNINGS: usize = 30;
+
 pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     let topic = &site.topics[i];
     let log = site.log;
     let mut ctx = site.context(1);
     let mut learnings = Vec::new();
-    for &(d, l) in &topic.learnings {
+    for &(d, l) in topic.learnings.iter().rev().take(TOPIC_LEARNINGS) {
         let day = &log.days[d];
         let mut pctx = day_ctx(site, day, "../", false);
         learnings.push(learning_view(site, day, &day.note.learnings[l], &mut pctx));
     }
-    let problems: Vec<serde_json::Value> = topic
-        .problems
-        .iter()
-        .map(|&(d, p)| {
-            let problem = &log.days[d].note.problems[p];
-            let entry = site.kb_entry(&problem.key);
-            json!({"title": problem.title, "resolved": problem.resolved, "url": entry.map(|e| href(&e.url())), "day": day_link(site, &log.days[d])})
-        })
-        .collect();
+    // One row per problem (the same problem recurs on many days), newest first: its
+    // state on the newest day it was written and on how many days it was.
+    let mut problems: Vec<serde_json::Value> = Vec::new();
+    let mut row_of: HashMap<&str, usize> = HashMap::new();
+    for &(d, p) in topic.problems.iter().rev() {
+        let problem = &log.days[d].note.problems[p];
+        if let Some(&row) = row_of.get(problem.key.as_str()) {
+            let times = problems[row]["times"].as_u64().unwrap_or(1);
+            problems[row]["times"] = json!(times + 1);
+            continue;
+        }
+        row_of.insert(&problem.key, problems.len());
+        let entry = site.kb_entry(&problem.key);
+        problems.push(json!({"title": problem.title, "resolved": problem.resolved, "url": entry.map(|e| href(&e.url())), "day": day_link(site, &log.days[d]), "times": 1}));
+    }
     let explainer = site
         .explainers
         .iter()
@@ -135,37 +148,107 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
         .map(|p| json!({"title": p.front.title, "url": href(&page_url(p))}));
     ctx.insert(
         "topic",
-        &json!({"name": topic.name, "days": topic.days.len()}),
+        &json!({"name": topic.name, "days": topic.days.len(), "learnings": topic.learnings.len()}),
     );
-    ctx.insert(
-        "days",
-        &topic
-            .days
-            .iter()
-            .rev()
-            .map(|&d| day_link(site, &log.days[d]))
-            .collect::<Vec<_>>(),
-    );
+    ctx.insert("years", &topic_years(site, i));
     ctx.insert("learnings", &learnings);
     ctx.insert("problems", &problems);
     ctx.insert("explainer", &explainer);
     site.render_template("topic.html", &ctx)
 }
 
+/// A topic's days by year, newest first, with the year's counts of learnings and
+/// problems: every day that mentions it stays one link away.
+fn topic_years(site: &Site, i: usize) -> Vec<serde_json::Value> {
+    let topic = &site.topics[i];
+    let days = &site.log.days;
+    let year_of = |d: usize| days[d].date().year();
+    let mut years: BTreeMap<i32, (Vec<serde_json::Value>, usize, usize)> = BTreeMap::new();
+    for &d in topic.days.iter().rev() {
+        let date = days[d].date();
+        // A bare month/day: the year is the heading, and a year holds hundreds.
+        years.entry(date.year()).or_default().0.push(json!({
+            "url": href(&days[d].url()),
+            "label": format!("{}/{}", date.month(), date.day()),
+        }));
+    }
+    for &(d, _) in &topic.learnings {
+        years.entry(year_of(d)).or_default().1 += 1;
+    }
+    for &(d, _) in &topic.problems {
+        years.entry(year_of(d)).or_default().2 += 1;
+    }
+    years
+        .into_iter()
+        .rev()
+        .map(|(year, (days, learnings, problems))| {
+            json!({"year": year, "days": days, "learnings": learnings, "problems": problems})
+        })
+        .collect()
+}
+
+/// How far back `next.html` lists open steps, in days before the newest note: overdue
+/// steps due since then, and steps with no deadline written since then. A log of years
+/// holds tens of thousands of steps, most long stale; they stay on their day pages,
+/// and the page counts them by month with a link to that month in the archive.
+const NEXT_WINDOW_DAYS: u64 = 14;
+
 pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
     let log = site.log;
     let now = log.newest_date().unwrap_or(log.today);
-    let mut steps = Vec::new();
+    let since = now - Days::new(NEXT_WINDOW_DAYS);
+    let (mut overdue, mut upcoming, mut undated) = (Vec::new(), Vec::new(), Vec::new());
+    // The steps not listed, by the month they were written: (month, steps, done).
+    let mut months: Vec<(NaiveDate, usize, usize)> = Vec::new();
     for day in log.days.iter().rev() {
         let mut pctx = day_ctx(site, day, "", false);
         for s in &day.note.next {
-            steps.push(step_view(site, day, s, now, &mut pctx));
+            if s.done || s.due.unwrap_or(day.date()) < since {
+                let month = first_of_month(day.date());
+                let done = usize::from(s.done);
+                match months.last_mut() {
+                    Some(m) if m.0 == month => (m.1, m.2) = (m.1 + 1, m.2 + done),
+                    _ => months.push((month, 1, done)),
+                }
+                continue;
+            }
+            let view = step_view(site, day, s, now, &mut pctx);
+            match s.due {
+                Some(due) if due < now => overdue.push((due, view)),
+                Some(due) => upcoming.push((due, view)),
+                None => undated.push(view),
+            }
         }
     }
+    // Soonest deadline first; the sort is stable, so newest written first on a tie.
+    overdue.sort_by_key(|(due, _)| *due);
+    upcoming.sort_by_key(|(due, _)| *due);
+    let steps = |v: Vec<(NaiveDate, serde_json::Value)>| -> Vec<serde_json::Value> {
+        v.into_iter().map(|(_, s)| s).collect()
+    };
+    let months: Vec<serde_json::Value> = months
+        .into_iter()
+        .map(|(month, steps, done)| {
+            json!({"id": month_id(month), "label": i18n::month(month, &site.lang), "steps": steps, "done": done})
+        })
+        .collect();
     let mut ctx = site.context(0);
-    ctx.insert("steps", &steps);
+    ctx.insert("overdue", &steps(overdue));
+    ctx.insert("upcoming", &steps(upcoming));
+    ctx.insert("undated", &undated);
+    ctx.insert("months", &months);
+    ctx.insert("window_days", &NEXT_WINDOW_DAYS);
     ctx.insert("now_label", &i18n::long_date(now, &site.lang));
     site.render_template("next.html", &ctx)
+}
+
+fn first_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).expect("every month has a first day")
+}
+
+/// The archive's anchor for a month: `month-2025-04`.
+fn month_id(date: NaiveDate) -> String {
+    format!("month-{}", date.format("%Y-%m"))
 }
 
 pub(super) fn not_found(site: &Site) -> Result<Vec<u8>> {

@@ -1,0 +1,130 @@
+//! Pages over the whole log stay readable as the log grows: `next.html` lists the
+//! open steps a mentor acts on and counts the rest by month; a topic page shows its
+//! newest learnings, one row per problem and every mentioning day by year.
+
+mod common;
+
+use common::{build_into, html, texts_of, TempLog};
+
+fn note(learning: &str, problem: Option<&str>, steps: &[&str]) -> String {
+    let mut text = format!(
+        "+++\ntags = [\"Docker\"]\n+++\n## 取り組んだ課題一覧\n- 作業（1h）\n\n## わかったこと\n- {learning}\n"
+    );
+    if let Some(p) = problem {
+        text.push_str(&format!("\n## 現在発生している問題\n- **{p}**\n"));
+    }
+    if !steps.is_empty() {
+        text.push_str("\n## 次やること\n");
+        for s in steps {
+            text.push_str(&format!("- {s}\n"));
+        }
+    }
+    text
+}
+
+#[test]
+fn next_steps_lists_open_steps_near_the_newest_note_and_counts_older_ones_by_month() {
+    let notes = [
+        (
+            "content/2024-03-01.md",
+            note(
+                "古い学び",
+                None,
+                &["昔の調べもの", "昔の完了（2024/03/02まで）"],
+            ),
+        ),
+        (
+            "content/2025-05-01.md",
+            note("五月の学び", None, &["古い期限の作業（2025/05/05まで）"]),
+        ),
+        (
+            "content/2025-06-20.md",
+            note("六月の学び", None, &["最近の期限切れ（2025/06/25まで）"]),
+        ),
+        (
+            "content/2025-06-30.md",
+            note(
+                "最新の学び",
+                None,
+                &[
+                    "これからの作業（2025/07/03まで）",
+                    "期限のない作業",
+                    "[x] 終わった作業",
+                ],
+            ),
+        ),
+    ];
+    let files: Vec<(&str, &[u8])> = notes.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let log = TempLog::new(&files);
+    let out = build_into(log.path(), None);
+    let site = out.path().join("site");
+    let next = html(&site, "next.html");
+    assert_eq!(
+        texts_of(&next, "#overdue .step-text"),
+        ["最近の期限切れ（2025/06/25まで）"]
+    );
+    assert_eq!(
+        texts_of(&next, "#upcoming .step-text"),
+        ["これからの作業（2025/07/03まで）"]
+    );
+    assert_eq!(texts_of(&next, "#undated .step-text"), ["期限のない作業"]);
+    // The rest (stale, or done) by the month they were written, newest first.
+    let cells = texts_of(&next, "#earlier tbody td");
+    let rows: Vec<String> = cells.chunks(3).map(|row| row.join(" ")).collect();
+    assert_eq!(rows, ["2025年6月 1 1", "2025年5月 1 0", "2024年3月 2 0"]);
+    // Each month links to its section of the archive.
+    let archive = std::fs::read_to_string(site.join("archive.html")).unwrap();
+    let sel = scraper::Selector::parse("#earlier a").unwrap();
+    for a in next.select(&sel) {
+        let href = a.value().attr("href").unwrap();
+        let (page, anchor) = href.split_once('#').unwrap();
+        assert_eq!(page, "archive.html");
+        assert!(archive.contains(&format!("id=\"{anchor}\"")), "{href}");
+    }
+}
+
+#[test]
+fn a_topic_page_shows_its_newest_learnings_one_row_per_problem_and_days_by_year() {
+    let mut notes = Vec::new();
+    for i in 0..40u32 {
+        let (year, day) = if i < 10 { (2024, i + 1) } else { (2025, i - 9) };
+        let problem = (i % 10 == 0).then_some("Dockerのコンテナが起動しない");
+        notes.push((
+            format!("content/{year}-01-{day:02}.md"),
+            note(&format!("Dockerの学び{i}"), problem, &[]),
+        ));
+    }
+    let files: Vec<(&str, &[u8])> = notes
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let log = TempLog::new(&files);
+    let out = build_into(log.path(), None);
+    let site = out.path().join("site");
+    let topic = html(&site, "topics/docker.html");
+    let learnings = texts_of(&topic, "ul.learnings > li");
+    assert_eq!(learnings.len(), 30);
+    assert!(learnings[0].starts_with("Dockerの学び39"), "{learnings:?}");
+    assert!(learnings[29].starts_with("Dockerの学び10"), "{learnings:?}");
+    // Four days had the problem: one row, newest day, counted.
+    let problems = texts_of(&topic, "ul.problems > li");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("2025年1月21日"), "{problems:?}");
+    assert!(problems[0].ends_with("×4"), "{problems:?}");
+    // Every mentioning day, by year, newest first.
+    let years: Vec<String> = texts_of(&topic, "details.topic-year summary")
+        .iter()
+        .map(|s| s.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert_eq!(years, ["2025", "2024"]);
+    let sel = scraper::Selector::parse("details.topic-year a").unwrap();
+    let mut linked: Vec<&str> = topic
+        .select(&sel)
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(linked.len(), 40);
+    linked.sort();
+    linked.dedup();
+    assert_eq!(linked.len(), 40);
+    assert!(linked.iter().all(|h| site.join("topics").join(h).is_file()));
+}
