@@ -163,8 +163,9 @@ impl Log {
         let live: std::collections::HashSet<&PathBuf> =
             note_sources.iter().map(|s| &s.path).collect();
         cache.notes.retain(|path, _| live.contains(path));
+        // Each build gets its own copies: the log adds this build's diagnostics to them.
         let notes: Vec<Note> = note_sources
-            .iter()
+            .par_iter()
             .map(|s| cache.notes[&s.path].1.clone())
             .collect();
         cache.keys = note_sources

@@ -81,6 +81,12 @@ pub struct BuildSummary {
     pub notes: Vec<String>,
     /// Files whose bytes were the same as the previous build's (linked, not written).
     pub reused: usize,
+    /// Pages written ahead of the rest: the edited days' (see
+    /// [`build_cached_edited_first`]).
+    pub first: Vec<String>,
+    /// The files written (other than `first`) or removed in the output folder, sorted;
+    /// `None` when the whole folder was replaced.
+    pub changed: Option<Vec<String>>,
     /// How long each stage took, in order (`logsite build --timings`).
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -142,7 +148,7 @@ impl From<anyhow::Error> for BuildFailure {
 
 /// Builds the log folder `root` into its build dir. On failure nothing is changed.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, None)
+    build_with(root, options, None, &mut |_| {})
 }
 
 /// A page counter on stderr for long builds, only when stderr is a terminal (so logs
@@ -220,13 +226,32 @@ pub fn build_cached(
     options: &BuildOptions,
     cache: &mut SiteCache,
 ) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, Some(cache))
+    build_with(root, options, Some(cache), &mut |_| {})
+}
+
+/// At most this many edited days are written ahead of the rest of a rebuild: more is a
+/// checkout or a search-and-replace, not an author looking at the page they edit.
+const FIRST_DAYS_MAX: usize = 8;
+
+/// As [`build_cached`], but when a rebuild can reuse the previous site and only a few
+/// notes' text changed, their day pages are rendered and written first, and `first` is
+/// called with their paths before the rest is computed, so `serve` can show the page
+/// being edited at once. Those pages are exactly what the whole build writes; if the
+/// rest of the build then fails, they are put back as they were, as is every file.
+pub fn build_cached_edited_first(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut SiteCache,
+    first: &mut dyn FnMut(&[String]),
+) -> Result<BuildSummary, BuildFailure> {
+    build_with(root, options, Some(cache), first)
 }
 
 fn build_with(
     root: &Path,
     options: &BuildOptions,
     mut cache: Option<&mut SiteCache>,
+    on_first: &mut dyn FnMut(&[String]),
 ) -> Result<BuildSummary, BuildFailure> {
     let started = Instant::now();
     let config = Config::load(root)?;
@@ -243,6 +268,11 @@ fn build_with(
     let mut stages = Stages::new();
     let loaded = crate::load::load(root, &config);
     stages.lap("load");
+    // The note keys of the previous build, to tell which days were edited since.
+    let previous_keys = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.notes.keys))
+        .unwrap_or_default();
     let log = match cache.as_deref_mut() {
         Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
         None => Log::build(root, config, loaded, &log_options),
@@ -268,6 +298,31 @@ fn build_with(
             .collect(),
         None => Vec::new(),
     };
+    let mut site = Site::new(root, &log, options)?;
+    // Written into the output folder itself when the previous build there was this
+    // process's with the same templates and config.
+    let mut in_place = cache
+        .as_deref()
+        .is_some_and(|c| {
+            c.global.as_ref() == Some(&(site.global_key, out_dir.clone()))
+                && out_dir.join(output::MARKER).is_file()
+        })
+        .then(|| output::InPlace::new(&out_dir));
+    let mut first = Vec::new();
+    if let Some(mut out) = in_place.take() {
+        let edited: Vec<usize> = (0..log.days.len())
+            .filter(|&i| previous_keys.get(&log.days[i].note.path) != Some(&keys[i]))
+            .collect();
+        if !edited.is_empty() && edited.len() <= FIRST_DAYS_MAX {
+            match write_first(&site, &edited, &mut out) {
+                Ok(pages) => first = pages,
+                Err(e) => return Err(abandon(out, e)),
+            }
+            stages.lap("edited days' pages");
+            on_first(&first);
+        }
+        in_place = Some(out);
+    }
     let folded: Vec<FoldedDay> = match cache.as_deref_mut() {
         Some(c) => {
             let fresh: Vec<(u64, FoldedDay)> = log
@@ -284,39 +339,42 @@ fn build_with(
         }
         None => log.days.par_iter().map(FoldedDay::new).collect(),
     };
-    let site = Site::new(root, &log, options, folded)?;
+    site.relate(folded);
     let jobs = pages::jobs(&site);
     stages.lap("topics and knowledge base");
 
-    let (pages, reused) = match cache {
+    let (reused, changed) = match cache {
         Some(c) => {
             let fingerprints: Vec<(String, Option<u64>)> = jobs
                 .par_iter()
                 .map(|j| pages::fingerprint(&site, j, &keys))
                 .collect();
-            let incremental = c.global.as_ref() == Some(&(site.global_key, out_dir.clone()))
-                && out_dir.join(output::MARKER).is_file();
-            let reused = if incremental {
-                let out = output::InPlace::new(&out_dir);
-                site.render_changed(&jobs, &fingerprints, &c.fingerprints, &out)?;
-                search::write_cached(&site, &out, Some(&mut c.search))?;
-                let reused = out.reused();
-                out.finish()?;
-                reused
-            } else {
-                let staging = output::Staging::new(&out_dir)?;
-                site.render_all(&jobs, &staging)?;
-                search::write_cached(&site, &staging, Some(&mut c.search))?;
-                let reused = staging.reused();
-                staging.commit()?;
-                reused
+            let done = match in_place {
+                Some(out) => {
+                    let rest = site
+                        .render_changed(&jobs, &fingerprints, &c.fingerprints, &first, &out)
+                        .and_then(|()| search::write_cached(&site, &out, Some(&mut c.search)));
+                    if let Err(e) = rest {
+                        return Err(abandon(out, e));
+                    }
+                    let reused = out.reused();
+                    (reused, Some(out.finish()?))
+                }
+                None => {
+                    let staging = output::Staging::new(&out_dir)?;
+                    site.render_all(&jobs, &staging)?;
+                    search::write_cached(&site, &staging, Some(&mut c.search))?;
+                    let reused = staging.reused();
+                    staging.commit()?;
+                    (reused, None)
+                }
             };
             c.fingerprints = fingerprints
                 .into_iter()
                 .filter_map(|(path, fp)| Some((path, fp?)))
                 .collect();
             c.global = Some((site.global_key, out_dir.clone()));
-            (jobs.len(), reused)
+            done
         }
         None => {
             let staging = output::Staging::new(&out_dir)?;
@@ -324,23 +382,48 @@ fn build_with(
             search::write(&site, &staging)?;
             let reused = staging.reused();
             staging.commit()?;
-            (jobs.len(), reused)
+            (reused, None)
         }
     };
     Ok(BuildSummary {
         out_dir,
-        pages,
+        pages: jobs.len(),
         days: log.days.len(),
         total_minutes: log.total_minutes(),
         elapsed: started.elapsed(),
         diagnostics: log.all_diagnostics().into_iter().cloned().collect(),
         notes: site.notes(),
         reused,
+        first,
+        changed,
         stages: {
             stages.lap("pages, search index and files");
             stages.done
         },
     })
+}
+
+/// The failure of a rebuild in place, after putting back what it wrote.
+fn abandon(out: output::InPlace, e: anyhow::Error) -> BuildFailure {
+    match out.revert() {
+        Ok(()) => e.into(),
+        Err(r) => {
+            anyhow::anyhow!("{e:#}; and the files written could not be put back: {r:#}").into()
+        }
+    }
+}
+
+/// Renders the pages of the days `edited` (all before writing any) and writes them into
+/// `out` ahead of the rest; returns their paths.
+fn write_first(site: &Site, edited: &[usize], out: &mut output::InPlace) -> Result<Vec<String>> {
+    let pages: Vec<(String, Vec<u8>)> = edited
+        .par_iter()
+        .map(|&i| pages::render(site, &pages::Job::Day(i)))
+        .collect::<Result<_>>()?;
+    for (path, bytes) in &pages {
+        out.write_first(path, bytes)?;
+    }
+    Ok(pages.into_iter().map(|(path, _)| path).collect())
 }
 
 /// Everything the pages are rendered from, computed once before rendering.
@@ -366,12 +449,9 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    fn new(
-        root: &'a Path,
-        log: &'a Log,
-        options: &BuildOptions,
-        folded: Vec<FoldedDay>,
-    ) -> Result<Site<'a>> {
+    /// Everything but the topics and the knowledge base's relations to them (see
+    /// [`Site::relate`]): enough for a day page, which links only each problem's entry.
+    fn new(root: &'a Path, log: &'a Log, options: &BuildOptions) -> Result<Site<'a>> {
         let config = &log.config;
         let lang = config.book.language.clone();
         let site_url = options
@@ -406,9 +486,7 @@ impl<'a> Site<'a> {
             })
             .collect();
         let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
-        let topics = crate::log::topics::compute(&log.days, &folded, &config.topics.list);
-        let topic_names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
-        let kb = crate::log::kb::compute(&log.days, &folded, &topic_names);
+        let kb = crate::log::kb::group(&log.days);
         let (tera, own_templates) = templates::load(root)?;
         // Everything every page depends on: a change means every page is rendered again.
         let global_key = crate::log::hash_of(&(
@@ -459,14 +537,14 @@ impl<'a> Site<'a> {
             log,
             lang,
             site_url,
-            topics,
+            topics: Vec::new(),
             kb_index: kb
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (e.key.clone(), i))
                 .collect(),
             kb,
-            folded,
+            folded: Vec::new(),
             explainers,
             kb_pages: of_kind(SourceKind::Kb),
             free_pages: of_kind(SourceKind::Page),
@@ -475,6 +553,16 @@ impl<'a> Site<'a> {
             base,
             global_key,
         })
+    }
+
+    /// Computes the topics from each day's folded text (parallel to `log.days`) and
+    /// relates the knowledge base to them: what every page but a day page needs.
+    fn relate(&mut self, folded: Vec<FoldedDay>) {
+        let config = &self.log.config;
+        self.topics = crate::log::topics::compute(&self.log.days, &folded, &config.topics.list);
+        let topic_names: Vec<String> = self.topics.iter().map(|t| t.name.clone()).collect();
+        crate::log::kb::relate(&mut self.kb, &folded, &topic_names);
+        self.folded = folded;
     }
 
     /// Renders every page into `out`, in parallel.
@@ -490,18 +578,21 @@ impl<'a> Site<'a> {
     }
 
     /// Renders the pages whose fingerprint changed since `previous`, all in memory
-    /// before writing any (a template error then changes nothing), and keeps the rest.
+    /// before writing any (a template error then changes nothing), and keeps the rest;
+    /// the pages in `first` were written already.
     fn render_changed(
         &self,
         jobs: &[pages::Job],
         fingerprints: &[(String, Option<u64>)],
         previous: &HashMap<String, u64>,
+        first: &[String],
         out: &dyn output::Output,
     ) -> Result<()> {
         let rendered: Vec<Option<(String, Vec<u8>)>> = jobs
             .par_iter()
             .zip(fingerprints)
             .map(|(job, (path, fp))| match fp {
+                _ if first.contains(path) => Ok(None),
                 // Kept only while the file is still there (someone may have deleted it).
                 Some(fp) if previous.get(path) == Some(fp) && out.has(path) => Ok(None),
                 _ => pages::render(self, job).map(Some),
@@ -510,6 +601,8 @@ impl<'a> Site<'a> {
         for ((path, _), page) in fingerprints.iter().zip(rendered) {
             match page {
                 Some((path, bytes)) => out.write(&path, &bytes)?,
+                // Written first, and recorded then.
+                None if first.contains(path) => {}
                 None => out.keep(path)?,
             }
         }
