@@ -1,7 +1,10 @@
 //! The troubleshooting knowledge base: every problem grouped by title across days,
 //! with its timeline and the learnings of the days it was open.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::{topics, Day};
 use crate::text::fold;
@@ -77,9 +80,9 @@ pub fn group(days: &[Day]) -> Vec<KbEntry> {
 
 /// Fills each grouped entry's `topics` (the topic names its problem text mentions) and
 /// `learnings` (of the days it was seen, those sharing one of its topics).
-pub fn relate(entries: &mut [KbEntry], folded: &[topics::FoldedDay], topic_names: &[String]) {
+pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_names: &[String]) {
     let folded_names: Vec<String> = topic_names.iter().map(|t| fold(t)).collect();
-    for entry in entries {
+    entries.par_iter_mut().for_each(|entry| {
         let text: String = entry
             .occurrences
             .iter()
@@ -103,7 +106,7 @@ pub fn relate(entries: &mut [KbEntry], folded: &[topics::FoldedDay], topic_names
                 }
             }
         }
-    }
+    });
 }
 
 /// Two titles that fold to one slug get `-2`, `-3`…

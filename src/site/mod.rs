@@ -13,6 +13,7 @@ mod templates;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -209,7 +210,8 @@ impl Stages {
 #[derive(Default)]
 pub struct SiteCache {
     notes: crate::log::NoteCache,
-    folded: HashMap<u64, FoldedDay>,
+    folded: HashMap<u64, Arc<FoldedDay>>,
+    mentions: crate::log::topics::MentionCache,
     /// Each page's input fingerprint at the last build.
     fingerprints: HashMap<String, u64>,
     /// Templates, config and options of the last build: any change means a full build.
@@ -323,23 +325,30 @@ fn build_with(
         }
         in_place = Some(out);
     }
-    let folded: Vec<FoldedDay> = match cache.as_deref_mut() {
+    let folded: Vec<Arc<FoldedDay>> = match cache.as_deref_mut() {
         Some(c) => {
-            let fresh: Vec<(u64, FoldedDay)> = log
+            let fresh: Vec<(u64, Arc<FoldedDay>)> = log
                 .days
                 .par_iter()
                 .zip(&keys)
                 .filter(|(_, k)| !c.folded.contains_key(k))
-                .map(|(d, k)| (*k, FoldedDay::new(d)))
+                .map(|(d, k)| (*k, Arc::new(FoldedDay::new(d))))
                 .collect();
             c.folded.extend(fresh);
             let live: std::collections::HashSet<&u64> = keys.iter().collect();
             c.folded.retain(|k, _| live.contains(k));
             keys.iter().map(|k| c.folded[k].clone()).collect()
         }
-        None => log.days.par_iter().map(FoldedDay::new).collect(),
+        None => log
+            .days
+            .par_iter()
+            .map(|d| Arc::new(FoldedDay::new(d)))
+            .collect(),
     };
-    site.relate(folded);
+    site.relate(
+        folded,
+        cache.as_deref_mut().map(|c| (&mut c.mentions, &keys[..])),
+    );
     let jobs = pages::jobs(&site);
     stages.lap("topics and knowledge base");
 
@@ -436,7 +445,7 @@ pub struct Site<'a> {
     pub kb: Vec<KbEntry>,
     kb_index: std::collections::HashMap<String, usize>,
     /// Each day's published text, folded once (parallel to `log.days`).
-    pub folded: Vec<FoldedDay>,
+    pub folded: Vec<Arc<FoldedDay>>,
     /// Indices into `log.pages` by kind.
     pub explainers: Vec<usize>,
     pub kb_pages: Vec<usize>,
@@ -556,10 +565,16 @@ impl<'a> Site<'a> {
     }
 
     /// Computes the topics from each day's folded text (parallel to `log.days`) and
-    /// relates the knowledge base to them: what every page but a day page needs.
-    fn relate(&mut self, folded: Vec<FoldedDay>) {
+    /// relates the knowledge base to them: what every page but a day page needs. With
+    /// a cache and the days' note keys, only days it has not seen are searched.
+    fn relate(
+        &mut self,
+        folded: Vec<Arc<FoldedDay>>,
+        cache: Option<(&mut crate::log::topics::MentionCache, &[u64])>,
+    ) {
         let config = &self.log.config;
-        self.topics = crate::log::topics::compute(&self.log.days, &folded, &config.topics.list);
+        self.topics =
+            crate::log::topics::compute(&self.log.days, &folded, &config.topics.list, cache);
         let topic_names: Vec<String> = self.topics.iter().map(|t| t.name.clone()).collect();
         crate::log::kb::relate(&mut self.kb, &folded, &topic_names);
         self.folded = folded;
