@@ -101,6 +101,29 @@ fn cached_rebuilds_write_what_a_fresh_build_writes() {
     assert!(!incremental.join("days/2025-04-30.html").exists());
     let page = std::fs::read_to_string(incremental.join("days/2025-04-29.html")).unwrap();
     assert!(page.contains("サーバーが許可し"));
+
+    // A tag is a new topic (every day is searched for it again), then it is gone.
+    let tagged = format!(
+        "---\ntags: [学習計画]\n---\n{}",
+        note("30m", "Route53の設定")
+    );
+    for (text, topic_page) in [
+        (tagged.as_str(), true),
+        (&note("30m", "Route53の設定"), false),
+    ] {
+        log.write("content/2025/05/2025-05-01.md", text);
+        build_cached(log.path(), &options(&incremental), &mut cache).expect("rebuild");
+        assert_eq!(
+            differences(&snapshot(&incremental), &fresh_build(&log)),
+            Vec::<String>::new(),
+            "after writing {text}"
+        );
+        assert_eq!(
+            incremental.join("topics/学習計画.html").exists(),
+            topic_page,
+            "{text}"
+        );
+    }
 }
 
 #[test]
