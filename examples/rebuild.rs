@@ -11,6 +11,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+// The allocator of the `logsite` binary, so the times are those of `logsite serve`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = Path::new(args.get(1).map(String::as_str).unwrap_or("."));
