@@ -102,10 +102,10 @@ fn cached_rebuilds_write_what_a_fresh_build_writes() {
     let page = std::fs::read_to_string(incremental.join("days/2025-04-29.html")).unwrap();
     assert!(page.contains("サーバーが許可し"));
 
-    // A tag is a new topic (every day is searched for it again) and a title shows in the
-    // lists, then both are gone.
+    // A tag is a new topic (every day is searched for it again), a title shows in the
+    // lists and a next step in the next steps, then all are gone.
     let tagged = format!(
-        "---\ntitle: 計画の日\ntags: [学習計画]\n---\n{}",
+        "---\ntitle: 計画の日\ntags: [学習計画]\n---\n{}\n## 次やること\n- Route53のレコードを確認\n",
         note("30m", "Route53の設定")
     );
     for (text, topic_page) in [

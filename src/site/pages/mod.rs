@@ -90,7 +90,7 @@ pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
 }
 
 /// The output path of a job and a hash of everything its page shows, or `None` for a
-/// page that is rendered on every build (the dashboard, the next steps, the feed).
+/// page that is rendered on every build (the dashboard, the feed).
 /// `keys` are the days' note-text hashes. A page over many days hashes only what it
 /// shows of each (the topic pages and the lists in `lists.rs`: a change there must be
 /// reflected here), so that an edit of one day does not render them all again.
@@ -185,6 +185,23 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 .map(|t| (&t.name, &t.slug, t.days.len()))
                 .collect::<Vec<_>>(),
         )),
+        // lists::next: every day's steps as rendered in its note's folder, with the
+        // day's link, measured from the newest day (or today).
+        Job::Next => {
+            let steps: Vec<_> = (0..log.days.len())
+                .filter(|&i| !log.days[i].note.next.is_empty())
+                .map(|i| {
+                    let note = &log.days[i].note;
+                    let steps: Vec<_> = note
+                        .next
+                        .iter()
+                        .map(|s| (&s.markdown, &s.text, &s.area, s.due, s.done))
+                        .collect();
+                    (link_sig(i), note.rel_path.parent(), steps)
+                })
+                .collect();
+            Some(hash_of(&(log.newest_date().unwrap_or(log.today), steps)))
+        }
         // lists::archive: every day as a link, and every week.
         Job::Archive => {
             let days: Vec<_> = (0..log.days.len()).map(link_sig).collect();
