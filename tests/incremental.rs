@@ -230,3 +230,26 @@ fn a_rebuild_failing_after_the_edited_day_was_written_puts_it_back() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_cached_rebuild_after_book_toml_renames_a_section_matches_a_fresh_build() {
+    let (log, out, mut cache) = built_once();
+    log.write(
+        "content/2025/04/2025-04-30.md",
+        "## 取り組んだ課題一覧\n- 学習(1h)\n\n## 学んだこと\n- CORSはプリフライトで確かめる\n",
+    );
+    build_cached(log.path(), &options(&out), &mut cache).expect("rebuild");
+    // Now 学んだこと is a learnings section: the topic CORS lists the learning.
+    let book = std::fs::read_to_string(log.path().join("book.toml")).unwrap_or_default();
+    log.write(
+        "book.toml",
+        &format!("{book}\n[sections]\nlearnings = [\"学んだこと\"]\n"),
+    );
+    build_cached(log.path(), &options(&out), &mut cache).expect("rebuild");
+    assert_eq!(
+        differences(&snapshot(&out), &fresh_build(&log)),
+        Vec::<String>::new()
+    );
+    let topic = std::fs::read_to_string(out.join("topics/cors.html")).unwrap();
+    assert!(topic.contains("プリフライトで確かめる"), "{topic}");
+}

@@ -147,9 +147,11 @@ impl Log {
             .sources
             .into_iter()
             .partition(|s| s.kind == SourceKind::Note);
+        // A note is what its text, path and date make of it under this config: what is
+        // cached by this key (parsed notes, folded text, topics, export) then matches.
         let keys: Vec<u64> = note_sources
             .par_iter()
-            .map(|s| hash_of(&(&s.text, &s.rel_path, s.date)))
+            .map(|s| hash_of(&(&s.text, &s.rel_path, s.date, config_key)))
             .collect();
         let parsed: Vec<(u64, Note)> = note_sources
             .par_iter()
@@ -312,7 +314,8 @@ impl Log {
 #[derive(Default)]
 pub struct NoteCache {
     notes: HashMap<PathBuf, (u64, Note)>,
-    /// The text hash of every note of the last build, by path.
+    /// The key of every note of the last build, by path: a hash of its text, path and
+    /// date and of the config it was parsed with.
     pub keys: HashMap<PathBuf, u64>,
     config_key: u64,
 }
