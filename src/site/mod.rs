@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceKind;
+use crate::log::export;
 use crate::log::kb::KbEntry;
 use crate::log::topics::{FoldedDay, Topic};
 use crate::log::{Log, LogOptions};
@@ -212,6 +213,7 @@ pub struct SiteCache {
     notes: crate::log::NoteCache,
     folded: HashMap<u64, Arc<FoldedDay>>,
     mentions: crate::log::topics::MentionCache,
+    export: export::ExportCache,
     /// Each page's input fingerprint at the last build.
     fingerprints: HashMap<String, u64>,
     /// Templates, config and options of the last build: any change means a full build.
@@ -291,7 +293,8 @@ fn build_with(
         });
     }
     stages.lap("notes and hours");
-    // A day's note key: the hash of its text, which its folded text and page depend on.
+    // A day's note key: the hash of its text (and parse config), which its folded
+    // text, topics, export and page depend on.
     let keys: Vec<u64> = match cache.as_deref() {
         Some(c) => log
             .days
@@ -360,8 +363,16 @@ fn build_with(
                 .collect();
             let done = match in_place {
                 Some(out) => {
+                    let log_json = export::to_json_cached(&log, Some((&mut c.export, &keys)));
                     let rest = site
-                        .render_changed(&jobs, &fingerprints, &c.fingerprints, &first, &out)
+                        .render_changed(
+                            &jobs,
+                            &fingerprints,
+                            &c.fingerprints,
+                            &first,
+                            &log_json,
+                            &out,
+                        )
                         .and_then(|()| search::write_cached(&site, &out, Some(&mut c.search)));
                     if let Err(e) = rest {
                         return Err(abandon(out, e));
@@ -370,8 +381,9 @@ fn build_with(
                     (reused, Some(out.finish()?))
                 }
                 None => {
+                    let log_json = export::to_json_cached(&log, Some((&mut c.export, &keys)));
                     let staging = output::Staging::new(&out_dir)?;
-                    site.render_all(&jobs, &staging)?;
+                    site.render_all(&jobs, &log_json, &staging)?;
                     search::write_cached(&site, &staging, Some(&mut c.search))?;
                     let reused = staging.reused();
                     staging.commit()?;
@@ -387,7 +399,7 @@ fn build_with(
         }
         None => {
             let staging = output::Staging::new(&out_dir)?;
-            site.render_all(&jobs, &staging)?;
+            site.render_all(&jobs, &export::to_json_cached(&log, None), &staging)?;
             search::write(&site, &staging)?;
             let reused = staging.reused();
             staging.commit()?;
@@ -581,7 +593,12 @@ impl<'a> Site<'a> {
     }
 
     /// Renders every page into `out`, in parallel.
-    fn render_all(&self, jobs: &[pages::Job], out: &dyn output::Output) -> Result<()> {
+    fn render_all(
+        &self,
+        jobs: &[pages::Job],
+        log_json: &str,
+        out: &dyn output::Output,
+    ) -> Result<()> {
         let progress = Progress::new(jobs.len());
         jobs.par_iter().try_for_each(|job| -> Result<()> {
             let (path, bytes) = pages::render(self, job)?;
@@ -589,7 +606,7 @@ impl<'a> Site<'a> {
             out.write(&path, &bytes)
         })?;
         progress.finish();
-        self.write_data(out)
+        self.write_data(log_json, out)
     }
 
     /// Renders the pages whose fingerprint changed since `previous`, all in memory
@@ -601,6 +618,7 @@ impl<'a> Site<'a> {
         fingerprints: &[(String, Option<u64>)],
         previous: &HashMap<String, u64>,
         first: &[String],
+        log_json: &str,
         out: &dyn output::Output,
     ) -> Result<()> {
         let rendered: Vec<Option<(String, Vec<u8>)>> = jobs
@@ -621,17 +639,12 @@ impl<'a> Site<'a> {
                 None => out.keep(path)?,
             }
         }
-        self.write_data(out)
+        self.write_data(log_json, out)
     }
 
     /// The files that are not pages: the data export, the theme, the images.
-    fn write_data(&self, out: &dyn output::Output) -> Result<()> {
-        out.write(
-            "data/log.json",
-            crate::log::export::Export::new(self.log)
-                .to_json()
-                .as_bytes(),
-        )?;
+    fn write_data(&self, log_json: &str, out: &dyn output::Output) -> Result<()> {
+        out.write("data/log.json", log_json.as_bytes())?;
         out.write(".nojekyll", b"")?;
         assets::copy(self, out)
     }
