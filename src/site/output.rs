@@ -21,7 +21,8 @@ use anyhow::{Context, Result};
 pub trait Output: Sync {
     /// Writes one file.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
-    /// Keeps the previous build's file as it is: its inputs did not change.
+    /// Keeps the previous build's file as it is: its inputs did not change, and `has`
+    /// found it.
     fn keep(&self, rel: &str) -> Result<()>;
     /// True when the previous build's file is there to keep.
     fn has(&self, rel: &str) -> bool;
@@ -322,10 +323,11 @@ impl Output for InPlace {
     }
 
     fn keep(&self, rel: &str) -> Result<()> {
-        if self.target.join(rel).is_file() && self.manifest.keep(rel) {
+        // Asked only after `has` found the file: it is not looked for a second time.
+        if self.manifest.keep(rel) {
             return Ok(());
         }
-        anyhow::bail!("{rel} was to be kept from the previous build, but it is not there")
+        anyhow::bail!("{rel} was to be kept from the previous build, but it is not in its manifest")
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
