@@ -3,10 +3,10 @@
 //!     cargo run --release --example rebuild -- LOG_DIR [ROUNDS]
 //!
 //! Builds LOG_DIR once into a temp folder, then ROUNDS times appends a line to the
-//! newest note's learnings, rebuilds with the cache as `serve` does and prints how long
-//! it took until the edited day's page was written (when `serve` tells the tab showing
-//! it to reload) and until the whole rebuild was done; the note is restored at the end.
-//! Used for the figure in README.md.
+//! newest published note's learnings, rebuilds with the cache as `serve` does and
+//! prints how long it took until the edited day's page was written (when `serve` tells
+//! the tab showing it to reload) and until the whole rebuild was done; the note is
+//! restored at the end. Used for the figure in README.md.
 
 use std::path::Path;
 use std::time::Instant;
@@ -27,36 +27,33 @@ fn main() {
     logsite::site::build_cached(root, &options, &mut cache).unwrap_or_else(|e| panic!("{e}"));
     println!("first build: {} ms", started.elapsed().as_millis());
 
-    let newest = walkdir::WalkDir::new(root.join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.path().extension().is_some_and(|x| x == "md")
-                && !e.path().starts_with(root.join("content/pages"))
-        })
-        .map(|e| e.into_path())
-        .filter(|p| logsite::note::date::from_file_name(p).is_some())
-        .max()
-        .expect("a note");
+    // The newest published note: a draft has no page to show.
+    let config = logsite::config::Config::load(root).expect("book.toml");
+    let log_options = logsite::log::LogOptions {
+        include_drafts: false,
+        today: options.today,
+        check_images: false,
+    };
+    let log = logsite::log::Log::open(root, config, &log_options);
+    let newest = root.join(&log.days.last().expect("a published note").note.path);
     let original = std::fs::read_to_string(&newest).expect("read note");
-    let mut times = Vec::new();
-    let mut first_times = Vec::new();
-    for round in 0..rounds {
+    // Each round: (ms until the edited page was written, ms until the rebuild was done).
+    let mut time_round = |round: usize| -> Result<(f64, f64), String> {
         let edited = original.replacen(
             "## わかったこと\n",
             &format!("## わかったこと\n- 追記{round}\n"),
             1,
         );
-        std::fs::write(&newest, edited).expect("write note");
+        std::fs::write(&newest, edited).map_err(|e| e.to_string())?;
         let started = Instant::now();
         let mut first = None;
         let summary =
             logsite::site::build_cached_edited_first(root, &options, &mut cache, &mut |pages| {
                 first = Some((started.elapsed().as_secs_f64() * 1000.0, pages.to_vec()));
             })
-            .unwrap_or_else(|e| panic!("{e}"));
+            .map_err(|e| e.to_string())?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let (first_ms, pages) = first.expect("the edited day's page is written first");
+        let (first_ms, pages) = first.ok_or("no page was written first")?;
         println!(
             "rebuild after editing {}: {pages:?} written in {first_ms:.0} ms, all in {ms:.0} ms ({} files kept)",
             newest.display(),
@@ -65,10 +62,13 @@ fn main() {
         for (stage, took) in &summary.stages {
             println!("  {:>6} ms  {stage}", took.as_millis());
         }
-        times.push(ms);
-        first_times.push(first_ms);
-    }
+        Ok((first_ms, ms))
+    };
+    let timed: Result<Vec<(f64, f64)>, String> = (0..rounds).map(&mut time_round).collect();
+    // Restored also when a round failed.
     std::fs::write(&newest, original).expect("restore note");
+    let (first_times, times): (Vec<f64>, Vec<f64>) =
+        timed.unwrap_or_else(|e| panic!("{e}")).into_iter().unzip();
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
