@@ -1,17 +1,20 @@
 //! Times what `serve` does after a save: a cached rebuild after one note is edited.
 //!
-//!     cargo run --release --example rebuild -- LOG_DIR [ROUNDS]
+//!     cargo run --release --example rebuild -- LOG_DIR [ROUNDS] [PAUSE_MS]
 //!
 //! Builds LOG_DIR once into a temp folder, then ROUNDS times appends a line to the
 //! newest published note's learnings, rebuilds with the cache as `serve` does and
 //! prints how long it took until the edited day's page was written (when `serve` tells
 //! the tab showing it to reload) and until the whole rebuild was done; the note is
-//! restored at the end. Used for the figure in README.md.
+//! restored at the end. Used for the figure in README.md. PAUSE_MS waits before each
+//! edit, as between a person's saves: a process that was idle rebuilds slower than
+//! one rebuilding back to back.
 
 use std::path::Path;
 use std::time::Instant;
 
-// The allocator of the `logsite` binary, so the times are those of `logsite serve`.
+// The allocator of the `logsite` binary, set up as `logsite serve` sets it, so the
+// times are those of `logsite serve`.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -19,6 +22,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = Path::new(args.get(1).map(String::as_str).unwrap_or("."));
     let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let pause =
+        std::time::Duration::from_millis(args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0));
+    logsite::serve::keep_freed_memory();
     let out = tempfile::tempdir().expect("temp dir");
     let mut options = logsite::site::BuildOptions::new(chrono::Local::now().date_naive());
     options.out_dir = Some(out.path().join("site"));
@@ -44,6 +50,7 @@ fn main() {
             &format!("## わかったこと\n- 追記{round}\n"),
             1,
         );
+        std::thread::sleep(pause);
         std::fs::write(&newest, edited).map_err(|e| e.to_string())?;
         let started = Instant::now();
         let mut first = None;
