@@ -9,6 +9,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = logsite::cmd::Cli::parse();
+    if matches!(cli.command, logsite::cmd::Command::Serve(_)) {
+        // A server keeps the memory it rebuilds with (see the function).
+        logsite::serve::keep_freed_memory();
+    }
     match logsite::cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {

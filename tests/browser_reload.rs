@@ -1,7 +1,8 @@
 //! `logsite serve` with a real browser tab: editing a note reloads the open day page
 //! by itself, a broken note shows the error overlay naming the file, and fixing it
-//! clears the overlay and shows the new text. The server runs in-process on a free
-//! port and is shut down, with the tab still connected, at the end.
+//! clears the overlay and shows the new text; a tab on a page the edit did not change
+//! is not reloaded. The server runs in-process on a free port and is shut down, with
+//! the tab still connected, at the end.
 //!
 //! Every wait is bounded, so a regression fails instead of hanging CI.
 
@@ -89,6 +90,18 @@ fn reloads(browser: &mut Browser) -> u64 {
         .unwrap_or_else(|| panic!("__logsiteReloads: {value}"))
 }
 
+/// Waits until the page's reload script has run; returns the generation the page came
+/// from and the reloads so far.
+fn opened(browser: &mut Browser) -> (Value, u64) {
+    wait_through_reloads(
+        browser,
+        "typeof window.__logsiteGeneration === 'string' && window.__logsiteGeneration !== ''",
+        WAIT,
+    );
+    let generation = eval_settled(browser, "window.__logsiteGeneration");
+    (generation, reloads(browser))
+}
+
 #[test]
 fn an_open_day_page_reloads_on_edits_and_shows_then_clears_the_error_overlay() {
     let log = TempLog::with_seed(&[]);
@@ -96,14 +109,8 @@ fn an_open_day_page_reloads_on_edits_and_shows_then_clears_the_error_overlay() {
     let mut browser = Browser::launch();
     browser.set_viewport(1280, 800, false);
     browser.navigate(&server.url(DAY));
-    // The reload script is on the page and its channel is open.
-    wait_through_reloads(
-        &mut browser,
-        "typeof window.__logsiteGeneration === 'string' && window.__logsiteGeneration !== ''",
-        WAIT,
-    );
-    let first = eval_settled(&mut browser, "window.__logsiteGeneration");
-    let reloads_before = reloads(&mut browser);
+    // The reload script is on the page.
+    let (first, reloads_before) = opened(&mut browser);
     assert_eq!(
         eval_settled(&mut browser, "document.getElementById('logsite-overlay')"),
         Value::Null
@@ -183,6 +190,57 @@ fn an_open_day_page_reloads_on_edits_and_shows_then_clears_the_error_overlay() {
     assert!(errors.is_empty(), "JavaScript exceptions: {errors:?}");
 
     // The tab is still connected to the reload channel: stopping must not wait for it.
+    server.shut_down();
+    drop(browser);
+}
+
+#[test]
+fn a_tab_on_a_page_the_edit_did_not_change_is_not_reloaded() {
+    let other_note = "content/2025/04/2025-04-29.md";
+    let other_text = |learning: &str| {
+        format!("## 取り組んだ課題一覧\n- 学習(2h)\n\n## わかったこと\n- {learning}\n")
+    };
+    let log = TempLog::with_seed(&[(other_note, other_text("最初の行").as_bytes())]);
+    let server = Serving::start(&log);
+    let mut browser = Browser::launch();
+    // The seed's day: a learning added to the next day changes neither its text nor
+    // its links (the next day's date, title and hours stay).
+    browser.navigate(&server.url(DAY));
+    let (first, reloads_before) = opened(&mut browser);
+
+    let marker = "翌日に足した行-3b9d";
+    log.write(other_note, &other_text(marker));
+    // Done when the whole rebuild is served (the week page lists the new learning) and
+    // the tab is current with the generation pages are served with now.
+    let current = format!(
+        "(async () => {{
+            const get = async (path) => (await fetch(path, {{cache: 'no-store'}})).text();
+            const week = await get('/weeks/2025-W18.html');
+            const served = new DOMParser().parseFromString(await get('/index.html'), 'text/html')
+                .querySelector('script[data-generation]').dataset.generation;
+            return week.includes({}) && served !== {first}
+                && window.__logsiteGeneration === served;
+        }})()",
+        Value::from(marker)
+    );
+    let deadline = Instant::now() + RELOAD_WAIT;
+    while try_eval(&mut browser, &current) != Some(Value::Bool(true)) {
+        assert!(
+            Instant::now() < deadline,
+            "the tab did not follow the rebuild within {RELOAD_WAIT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Still so a moment later: no event was left that would reload it.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(eval_settled(&mut browser, &current), true);
+    assert_eq!(
+        reloads(&mut browser),
+        reloads_before,
+        "the tab on an unchanged page is not reloaded"
+    );
+    let errors = browser.take_js_errors();
+    assert!(errors.is_empty(), "JavaScript exceptions: {errors:?}");
     server.shut_down();
     drop(browser);
 }

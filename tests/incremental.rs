@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{files_below, TempLog};
-use logsite::site::{build, build_cached, BuildOptions, SiteCache};
+use logsite::site::{build, build_cached, build_cached_edited_first, BuildOptions, SiteCache};
 
 fn options(out: &Path) -> BuildOptions {
     let mut o = BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
@@ -26,13 +26,24 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The files that are in only one of `a` and `b`, and those whose bytes differ.
+fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
 fn note(hours: &str, learning: &str) -> String {
     format!("## 取り組んだ課題一覧\n- 学習({hours})\n\n## わかったこと\n- {learning}\n\n## 現在発生している問題\n- **CORSエラー**（10:00頃）\n")
 }
 
-#[test]
-fn cached_rebuilds_write_what_a_fresh_build_writes() {
-    let log = TempLog::with_seed(&[
+/// The seed and two days after it.
+fn three_days() -> TempLog {
+    TempLog::with_seed(&[
         (
             "content/2025/04/2025-04-29.md",
             note("2h", "CORSはブラウザが守る").as_bytes(),
@@ -41,7 +52,28 @@ fn cached_rebuilds_write_what_a_fresh_build_writes() {
             "content/2025/04/2025-04-30.md",
             note("1h", "S3の設定").as_bytes(),
         ),
-    ]);
+    ])
+}
+
+/// The files of a fresh build of `log` (not cached) into a temp folder.
+fn fresh_build(log: &TempLog) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    build(log.path(), &options(&fresh.path().join("site"))).expect("fresh build");
+    snapshot(&fresh.path().join("site"))
+}
+
+/// The seed and a day after it, built once with a cache into `public/`.
+fn built_once() -> (TempLog, std::path::PathBuf, SiteCache) {
+    let log = TempLog::with_seed(&[("content/2025/04/2025-04-29.md", note("2h", "a").as_bytes())]);
+    let out = log.path().join("public");
+    let mut cache = SiteCache::default();
+    build_cached(log.path(), &options(&out), &mut cache).expect("first build");
+    (log, out, cache)
+}
+
+#[test]
+fn cached_rebuilds_write_what_a_fresh_build_writes() {
+    let log = three_days();
     let incremental = log.path().join("public");
     let mut cache = SiteCache::default();
     let first = build_cached(log.path(), &options(&incremental), &mut cache).expect("first build");
@@ -61,32 +93,43 @@ fn cached_rebuilds_write_what_a_fresh_build_writes() {
         build_cached(log.path(), &options(&incremental), &mut cache).expect("second build");
     assert!(second.reused > 0, "unchanged pages are kept");
 
-    let fresh = tempfile::tempdir().unwrap();
-    build(log.path(), &options(&fresh.path().join("site"))).expect("fresh build");
-    let (a, b) = (snapshot(&incremental), snapshot(&fresh.path().join("site")));
-    let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
-    let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    assert!(
-        only_a.is_empty() && only_b.is_empty(),
-        "stale {only_a:?}, missing {only_b:?}"
+    assert_eq!(
+        differences(&snapshot(&incremental), &fresh_build(&log)),
+        Vec::<String>::new(),
+        "stale, missing or different from a fresh build"
     );
-    let differ: Vec<_> = a
-        .iter()
-        .filter(|(k, v)| b[*k] != **v)
-        .map(|(k, _)| k)
-        .collect();
-    assert!(differ.is_empty(), "differ from a fresh build: {differ:?}");
     assert!(!incremental.join("days/2025-04-30.html").exists());
     let page = std::fs::read_to_string(incremental.join("days/2025-04-29.html")).unwrap();
     assert!(page.contains("サーバーが許可し"));
+
+    // A tag is a new topic (every day is searched for it again), a title shows in the
+    // lists and a next step in the next steps, then all are gone.
+    let tagged = format!(
+        "---\ntitle: 計画の日\ntags: [学習計画]\n---\n{}\n## 次やること\n- Route53のレコードを確認\n",
+        note("30m", "Route53の設定")
+    );
+    for (text, topic_page) in [
+        (tagged.as_str(), true),
+        (&note("30m", "Route53の設定"), false),
+    ] {
+        log.write("content/2025/05/2025-05-01.md", text);
+        build_cached(log.path(), &options(&incremental), &mut cache).expect("rebuild");
+        assert_eq!(
+            differences(&snapshot(&incremental), &fresh_build(&log)),
+            Vec::<String>::new(),
+            "after writing {text}"
+        );
+        assert_eq!(
+            incremental.join("topics/学習計画.html").exists(),
+            topic_page,
+            "{text}"
+        );
+    }
 }
 
 #[test]
 fn a_cached_rebuild_that_fails_writes_nothing() {
-    let log = TempLog::with_seed(&[("content/2025/04/2025-04-29.md", note("2h", "a").as_bytes())]);
-    let out = log.path().join("public");
-    let mut cache = SiteCache::default();
-    build_cached(log.path(), &options(&out), &mut cache).expect("first build");
+    let (log, out, mut cache) = built_once();
     let before = snapshot(&out);
     log.write("content/2025/04/2025-04-29.md", &note("2h", "b"));
     log.write("templates/day.html", "{% broken");
@@ -103,13 +146,110 @@ fn a_cached_rebuild_that_fails_writes_nothing() {
 
 #[test]
 fn a_page_deleted_from_the_output_is_written_again() {
-    let log = TempLog::with_seed(&[("content/2025/04/2025-04-29.md", note("2h", "a").as_bytes())]);
-    let out = log.path().join("public");
-    let mut cache = SiteCache::default();
-    build_cached(log.path(), &options(&out), &mut cache).expect("first build");
+    let (log, out, mut cache) = built_once();
     std::fs::remove_file(out.join("days/2025-04-28.html")).unwrap();
     log.write("content/2025/04/2025-04-29.md", &note("2h", "b"));
     build_cached(log.path(), &options(&out), &mut cache)
         .expect("the rebuild renders what is missing");
     assert!(out.join("days/2025-04-28.html").is_file());
+}
+
+#[test]
+fn edited_days_are_written_first_as_a_fresh_build_writes_them() {
+    let log = three_days();
+    let out = log.path().join("public");
+    let mut cache = SiteCache::default();
+    build_cached(log.path(), &options(&out), &mut cache).expect("first build");
+
+    // An edit that changes the day's hours (so the totals of the next day too) and its
+    // problem's knowledge-base link, and a new note.
+    log.write(
+        "content/2025/04/2025-04-29.md",
+        &note("3h", "CORSはサーバーが許可し、ブラウザが守る").replace("CORSエラー", "S3の403"),
+    );
+    log.write("content/2025/05/2025-05-01.md", &note("30m", "Route53"));
+    let mut seen_first = Vec::new();
+    let summary = build_cached_edited_first(log.path(), &options(&out), &mut cache, &mut |pages| {
+        // What is on disk when serve tells the tabs: the edited pages, and nothing else yet.
+        seen_first = pages
+            .iter()
+            .map(|p| (p.clone(), std::fs::read(out.join(p)).ok()))
+            .collect();
+        assert!(
+            std::fs::read_to_string(out.join("index.html"))
+                .unwrap()
+                .contains("2025-04-30"),
+            "the dashboard is not written yet"
+        );
+    })
+    .expect("rebuild");
+    assert_eq!(
+        summary.first,
+        ["days/2025-04-29.html", "days/2025-05-01.html"]
+    );
+    let changed = summary.changed.expect("an incremental rebuild");
+    assert!(
+        changed.contains(&"days/2025-04-30.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"days/2025-04-29.html".to_string()),
+        "{changed:?}"
+    );
+
+    let fresh = fresh_build(&log);
+    assert_eq!(seen_first.len(), 2);
+    for (page, bytes) in &seen_first {
+        assert_eq!(bytes.as_ref(), fresh.get(page), "{page} written first");
+    }
+    assert_eq!(differences(&snapshot(&out), &fresh), Vec::<String>::new());
+}
+
+#[test]
+fn a_rebuild_failing_after_the_edited_day_was_written_puts_it_back() {
+    let (log, out, mut cache) = built_once();
+    // The week page cannot be written: a folder stands where it goes.
+    let week = out.join("weeks/2025-W18.html");
+    std::fs::remove_file(&week).unwrap();
+    std::fs::create_dir_all(week.join("in-the-way")).unwrap();
+    let before = snapshot(&out);
+
+    log.write("content/2025/04/2025-04-29.md", &note("2h", "b"));
+    let mut first = Vec::new();
+    let failed = build_cached_edited_first(log.path(), &options(&out), &mut cache, &mut |pages| {
+        first = pages.to_vec()
+    });
+    assert!(failed.is_err(), "the week page cannot be written");
+    assert_eq!(first, ["days/2025-04-29.html"], "the day was written first");
+    assert_eq!(differences(&snapshot(&out), &before), Vec::<String>::new());
+
+    std::fs::remove_dir_all(&week).unwrap();
+    build_cached(log.path(), &options(&out), &mut cache).expect("the next rebuild");
+    assert_eq!(
+        differences(&snapshot(&out), &fresh_build(&log)),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_cached_rebuild_after_book_toml_renames_a_section_matches_a_fresh_build() {
+    let (log, out, mut cache) = built_once();
+    log.write(
+        "content/2025/04/2025-04-30.md",
+        "## 取り組んだ課題一覧\n- 学習(1h)\n\n## 学んだこと\n- CORSはプリフライトで確かめる\n",
+    );
+    build_cached(log.path(), &options(&out), &mut cache).expect("rebuild");
+    // Now 学んだこと is a learnings section: the topic CORS lists the learning.
+    let book = std::fs::read_to_string(log.path().join("book.toml")).unwrap_or_default();
+    log.write(
+        "book.toml",
+        &format!("{book}\n[sections]\nlearnings = [\"学んだこと\"]\n"),
+    );
+    build_cached(log.path(), &options(&out), &mut cache).expect("rebuild");
+    assert_eq!(
+        differences(&snapshot(&out), &fresh_build(&log)),
+        Vec::<String>::new()
+    );
+    let topic = std::fs::read_to_string(out.join("topics/cors.html")).unwrap();
+    assert!(topic.contains("プリフライトで確かめる"), "{topic}");
 }

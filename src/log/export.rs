@@ -1,6 +1,10 @@
 //! The data export, `data/log.json` and `logsite stats --json`: FORMAT.md's contract.
 //! Fields may be added, never renamed.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Day, Log};
@@ -74,10 +78,18 @@ impl Export {
     /// The export of a computed log.
     pub fn new(log: &Log) -> Export {
         Export {
+            days: log.days.iter().map(export_day).collect(),
+            ..Export::new_without_days(log)
+        }
+    }
+
+    /// The export with an empty list of days.
+    fn new_without_days(log: &Log) -> Export {
+        Export {
             schema: 1,
             baseline_minutes: log.baseline_minutes,
             total_minutes: log.total_minutes(),
-            days: log.days.iter().map(export_day).collect(),
+            days: Vec::new(),
             weeks: log
                 .weeks
                 .iter()
@@ -97,6 +109,73 @@ impl Export {
         s.push('\n');
         s
     }
+}
+
+/// Each day's pretty JSON by what it is made of, kept between builds of one process.
+#[derive(Default)]
+pub struct ExportCache {
+    days: HashMap<u64, Arc<str>>,
+}
+
+/// As `Export::new(log).to_json()`, serialising each day in parallel, or taking it
+/// from `cache` when the day's note key (`keys`, parallel to `log.days`), hours and
+/// warnings are those of a day it holds.
+pub fn to_json_cached(log: &Log, cache: Option<(&mut ExportCache, &[u64])>) -> String {
+    // Each day as serde_json's pretty printer writes it inside the document: at two
+    // levels of two-space indentation (a JSON string never holds a raw line break, so
+    // indenting by lines is safe).
+    let day_json = |day: &Day| -> Arc<str> {
+        let json =
+            serde_json::to_string_pretty(&export_day(day)).expect("export types always serialise");
+        format!("    {}", json.replace('\n', "\n    ")).into()
+    };
+    let days: Vec<Arc<str>> = match cache {
+        None => log.days.par_iter().map(day_json).collect(),
+        Some((cache, keys)) => {
+            let day_keys: Vec<u64> = log
+                .days
+                .par_iter()
+                .zip(keys)
+                .map(|(day, key)| {
+                    let warnings: Vec<String> =
+                        day.note.diagnostics.iter().map(|d| d.one_line()).collect();
+                    let hours = (day.minutes, day.week_minutes, day.total_minutes);
+                    super::hash_of(&(key, hours, warnings))
+                })
+                .collect();
+            let fresh: Vec<(u64, Arc<str>)> = log
+                .days
+                .par_iter()
+                .zip(&day_keys)
+                .filter(|(_, k)| !cache.days.contains_key(k))
+                .map(|(day, k)| (*k, day_json(day)))
+                .collect();
+            cache.days.extend(fresh);
+            let live: HashSet<&u64> = day_keys.iter().collect();
+            cache.days.retain(|k, _| live.contains(k));
+            day_keys.iter().map(|k| cache.days[k].clone()).collect()
+        }
+    };
+    // The document without its days, with the days put where its empty list is.
+    let json = Export::new_without_days(log).to_json();
+    const EMPTY: &str = "\"days\": []";
+    if days.is_empty() {
+        return json;
+    }
+    let at = json.find(EMPTY).expect("the export has a list of days");
+    let size = days.iter().map(|d| d.len() + 2).sum::<usize>();
+    let mut out = String::with_capacity(json.len() + size + 16);
+    out.push_str(&json[..at]);
+    out.push_str("\"days\": [\n");
+    for (i, day) in days.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(day);
+    }
+    out.push_str("\n  ]");
+    out.push_str(&json[at + EMPTY.len()..]);
+    out
 }
 
 fn export_day(day: &Day) -> ExportDay {
@@ -144,5 +223,39 @@ fn export_task(task: &Task) -> ExportTask {
         minutes: task.minutes,
         counted: task.counted,
         children: task.children.iter().map(export_task).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_serialised_apart_make_the_same_document() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::Config::load(root).expect("book.toml");
+        let options = super::super::LogOptions {
+            include_drafts: false,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+            check_images: true,
+        };
+        let log = Log::open(root, config, &options);
+        assert!(log.days.len() > 1, "the sample log has days");
+        let whole = Export::new(&log).to_json();
+        assert_eq!(to_json_cached(&log, None), whole);
+        let keys: Vec<u64> = (0..log.days.len() as u64).collect();
+        let mut cache = ExportCache::default();
+        for _ in 0..2 {
+            assert_eq!(to_json_cached(&log, Some((&mut cache, &keys))), whole);
+        }
+        let no_days = Log {
+            days: Vec::new(),
+            weeks: Vec::new(),
+            ..log
+        };
+        assert_eq!(
+            to_json_cached(&no_days, None),
+            Export::new(&no_days).to_json()
+        );
     }
 }

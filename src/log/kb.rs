@@ -1,7 +1,10 @@
 //! The troubleshooting knowledge base: every problem grouped by title across days,
 //! with its timeline and the learnings of the days it was open.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::{topics, Day};
 use crate::text::fold;
@@ -39,9 +42,10 @@ impl KbEntry {
     }
 }
 
-/// Groups every problem of every day by its folded title.
-pub fn compute(days: &[Day], folded: &[topics::FoldedDay], topic_names: &[String]) -> Vec<KbEntry> {
-    let folded_names: Vec<String> = topic_names.iter().map(|t| fold(t)).collect();
+/// Groups every problem of every day by its folded title: titles, slugs, occurrences
+/// and dates, everything but `topics` and `learnings` (left empty). A day page needs
+/// only this, so `serve` can write an edited day before the topics are computed.
+pub fn group(days: &[Day]) -> Vec<KbEntry> {
     let mut entries: Vec<KbEntry> = Vec::new();
     let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, day) in days.iter().enumerate() {
@@ -71,7 +75,14 @@ pub fn compute(days: &[Day], folded: &[topics::FoldedDay], topic_names: &[String
         }
     }
     dedupe_slugs(&mut entries);
-    for entry in &mut entries {
+    entries
+}
+
+/// Fills each grouped entry's `topics` (the topic names its problem text mentions) and
+/// `learnings` (of the days it was seen, those sharing one of its topics).
+pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_names: &[String]) {
+    let folded_names: Vec<String> = topic_names.iter().map(|t| fold(t)).collect();
+    entries.par_iter_mut().for_each(|entry| {
         let text: String = entry
             .occurrences
             .iter()
@@ -95,18 +106,21 @@ pub fn compute(days: &[Day], folded: &[topics::FoldedDay], topic_names: &[String
                 }
             }
         }
-    }
-    entries
+    });
 }
 
 /// Two titles that fold to one slug get `-2`, `-3`…
 fn dedupe_slugs(entries: &mut [KbEntry]) {
-    for k in 1..entries.len() {
+    // The slugs taken so far: a set, not a scan of the earlier entries (thousands of
+    // problems in a long log).
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for entry in entries {
+        let base = entry.slug.clone();
         let mut n = 2;
-        let base = entries[k].slug.clone();
-        while entries[..k].iter().any(|e| e.slug == entries[k].slug) {
-            entries[k].slug = format!("{base}-{n}");
+        while taken.contains(&entry.slug) {
+            entry.slug = format!("{base}-{n}");
             n += 1;
         }
+        taken.insert(entry.slug.clone());
     }
 }

@@ -147,9 +147,11 @@ impl Log {
             .sources
             .into_iter()
             .partition(|s| s.kind == SourceKind::Note);
+        // A note is what its text, path and date make of it under this config: what is
+        // cached by this key (parsed notes, folded text, topics, export) then matches.
         let keys: Vec<u64> = note_sources
             .par_iter()
-            .map(|s| hash_of(&(&s.text, &s.rel_path, s.date)))
+            .map(|s| hash_of(&(&s.text, &s.rel_path, s.date, config_key)))
             .collect();
         let parsed: Vec<(u64, Note)> = note_sources
             .par_iter()
@@ -163,8 +165,9 @@ impl Log {
         let live: std::collections::HashSet<&PathBuf> =
             note_sources.iter().map(|s| &s.path).collect();
         cache.notes.retain(|path, _| live.contains(path));
+        // Each build gets its own copies: the log adds this build's diagnostics to them.
         let notes: Vec<Note> = note_sources
-            .iter()
+            .par_iter()
             .map(|s| cache.notes[&s.path].1.clone())
             .collect();
         cache.keys = note_sources
@@ -312,7 +315,8 @@ impl Log {
 #[derive(Default)]
 pub struct NoteCache {
     notes: HashMap<PathBuf, (u64, Note)>,
-    /// The text hash of every note of the last build, by path.
+    /// The key of every note of the last build, by path: a hash of its text, path and
+    /// date and of the config it was parsed with.
     pub keys: HashMap<PathBuf, u64>,
     config_key: u64,
 }

@@ -1,6 +1,9 @@
 //! Topics: which days, learnings and problems mention CORS, CloudFront, … computed once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::Day;
 use crate::markdown;
@@ -104,51 +107,122 @@ pub fn day_text(day: &Day, note_text: &str) -> String {
     fold(&text)
 }
 
-/// Every topic that is mentioned at least once: configured words plus front-matter tags.
-pub fn compute(days: &[Day], folded: &[FoldedDay], configured: &[String]) -> Vec<Topic> {
+/// Which topics one day mentions, by index into the topic names it was found for.
+#[derive(Clone, Debug, Default)]
+pub struct DayMentions {
+    /// Topics the day's text mentions or its tags name, ascending.
+    topics: Vec<usize>,
+    /// (topic, learning index) for each learning mentioning a topic the day mentions.
+    learnings: Vec<(usize, usize)>,
+    /// (topic, problem index), likewise.
+    problems: Vec<(usize, usize)>,
+}
+
+impl DayMentions {
+    /// Finds the folded topic `words` in `day` (folded as `folded`).
+    pub fn new(day: &Day, folded: &FoldedDay, words: &[String]) -> DayMentions {
+        let mut found = DayMentions::default();
+        for (t, word) in words.iter().enumerate() {
+            let tagged = day.note.tags.iter().any(|tag| fold(tag) == *word);
+            if !tagged && !mentions(&folded.text, word) {
+                continue;
+            }
+            found.topics.push(t);
+            let matching = |texts: &[String]| -> Vec<(usize, usize)> {
+                texts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, text)| mentions(text, word))
+                    .map(|(j, _)| (t, j))
+                    .collect()
+            };
+            found.learnings.extend(matching(&folded.learnings));
+            found.problems.extend(matching(&folded.problems));
+        }
+        found
+    }
+}
+
+/// Each day's [`DayMentions`] by its note key, for one list of topic names: `serve`
+/// keeps one across rebuilds, so an edit finds the topics of the edited day only.
+#[derive(Default)]
+pub struct MentionCache {
+    /// The hash of the topic names the days were searched for.
+    names: u64,
+    days: HashMap<u64, Arc<DayMentions>>,
+}
+
+/// The topic names: configured words, then each front-matter tag that folds to none
+/// of the names before it.
+fn names(days: &[Day], configured: &[String]) -> Vec<String> {
     let mut names: Vec<String> = configured.to_vec();
+    let mut folded: HashSet<String> = names.iter().map(|n| fold(n)).collect();
     for day in days {
         for tag in &day.note.tags {
-            if !names.iter().any(|n| fold(n) == fold(tag)) {
+            if folded.insert(fold(tag)) {
                 names.push(tag.clone());
             }
         }
     }
-    let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
-    for name in names {
-        let word = fold(&name);
-        let slug = crate::text::slug(&name);
-        let mut topic = Topic {
+    names
+}
+
+/// Every topic that is mentioned at least once: configured words plus front-matter
+/// tags. With a cache and each day's note key (parallel to `days`), only days whose
+/// key it does not hold are searched.
+pub fn compute(
+    days: &[Day],
+    folded: &[Arc<FoldedDay>],
+    configured: &[String],
+    cache: Option<(&mut MentionCache, &[u64])>,
+) -> Vec<Topic> {
+    let names = names(days, configured);
+    let words: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    let find = |i: usize| Arc::new(DayMentions::new(&days[i], &folded[i], &words));
+    let found: Vec<Arc<DayMentions>> = match cache {
+        None => (0..days.len()).into_par_iter().map(find).collect(),
+        Some((cache, keys)) => {
+            let names_key = crate::log::hash_of(&names);
+            if cache.names != names_key {
+                cache.days.clear();
+                cache.names = names_key;
+            }
+            let fresh: Vec<(u64, Arc<DayMentions>)> = (0..days.len())
+                .into_par_iter()
+                .filter(|&i| !cache.days.contains_key(&keys[i]))
+                .map(|i| (keys[i], find(i)))
+                .collect();
+            cache.days.extend(fresh);
+            let live: HashSet<&u64> = keys.iter().collect();
+            cache.days.retain(|k, _| live.contains(k));
+            keys.iter().map(|k| cache.days[k].clone()).collect()
+        }
+    };
+    let mut per_name: Vec<Topic> = names
+        .iter()
+        .map(|name| Topic {
             name: name.clone(),
-            slug: slug.clone(),
+            slug: crate::text::slug(name),
             days: Vec::new(),
             learnings: Vec::new(),
             problems: Vec::new(),
-        };
-        for (i, (day, f)) in days.iter().zip(folded).enumerate() {
-            let tagged = day.note.tags.iter().any(|t| fold(t) == word);
-            if !tagged && !mentions(&f.text, &word) {
-                continue;
-            }
-            topic.days.push(i);
-            topic.learnings.extend(
-                f.learnings
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| mentions(l, &word))
-                    .map(|(j, _)| (i, j)),
-            );
-            topic.problems.extend(
-                f.problems
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| mentions(p, &word))
-                    .map(|(j, _)| (i, j)),
-            );
+        })
+        .collect();
+    for (i, day) in found.iter().enumerate() {
+        for &t in &day.topics {
+            per_name[t].days.push(i);
         }
-        if !topic.days.is_empty() {
-            topics.entry(slug).or_insert(topic);
+        for &(t, j) in &day.learnings {
+            per_name[t].learnings.push((i, j));
         }
+        for &(t, j) in &day.problems {
+            per_name[t].problems.push((i, j));
+        }
+    }
+    // Two names with one slug: the first one mentioned wins.
+    let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
+    for topic in per_name.into_iter().filter(|t| !t.days.is_empty()) {
+        topics.entry(topic.slug.clone()).or_insert(topic);
     }
     let mut list: Vec<Topic> = topics.into_values().collect();
     list.sort_by(|a, b| {

@@ -78,10 +78,14 @@ async fn site(State(app): State<Arc<App>>, mut req: Request) -> Response<Body> {
         req.headers_mut().remove(h);
     }
     let head = req.method() == Method::HEAD;
+    // The state is taken before the file is read: a page read just before a rebuild
+    // wrote it then carries the older generation, and its tab reloads when told of the
+    // newer one (taken after, an old page would pass for current).
+    let state = app.state.borrow().clone();
     let res = match app.files.clone().try_call(req).await {
         Ok(res) => res.map(Body::new),
         // Without a fallback, ServeDir reports a missing file as an error.
-        Err(e) if is_missing(&e) => return no_store(not_found(&app).await),
+        Err(e) if is_missing(&e) => return no_store(not_found(&app, &state).await),
         Err(e) => {
             let mut res = Response::new(Body::from(format!("cannot read the file: {e}")));
             *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
@@ -89,9 +93,9 @@ async fn site(State(app): State<Arc<App>>, mut req: Request) -> Response<Body> {
         }
     };
     let res = if res.status() == StatusCode::NOT_FOUND {
-        not_found(&app).await
+        not_found(&app, &state).await
     } else if res.status() == StatusCode::OK && is_html(&res) && !head {
-        inject(&app, res).await
+        inject(res, &state).await
     } else {
         res
     };
@@ -99,7 +103,7 @@ async fn site(State(app): State<Arc<App>>, mut req: Request) -> Response<Body> {
 }
 
 /// The site's `404.html` with status 404 (a plain page before the first good build).
-async fn not_found(app: &App) -> Response<Body> {
+async fn not_found(app: &App, state: &SiteState) -> Response<Body> {
     let page = match confine(&app.out_dir, &app.out_dir.join("404.html")).await {
         Ok(path) => tokio::fs::read(path).await.ok(),
         Err(_) => None,
@@ -107,7 +111,7 @@ async fn not_found(app: &App) -> Response<Body> {
     let page = page.unwrap_or_else(|| {
         b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>No such page.</p></body></html>\n".to_vec()
     });
-    let mut res = Response::new(Body::from(with_script(page, &app.state.borrow())));
+    let mut res = Response::new(Body::from(with_script(page, state)));
     *res.status_mut() = StatusCode::NOT_FOUND;
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -130,7 +134,7 @@ fn is_html(res: &Response<Body>) -> bool {
         .is_some_and(|v| v.starts_with("text/html"))
 }
 
-async fn inject(app: &App, res: Response<Body>) -> Response<Body> {
+async fn inject(res: Response<Body>, state: &SiteState) -> Response<Body> {
     let (mut parts, body) = res.into_parts();
     let bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => bytes,
@@ -141,7 +145,7 @@ async fn inject(app: &App, res: Response<Body>) -> Response<Body> {
         }
     };
     parts.headers.remove(header::CONTENT_LENGTH);
-    let page = with_script(bytes.to_vec(), &app.state.borrow());
+    let page = with_script(bytes.to_vec(), state);
     Response::from_parts(parts, Body::from(page))
 }
 

@@ -1,15 +1,21 @@
 // logsite serve: live reload and the build-error overlay. Injected only by the dev
 // server, never written into the built site.
 //
+// A tab reloads when a build changed its page, or possibly changed it: each state
+// names the generation before it and the pages changed since (none listed: any page).
+//
 // Hooks for browser tests: window.__logsiteReloads counts the reloads this script made
 // in this tab (kept in sessionStorage across them); window.__logsiteGeneration is the
-// build the page came from; the overlay is #logsite-overlay.
+// build the page is current with; the overlay is #logsite-overlay.
 (() => {
   "use strict";
   const script = document.currentScript;
-  const generation = script.dataset.generation;
+  let generation = script.dataset.generation;
   const key = "logsite-reloads";
   window.__logsiteGeneration = generation;
+  // This page's path from the site root, as the build names its files.
+  let page = decodeURIComponent(location.pathname).replace(/^\//, "");
+  if (page === "" || page.endsWith("/")) page += "index.html";
   window.__logsiteReloads = Number(sessionStorage.getItem(key) || 0);
 
   let overlay = null;
@@ -65,18 +71,35 @@
     document.body.append(overlay);
   }
 
-  const events = new EventSource(script.src.replace(/live\.js$/, "events"));
-  events.addEventListener("reload", (e) => {
-    const state = JSON.parse(e.data);
-    if (state.generation === generation) {
-      hide();
-      return;
+  // True when this page is not current with `state`. A state one generation on that
+  // does not list this page makes it current without a reload; a tab that missed a
+  // generation cannot tell, and reloads.
+  function stale(state) {
+    if (state.generation === generation) return false;
+    if (state.since === generation && state.pages && !state.pages.includes(page)) {
+      generation = state.generation;
+      window.__logsiteGeneration = generation;
+      return false;
     }
+    return true;
+  }
+
+  function reload() {
     sessionStorage.setItem(key, String(window.__logsiteReloads + 1));
     events.close();
     location.reload();
+  }
+
+  const events = new EventSource(script.src.replace(/live\.js$/, "events"));
+  events.addEventListener("reload", (e) => {
+    if (stale(JSON.parse(e.data))) reload();
+    else hide();
   });
   events.addEventListener("failure", (e) => {
-    show(JSON.parse(e.data).failure);
+    // A build that failed after writing this page put the page back: reload it (the
+    // reloaded page shows the overlay too).
+    const state = JSON.parse(e.data);
+    if (stale(state)) reload();
+    else show(state.failure);
   });
 })();

@@ -1,5 +1,6 @@
 //! The reload channel: the state of the last build, sent to every open tab over
-//! server-sent events, and the script that acts on it (reload, or show the overlay).
+//! server-sent events, and the script that acts on it (reload if its page changed, or
+//! show the overlay).
 
 use std::convert::Infallible;
 
@@ -14,12 +15,19 @@ use crate::site::BuildFailure;
 /// The script served at [`super::SCRIPT_PATH`].
 pub const SCRIPT: &str = include_str!("live.js");
 
-/// What the tabs are told: which build is current, and whether the last one failed.
+/// What the tabs are told: which build is current, which pages it changed, and whether
+/// the last build failed.
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteState {
-    /// Changes with every good build; unique to this server process, so that a tab
-    /// that outlived a restart reloads too.
+    /// Changes with every good build (and with the edited pages a build writes first);
+    /// unique to this server process, so that a tab that outlived a restart reloads too.
     pub generation: String,
+    /// The generation before this one.
+    pub since: String,
+    /// The pages (paths from the site root, `days/2025-04-28.html`) that changed from
+    /// `since` to `generation`; `None` when any page may have. A tab on `since` whose
+    /// page is not listed is current and need not reload.
+    pub pages: Option<Vec<String>>,
     /// The last build failed: the site served is the one before it.
     pub failure: Option<Failure>,
     #[serde(skip)]
@@ -35,26 +43,33 @@ impl SiteState {
             .map_or(0, |d| d.as_nanos());
         SiteState {
             generation: format!("{session:x}-0"),
+            since: String::new(),
+            pages: None,
             failure: None,
             session,
             builds: 0,
         }
     }
 
-    /// A build finished: a good one makes a new generation; a failed one keeps the
-    /// generation (the old site is still served) and records why.
-    pub fn advance(&mut self, failure: Option<Failure>) {
-        match failure {
-            None => {
-                self.builds += 1;
-                self.generation = format!("{:x}-{}", self.session, self.builds);
-                self.failure = None;
-            }
-            Some(f) => self.failure = Some(f),
-        }
+    /// Files were written: a new generation, which changed `pages` (`None`: maybe all).
+    /// A failure shown until now is over.
+    pub fn advance(&mut self, pages: Option<Vec<String>>) {
+        self.builds += 1;
+        self.since = std::mem::replace(
+            &mut self.generation,
+            format!("{:x}-{}", self.session, self.builds),
+        );
+        self.pages = pages;
+        self.failure = None;
     }
 
-    /// `reload` (tabs on another generation reload, the others clear their overlay) or
+    /// A build failed: the generation stays (the site is as it was) and the failure is
+    /// recorded.
+    pub fn fail(&mut self, failure: Failure) {
+        self.failure = Some(failure);
+    }
+
+    /// `reload` (tabs showing a changed page reload, the others clear their overlay) or
     /// `failure` (tabs show the overlay).
     fn event(&self) -> Event {
         let name = if self.failure.is_some() {
@@ -66,6 +81,27 @@ impl SiteState {
             .event(name)
             .data(serde_json::to_string(self).unwrap_or_default())
     }
+}
+
+/// The pages that open tabs may show stale after a build changed the files `changed`
+/// (`None`: the whole site was replaced): its HTML pages, or `None` when a file every
+/// page may use changed (a stylesheet, a script, an image). The data export, the feed,
+/// the sitemap and the search index are no page's content.
+pub fn changed_pages(changed: Option<&[String]>) -> Option<Vec<String>> {
+    let not_shown = |f: &str| {
+        f.starts_with("data/")
+            || f.starts_with("search/")
+            || matches!(f, "atom.xml" | "sitemap.xml" | ".nojekyll")
+    };
+    let mut pages = Vec::new();
+    for file in changed? {
+        if file.ends_with(".html") {
+            pages.push(file.clone());
+        } else if !not_shown(file) {
+            return None;
+        }
+    }
+    Some(pages)
 }
 
 /// Why the last build failed, for the overlay.
@@ -115,4 +151,57 @@ pub fn events(
         Some((Ok(event), (state, false)))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn changed_pages_leave_out_the_export_feed_and_search_index() {
+        let changed = files(&[
+            ".nojekyll",
+            "atom.xml",
+            "data/log.json",
+            "days/2025-04-28.html",
+            "index.html",
+            "search/index/3.json",
+            "sitemap.xml",
+        ]);
+        assert_eq!(
+            changed_pages(Some(&changed)),
+            Some(files(&["days/2025-04-28.html", "index.html"]))
+        );
+    }
+
+    #[test]
+    fn a_changed_stylesheet_or_image_or_a_whole_new_site_changes_every_page() {
+        for other in ["style.css", "search.js", "media/2025/04/20250428-pc.png"] {
+            let changed = files(&["index.html", other]);
+            assert_eq!(changed_pages(Some(&changed)), None, "{other}");
+        }
+        assert_eq!(changed_pages(None), None);
+    }
+
+    #[test]
+    fn each_good_build_is_a_generation_after_the_last_and_a_failure_keeps_it() {
+        let mut state = SiteState::start();
+        let start = state.generation.clone();
+        state.advance(Some(files(&["days/2025-04-28.html"])));
+        assert_eq!(state.since, start);
+        let first = state.generation.clone();
+        assert_ne!(first, start);
+        state.fail(Failure::from_message("broken".into()));
+        assert_eq!(state.generation, first);
+        state.advance(None);
+        assert_eq!(
+            (state.since.as_str(), state.pages.as_ref()),
+            (first.as_str(), None)
+        );
+        assert!(state.failure.is_none());
+    }
 }

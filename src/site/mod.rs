@@ -2,6 +2,7 @@
 //! sitemap and `data/log.json`, rendered in parallel and written atomically.
 
 mod assets;
+mod build;
 pub mod charts;
 pub mod content;
 pub mod i18n;
@@ -13,19 +14,19 @@ mod templates;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use percent_encoding::{AsciiSet, CONTROLS};
 use rayon::prelude::*;
 
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceKind;
 use crate::log::kb::KbEntry;
 use crate::log::topics::{FoldedDay, Topic};
-use crate::log::{Log, LogOptions};
+use crate::log::Log;
 use content::{Renderer, Term};
 
 /// Characters percent-encoded in a URL path segment (Japanese stays readable in the
@@ -43,6 +44,8 @@ pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'/')
     .add(b'\\');
+
+pub use build::{build, build_cached, build_cached_edited_first, SiteCache};
 
 /// How to build.
 #[derive(Clone, Debug)]
@@ -81,6 +84,12 @@ pub struct BuildSummary {
     pub notes: Vec<String>,
     /// Files whose bytes were the same as the previous build's (linked, not written).
     pub reused: usize,
+    /// Pages written ahead of the rest: the edited days' (see
+    /// [`build_cached_edited_first`]).
+    pub first: Vec<String>,
+    /// The files written (other than `first`) or removed in the output folder, sorted;
+    /// `None` when the whole folder was replaced.
+    pub changed: Option<Vec<String>>,
     /// How long each stage took, in order (`logsite build --timings`).
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -140,11 +149,6 @@ impl From<anyhow::Error> for BuildFailure {
     }
 }
 
-/// Builds the log folder `root` into its build dir. On failure nothing is changed.
-pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, None)
-}
-
 /// A page counter on stderr for long builds, only when stderr is a terminal (so logs
 /// and tests never see it).
 struct Progress {
@@ -178,175 +182,6 @@ impl Progress {
     }
 }
 
-/// Lap times of a build's stages.
-struct Stages {
-    last: Instant,
-    done: Vec<(&'static str, Duration)>,
-}
-
-impl Stages {
-    fn new() -> Stages {
-        Stages {
-            last: Instant::now(),
-            done: Vec::new(),
-        }
-    }
-    fn lap(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.done.push((name, now - self.last));
-        self.last = now;
-    }
-}
-
-/// What `serve` keeps between rebuilds, so that an edit re-parses one note and
-/// re-renders only the pages whose inputs changed.
-#[derive(Default)]
-pub struct SiteCache {
-    notes: crate::log::NoteCache,
-    folded: HashMap<u64, FoldedDay>,
-    /// Each page's input fingerprint at the last build.
-    fingerprints: HashMap<String, u64>,
-    /// Templates, config and options of the last build: any change means a full build.
-    global: Option<(u64, PathBuf)>,
-    search: search::SearchCache,
-}
-
-/// As [`build`], reusing what `cache` kept from the previous build of this process:
-/// the first build is a full one; later ones parse only changed notes, render only
-/// pages whose inputs changed (in memory, all before writing any) and write into the
-/// output folder only the files whose bytes changed.
-pub fn build_cached(
-    root: &Path,
-    options: &BuildOptions,
-    cache: &mut SiteCache,
-) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, Some(cache))
-}
-
-fn build_with(
-    root: &Path,
-    options: &BuildOptions,
-    mut cache: Option<&mut SiteCache>,
-) -> Result<BuildSummary, BuildFailure> {
-    let started = Instant::now();
-    let config = Config::load(root)?;
-    let out_dir = match &options.out_dir {
-        Some(dir) => dir.clone(),
-        None => root.join(&config.build.build_dir),
-    };
-    output::check_target(root, &crate::load::content_dir(root, &config), &out_dir)?;
-    let log_options = LogOptions {
-        include_drafts: options.include_drafts,
-        today: options.today,
-        check_images: true,
-    };
-    let mut stages = Stages::new();
-    let loaded = crate::load::load(root, &config);
-    stages.lap("load");
-    let log = match cache.as_deref_mut() {
-        Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
-        None => Log::build(root, config, loaded, &log_options),
-    };
-    if log.has_fatal() {
-        return Err(BuildFailure {
-            diagnostics: log
-                .all_diagnostics()
-                .into_iter()
-                .filter(|d| d.severity == Severity::Fatal)
-                .cloned()
-                .collect(),
-            error: None,
-        });
-    }
-    stages.lap("notes and hours");
-    // A day's note key: the hash of its text, which its folded text and page depend on.
-    let keys: Vec<u64> = match cache.as_deref() {
-        Some(c) => log
-            .days
-            .iter()
-            .map(|d| c.notes.keys.get(&d.note.path).copied().unwrap_or(0))
-            .collect(),
-        None => Vec::new(),
-    };
-    let folded: Vec<FoldedDay> = match cache.as_deref_mut() {
-        Some(c) => {
-            let fresh: Vec<(u64, FoldedDay)> = log
-                .days
-                .par_iter()
-                .zip(&keys)
-                .filter(|(_, k)| !c.folded.contains_key(k))
-                .map(|(d, k)| Ok((*k, FoldedDay::new(d, &note_text_of(root, &d.note)?))))
-                .collect::<Result<_>>()?;
-            c.folded.extend(fresh);
-            let live: std::collections::HashSet<&u64> = keys.iter().collect();
-            c.folded.retain(|k, _| live.contains(k));
-            keys.iter().map(|k| c.folded[k].clone()).collect()
-        }
-        None => log
-            .days
-            .par_iter()
-            .map(|d| Ok(FoldedDay::new(d, &note_text_of(root, &d.note)?)))
-            .collect::<Result<_>>()?,
-    };
-    let site = Site::new(root, &log, options, folded)?;
-    let jobs = pages::jobs(&site);
-    stages.lap("topics and knowledge base");
-
-    let (pages, reused) = match cache {
-        Some(c) => {
-            let fingerprints: Vec<(String, Option<u64>)> = jobs
-                .par_iter()
-                .map(|j| pages::fingerprint(&site, j, &keys))
-                .collect();
-            let incremental = c.global.as_ref() == Some(&(site.global_key, out_dir.clone()))
-                && out_dir.join(output::MARKER).is_file();
-            let reused = if incremental {
-                let out = output::InPlace::new(&out_dir);
-                site.render_changed(&jobs, &fingerprints, &c.fingerprints, &out)?;
-                search::write_cached(&site, &out, Some(&mut c.search))?;
-                let reused = out.reused();
-                out.finish()?;
-                reused
-            } else {
-                let staging = output::Staging::new(&out_dir)?;
-                site.render_all(&jobs, &staging)?;
-                search::write_cached(&site, &staging, Some(&mut c.search))?;
-                let reused = staging.reused();
-                staging.commit()?;
-                reused
-            };
-            c.fingerprints = fingerprints
-                .into_iter()
-                .filter_map(|(path, fp)| Some((path, fp?)))
-                .collect();
-            c.global = Some((site.global_key, out_dir.clone()));
-            (jobs.len(), reused)
-        }
-        None => {
-            let staging = output::Staging::new(&out_dir)?;
-            site.render_all(&jobs, &staging)?;
-            search::write(&site, &staging)?;
-            let reused = staging.reused();
-            staging.commit()?;
-            (jobs.len(), reused)
-        }
-    };
-    Ok(BuildSummary {
-        out_dir,
-        pages,
-        days: log.days.len(),
-        total_minutes: log.total_minutes(),
-        elapsed: started.elapsed(),
-        diagnostics: log.all_diagnostics().into_iter().cloned().collect(),
-        notes: site.notes(),
-        reused,
-        stages: {
-            stages.lap("pages, search index and files");
-            stages.done
-        },
-    })
-}
-
 /// A note's text for its page, search records and folded text: read again from disk
 /// (the log does not hold it; see [`crate::note::Note::read_text`]).
 fn note_text_of(root: &Path, note: &crate::note::Note) -> Result<String> {
@@ -363,7 +198,7 @@ pub struct Site<'a> {
     pub kb: Vec<KbEntry>,
     kb_index: std::collections::HashMap<String, usize>,
     /// Each day's published text, folded once (parallel to `log.days`).
-    pub folded: Vec<FoldedDay>,
+    pub folded: Vec<Arc<FoldedDay>>,
     /// Indices into `log.pages` by kind.
     pub explainers: Vec<usize>,
     pub kb_pages: Vec<usize>,
@@ -376,12 +211,9 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    fn new(
-        root: &'a Path,
-        log: &'a Log,
-        options: &BuildOptions,
-        folded: Vec<FoldedDay>,
-    ) -> Result<Site<'a>> {
+    /// Everything but the topics and the knowledge base's relations to them (see
+    /// [`Site::relate`]): enough for a day page, which links only each problem's entry.
+    fn new(root: &'a Path, log: &'a Log, options: &BuildOptions) -> Result<Site<'a>> {
         let config = &log.config;
         let lang = config.book.language.clone();
         let site_url = options
@@ -416,9 +248,7 @@ impl<'a> Site<'a> {
             })
             .collect();
         let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
-        let topics = crate::log::topics::compute(&log.days, &folded, &config.topics.list);
-        let topic_names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
-        let kb = crate::log::kb::compute(&log.days, &folded, &topic_names);
+        let kb = crate::log::kb::group(&log.days);
         let (tera, own_templates) = templates::load(root)?;
         // Everything every page depends on: a change means every page is rendered again.
         let global_key = crate::log::hash_of(&(
@@ -469,14 +299,14 @@ impl<'a> Site<'a> {
             log,
             lang,
             site_url,
-            topics,
+            topics: Vec::new(),
             kb_index: kb
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (e.key.clone(), i))
                 .collect(),
             kb,
-            folded,
+            folded: Vec::new(),
             explainers,
             kb_pages: of_kind(SourceKind::Kb),
             free_pages: of_kind(SourceKind::Page),
@@ -487,8 +317,29 @@ impl<'a> Site<'a> {
         })
     }
 
+    /// Computes the topics from each day's folded text (parallel to `log.days`) and
+    /// relates the knowledge base to them: what every page but a day page needs. With
+    /// a cache and the days' note keys, only days it has not seen are searched.
+    fn relate(
+        &mut self,
+        folded: Vec<Arc<FoldedDay>>,
+        cache: Option<(&mut crate::log::topics::MentionCache, &[u64])>,
+    ) {
+        let config = &self.log.config;
+        self.topics =
+            crate::log::topics::compute(&self.log.days, &folded, &config.topics.list, cache);
+        let topic_names: Vec<String> = self.topics.iter().map(|t| t.name.clone()).collect();
+        crate::log::kb::relate(&mut self.kb, &folded, &topic_names);
+        self.folded = folded;
+    }
+
     /// Renders every page into `out`, in parallel.
-    fn render_all(&self, jobs: &[pages::Job], out: &dyn output::Output) -> Result<()> {
+    fn render_all(
+        &self,
+        jobs: &[pages::Job],
+        log_json: &str,
+        out: &dyn output::Output,
+    ) -> Result<()> {
         let progress = Progress::new(jobs.len());
         jobs.par_iter().try_for_each(|job| -> Result<()> {
             let (path, bytes) = pages::render(self, job)?;
@@ -496,22 +347,26 @@ impl<'a> Site<'a> {
             out.write(&path, &bytes)
         })?;
         progress.finish();
-        self.write_data(out)
+        self.write_data(log_json, out)
     }
 
     /// Renders the pages whose fingerprint changed since `previous`, all in memory
-    /// before writing any (a template error then changes nothing), and keeps the rest.
+    /// before writing any (a template error then changes nothing), and keeps the rest;
+    /// the pages in `first` were written already.
     fn render_changed(
         &self,
         jobs: &[pages::Job],
         fingerprints: &[(String, Option<u64>)],
         previous: &HashMap<String, u64>,
+        first: &[String],
+        log_json: &str,
         out: &dyn output::Output,
     ) -> Result<()> {
         let rendered: Vec<Option<(String, Vec<u8>)>> = jobs
             .par_iter()
             .zip(fingerprints)
             .map(|(job, (path, fp))| match fp {
+                _ if first.contains(path) => Ok(None),
                 // Kept only while the file is still there (someone may have deleted it).
                 Some(fp) if previous.get(path) == Some(fp) && out.has(path) => Ok(None),
                 _ => pages::render(self, job).map(Some),
@@ -520,20 +375,17 @@ impl<'a> Site<'a> {
         for ((path, _), page) in fingerprints.iter().zip(rendered) {
             match page {
                 Some((path, bytes)) => out.write(&path, &bytes)?,
+                // Written first, and recorded then.
+                None if first.contains(path) => {}
                 None => out.keep(path)?,
             }
         }
-        self.write_data(out)
+        self.write_data(log_json, out)
     }
 
     /// The files that are not pages: the data export, the theme, the images.
-    fn write_data(&self, out: &dyn output::Output) -> Result<()> {
-        out.write(
-            "data/log.json",
-            crate::log::export::Export::new(self.log)
-                .to_json()
-                .as_bytes(),
-        )?;
+    fn write_data(&self, log_json: &str, out: &dyn output::Output) -> Result<()> {
+        out.write("data/log.json", log_json.as_bytes())?;
         out.write(".nojekyll", b"")?;
         assets::copy(self, out)
     }

@@ -21,7 +21,8 @@ use anyhow::{Context, Result};
 pub trait Output: Sync {
     /// Writes one file.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
-    /// Keeps the previous build's file as it is: its inputs did not change.
+    /// Keeps the previous build's file as it is: its inputs did not change, and `has`
+    /// found it.
     fn keep(&self, rel: &str) -> Result<()>;
     /// True when the previous build's file is there to keep.
     fn has(&self, rel: &str) -> bool;
@@ -234,10 +235,16 @@ impl Output for Staging {
 }
 
 /// Writes into the output folder itself: only files whose bytes changed, each through
-/// a temporary file and a rename, so a reader never sees half a page.
+/// a temporary file and a rename, so a reader never sees half a page. Each file's
+/// previous bytes are kept until the build is done, so a build failing halfway
+/// [reverts](InPlace::revert) to the previous site.
 pub struct InPlace {
     target: PathBuf,
     manifest: Manifest,
+    /// Each file written, with the bytes it replaced (`None`: it did not exist).
+    replaced: Mutex<Vec<(String, Option<Vec<u8>>)>>,
+    /// Files written ahead of the rest by [`InPlace::write_first`].
+    first: Vec<String>,
 }
 
 impl InPlace {
@@ -245,7 +252,32 @@ impl InPlace {
         InPlace {
             target: target.to_path_buf(),
             manifest: Manifest::load(target),
+            replaced: Mutex::default(),
+            first: Vec::new(),
         }
+    }
+
+    /// Writes a file ahead of the rest of the build (the page being edited, so it can be
+    /// shown at once). It is not among the files [`InPlace::finish`] returns.
+    pub fn write_first(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.write(rel, bytes)?;
+        self.first.push(rel.to_string());
+        Ok(())
+    }
+
+    /// Abandons the build: every file it wrote gets its previous bytes back (or is
+    /// removed if it is new), so the site is the previous build's again.
+    pub fn revert(self) -> Result<()> {
+        let replaced = self.replaced.into_inner().expect("replaced lock");
+        for (rel, before) in replaced.into_iter().rev() {
+            let dest = self.target.join(&rel);
+            match before {
+                Some(bytes) => replace_file(&dest, &bytes)?,
+                None => std::fs::remove_file(&dest)
+                    .with_context(|| format!("cannot remove {}", dest.display()))?,
+            }
+        }
+        Ok(())
     }
 
     /// Files left as they were.
@@ -254,10 +286,19 @@ impl InPlace {
     }
 
     /// Removes files of the previous build that this one did not produce (a deleted
-    /// note's page) and writes the manifest.
-    pub fn finish(self) -> Result<()> {
+    /// note's page) and writes the manifest. Returns the files written (except those
+    /// written first) and removed, sorted.
+    pub fn finish(self) -> Result<Vec<String>> {
         let (manifest, current) = self.manifest.text();
         let current: std::collections::HashSet<&String> = current.iter().collect();
+        let mut changed: Vec<String> = self
+            .replaced
+            .into_inner()
+            .expect("replaced lock")
+            .into_iter()
+            .map(|(rel, _)| rel)
+            .filter(|rel| !self.first.contains(rel))
+            .collect();
         for rel in self
             .manifest
             .previous
@@ -265,8 +306,12 @@ impl InPlace {
             .filter(|rel| !current.contains(rel))
         {
             let _ = std::fs::remove_file(self.target.join(rel));
+            changed.push(rel.clone());
         }
-        write_file(&self.target.join(MARKER), manifest.as_bytes())
+        write_file(&self.target.join(MARKER), manifest.as_bytes())?;
+        changed.sort();
+        changed.dedup();
+        Ok(changed)
     }
 }
 
@@ -283,19 +328,21 @@ impl Output for InPlace {
             self.manifest.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        let tmp = dest.with_file_name(format!(
-            ".{}.tmp",
-            dest.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-        ));
-        write_file(&tmp, bytes)?;
-        std::fs::rename(&tmp, &dest).with_context(|| format!("cannot replace {}", dest.display()))
+        let before = std::fs::read(&dest).ok();
+        replace_file(&dest, bytes)?;
+        self.replaced
+            .lock()
+            .expect("replaced lock")
+            .push((rel.to_string(), before));
+        Ok(())
     }
 
     fn keep(&self, rel: &str) -> Result<()> {
-        if self.target.join(rel).is_file() && self.manifest.keep(rel) {
+        // Asked only after `has` found the file: it is not looked for a second time.
+        if self.manifest.keep(rel) {
             return Ok(());
         }
-        anyhow::bail!("{rel} was to be kept from the previous build, but it is not there")
+        anyhow::bail!("{rel} was to be kept from the previous build, but it is not in its manifest")
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -318,6 +365,20 @@ impl Output for InPlace {
             std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
         self.write(rel, &bytes)
     }
+}
+
+/// Writes a file through a temporary file and a rename, so a reader never sees half
+/// of it.
+fn replace_file(dest: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = dest.with_file_name(format!(
+        ".{}.tmp",
+        dest.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+    ));
+    write_file(&tmp, bytes)?;
+    std::fs::rename(&tmp, dest).or_else(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Err(e).with_context(|| format!("cannot replace {}", dest.display()))
+    })
 }
 
 /// Writes a file, creating its folder.

@@ -90,8 +90,10 @@ pub fn render(site: &Site, job: &Job) -> Result<(String, Vec<u8>)> {
 }
 
 /// The output path of a job and a hash of everything its page shows, or `None` for a
-/// page that is rendered on every build (the dashboard, the lists, the feed: they
-/// depend on every day). `keys` are the days' note-text hashes.
+/// page that is rendered on every build (the dashboard, the feed).
+/// `keys` are the days' note-text hashes. A page over many days hashes only what it
+/// shows of each (the topic pages and the lists in `lists.rs`: a change there must be
+/// reflected here), so that an edit of one day does not render them all again.
 pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>) {
     use crate::log::hash_of;
     let log = site.log;
@@ -105,6 +107,11 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
     let kb_sig = |p: &crate::note::Problem| {
         site.kb_entry(&p.key)
             .map(|e| (e.slug.clone(), e.first_seen))
+    };
+    // What a day link (`day_link`) shows.
+    let link_sig = |i: usize| {
+        let day = &log.days[i];
+        (day.date(), day.note.title.as_deref(), day.minutes)
     };
     let fp = match job {
         Job::Day(i) => {
@@ -145,20 +152,65 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
             Some(hash_of(&(&week.id, week.minutes, days, kb, around)))
         }
         Job::Topic(t) => {
+            // lists::topic: the days as links, each learning as rendered in its note's
+            // folder, each problem's title, state and knowledge-base link.
             let topic = &site.topics[*t];
-            let days: Vec<_> = topic.days.iter().map(|&i| day_sig(i)).collect();
-            let kb: Vec<_> = topic
+            let days: Vec<_> = topic.days.iter().map(|&i| link_sig(i)).collect();
+            let learnings: Vec<_> = topic
+                .learnings
+                .iter()
+                .map(|&(d, l)| {
+                    let note = &log.days[d].note;
+                    let learning = &note.learnings[l];
+                    let folder = note.rel_path.parent();
+                    (link_sig(d), folder, &learning.markdown, &learning.details)
+                })
+                .collect();
+            let problems: Vec<_> = topic
                 .problems
                 .iter()
-                .map(|&(d, p)| kb_sig(&log.days[d].note.problems[p]))
+                .map(|&(d, p)| {
+                    let problem = &log.days[d].note.problems[p];
+                    let kb = kb_sig(problem);
+                    (link_sig(d), &problem.title, problem.resolved, kb)
+                })
                 .collect();
-            Some(hash_of(&(
-                &topic.name,
-                days,
-                &topic.learnings,
-                &topic.problems,
-                kb,
-            )))
+            Some(hash_of(&(&topic.name, days, learnings, problems)))
+        }
+        // lists::topics: each topic's name, page and number of days.
+        Job::Topics => Some(hash_of(
+            &site
+                .topics
+                .iter()
+                .map(|t| (&t.name, &t.slug, t.days.len()))
+                .collect::<Vec<_>>(),
+        )),
+        // lists::next: every day's steps as rendered in its note's folder, with the
+        // day's link, measured from the newest day (or today).
+        Job::Next => {
+            let steps: Vec<_> = (0..log.days.len())
+                .filter(|&i| !log.days[i].note.next.is_empty())
+                .map(|i| {
+                    let note = &log.days[i].note;
+                    let steps: Vec<_> = note
+                        .next
+                        .iter()
+                        .map(|s| (&s.markdown, &s.text, &s.area, s.due, s.done))
+                        .collect();
+                    (link_sig(i), note.rel_path.parent(), steps)
+                })
+                .collect();
+            Some(hash_of(&(log.newest_date().unwrap_or(log.today), steps)))
+        }
+        // lists::archive: every day as a link, and every week.
+        Job::Archive => {
+            let days: Vec<_> = (0..log.days.len()).map(link_sig).collect();
+            let weeks: Vec<_> = log
+                .weeks
+                .iter()
+                .map(|w| (&w.id, w.minutes, w.days.len(), w.start))
+                .collect();
+            Some(hash_of(&(days, weeks)))
         }
         Job::Kb(k) => {
             let entry = &site.kb[*k];
