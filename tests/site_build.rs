@@ -397,10 +397,13 @@ fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
             .unwrap()
             .ino()
     };
-    let (seed_page, other_page, css) = (
+    let (seed_page, other_page, css, export) = (
         inode("days/2025-04-28.html"),
         inode("days/2025-04-29.html"),
         inode("static/style.css"),
+        // Written as it is serialised (never whole in memory), and still linked when
+        // unchanged.
+        inode("data/log.json"),
     );
     let second = logsite::site::build(log.path(), &options).expect("second build");
     assert_eq!(
@@ -409,6 +412,7 @@ fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
         "all but the manifest reused"
     );
     assert_eq!(inode("days/2025-04-29.html"), other_page);
+    assert_eq!(inode("data/log.json"), export);
     // A learning added to the second note changes its page, not the seed's.
     log.write(
         "content/2025/04/2025-04-29.md",
@@ -420,4 +424,11 @@ fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
     assert_eq!(inode("static/style.css"), css);
     let page = std::fs::read_to_string(log.path().join("public/days/2025-04-29.html")).unwrap();
     assert!(page.contains("新しい学び"));
+    // Hours are in the export: it is written anew.
+    log.write("content/2025/04/2025-04-29.md", "## Tasks\n- study (2h)\n");
+    logsite::site::build(log.path(), &options).expect("fourth build");
+    assert_ne!(inode("data/log.json"), export);
+    let json = std::fs::read_to_string(log.path().join("public/data/log.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(json["days"][1]["minutes"], 120, "{}", json["days"][1]);
 }

@@ -2,6 +2,7 @@
 //! Fields may be added, never renamed.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -121,14 +122,6 @@ pub struct ExportCache {
 /// from `cache` when the day's note key (`keys`, parallel to `log.days`), hours and
 /// warnings are those of a day it holds.
 pub fn to_json_cached(log: &Log, cache: Option<(&mut ExportCache, &[u64])>) -> String {
-    // Each day as serde_json's pretty printer writes it inside the document: at two
-    // levels of two-space indentation (a JSON string never holds a raw line break, so
-    // indenting by lines is safe).
-    let day_json = |day: &Day| -> Arc<str> {
-        let json =
-            serde_json::to_string_pretty(&export_day(day)).expect("export types always serialise");
-        format!("    {}", json.replace('\n', "\n    ")).into()
-    };
     let days: Vec<Arc<str>> = match cache {
         None => log.days.par_iter().map(day_json).collect(),
         Some((cache, keys)) => {
@@ -156,26 +149,70 @@ pub fn to_json_cached(log: &Log, cache: Option<(&mut ExportCache, &[u64])>) -> S
             day_keys.iter().map(|k| cache.days[k].clone()).collect()
         }
     };
-    // The document without its days, with the days put where its empty list is.
+    let mut out = Vec::with_capacity(days.iter().map(|d| d.len() + 2).sum::<usize>() + 4096);
+    write_document(log, &mut out, |w| {
+        for day in &days {
+            w(day)?;
+        }
+        Ok(())
+    })
+    .expect("writing to memory does not fail");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes `Export::new(log).to_json()` to `w` a few hundred days at a time (each batch
+/// serialised in parallel), so that a cold build never holds the whole document: at
+/// ten thousand notes it is ~45 MB.
+pub fn write_json(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
+    write_json_in_batches(log, w, 256)
+}
+
+fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io::Result<()> {
+    write_document(log, w, |put| {
+        for batch in log.days.chunks(batch) {
+            let days: Vec<Arc<str>> = batch.par_iter().map(day_json).collect();
+            for day in &days {
+                put(day)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One day as serde_json's pretty printer writes it inside the document: at two levels
+/// of two-space indentation (a JSON string never holds a raw line break, so indenting
+/// by lines is safe).
+fn day_json(day: &Day) -> Arc<str> {
+    let json =
+        serde_json::to_string_pretty(&export_day(day)).expect("export types always serialise");
+    format!("    {}", json.replace('\n', "\n    ")).into()
+}
+
+/// The document without its days, with the days `each_day` hands to its writer put
+/// where the empty list is: byte for byte what `Export::to_json` writes.
+fn write_document(
+    log: &Log,
+    w: &mut dyn Write,
+    each_day: impl FnOnce(&mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let json = Export::new_without_days(log).to_json();
     const EMPTY: &str = "\"days\": []";
-    if days.is_empty() {
-        return json;
+    if log.days.is_empty() {
+        return w.write_all(json.as_bytes());
     }
     let at = json.find(EMPTY).expect("the export has a list of days");
-    let size = days.iter().map(|d| d.len() + 2).sum::<usize>();
-    let mut out = String::with_capacity(json.len() + size + 16);
-    out.push_str(&json[..at]);
-    out.push_str("\"days\": [\n");
-    for (i, day) in days.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
+    w.write_all(&json.as_bytes()[..at])?;
+    w.write_all(b"\"days\": [\n")?;
+    let mut first = true;
+    each_day(&mut |day| {
+        if !first {
+            w.write_all(b",\n")?;
         }
-        out.push_str(day);
-    }
-    out.push_str("\n  ]");
-    out.push_str(&json[at + EMPTY.len()..]);
-    out
+        first = false;
+        w.write_all(day.as_bytes())
+    })?;
+    w.write_all(b"\n  ]")?;
+    w.write_all(&json.as_bytes()[at + EMPTY.len()..])
 }
 
 fn export_day(day: &Day) -> ExportDay {
@@ -243,6 +280,11 @@ mod tests {
         assert!(log.days.len() > 1, "the sample log has days");
         let whole = Export::new(&log).to_json();
         assert_eq!(to_json_cached(&log, None), whole);
+        for batch in [1, 3, 256] {
+            let mut streamed = Vec::new();
+            write_json_in_batches(&log, &mut streamed, batch).expect("writes to memory");
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole, "batch {batch}");
+        }
         let keys: Vec<u64> = (0..log.days.len() as u64).collect();
         let mut cache = ExportCache::default();
         for _ in 0..2 {
@@ -255,6 +297,12 @@ mod tests {
         };
         assert_eq!(
             to_json_cached(&no_days, None),
+            Export::new(&no_days).to_json()
+        );
+        let mut streamed = Vec::new();
+        write_json(&no_days, &mut streamed).expect("writes to memory");
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
             Export::new(&no_days).to_json()
         );
     }

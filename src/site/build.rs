@@ -207,7 +207,7 @@ fn build_with(
                 None => {
                     let log_json = export::to_json_cached(&log, Some((&mut c.export, &keys)));
                     let staging = output::Staging::new(&out_dir)?;
-                    site.render_all(&jobs, &log_json, &staging)?;
+                    site.render_all(&jobs, Some(&log_json), &staging)?;
                     search::write_cached(&site, &staging, Some(&mut c.search))?;
                     let reused = staging.reused();
                     staging.commit()?;
@@ -223,7 +223,7 @@ fn build_with(
         }
         None => {
             let staging = output::Staging::new(&out_dir)?;
-            site.render_all(&jobs, &export::to_json_cached(&log, None), &staging)?;
+            site.render_all(&jobs, None, &staging)?;
             search::write(&site, &staging)?;
             let reused = staging.reused();
             staging.commit()?;

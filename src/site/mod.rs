@@ -333,11 +333,12 @@ impl<'a> Site<'a> {
         self.folded = folded;
     }
 
-    /// Renders every page into `out`, in parallel.
+    /// Renders every page into `out`, in parallel. `log_json` is the export when the
+    /// caller has it (serve's cache); else it is written as it is serialised.
     fn render_all(
         &self,
         jobs: &[pages::Job],
-        log_json: &str,
+        log_json: Option<&str>,
         out: &dyn output::Output,
     ) -> Result<()> {
         let progress = Progress::new(jobs.len());
@@ -380,12 +381,17 @@ impl<'a> Site<'a> {
                 None => out.keep(path)?,
             }
         }
-        self.write_data(log_json, out)
+        self.write_data(Some(log_json), out)
     }
 
     /// The files that are not pages: the data export, the theme, the images.
-    fn write_data(&self, log_json: &str, out: &dyn output::Output) -> Result<()> {
-        out.write("data/log.json", log_json.as_bytes())?;
+    fn write_data(&self, log_json: Option<&str>, out: &dyn output::Output) -> Result<()> {
+        match log_json {
+            Some(json) => out.write("data/log.json", json.as_bytes())?,
+            None => out.write_with("data/log.json", &mut |w| {
+                crate::log::export::write_json(self.log, w)
+            })?,
+        }
         out.write(".nojekyll", b"")?;
         assets::copy(self, out)
     }

@@ -10,7 +10,8 @@
 //! those into the output folder itself ([`InPlace`]): a failure still writes nothing.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -26,6 +27,17 @@ pub trait Output: Sync {
     fn keep(&self, rel: &str) -> Result<()>;
     /// True when the previous build's file is there to keep.
     fn has(&self, rel: &str) -> bool;
+    /// Writes one large file whose bytes `fill` produces. Outputs that can write it as it
+    /// comes (the staging folder) never hold it whole; the default collects it.
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).with_context(|| format!("cannot make {rel}"))?;
+        self.write(rel, &bytes)
+    }
     /// Copies a file as it is (an image).
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         let bytes =
@@ -212,6 +224,39 @@ impl Output for Staging {
         anyhow::bail!("{rel} was to be kept from the previous build, but it is not there")
     }
 
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let dest = self.dir.path().join(rel);
+        self.make_parent(&dest)?;
+        let file = std::fs::File::create(&dest)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        let mut out = HashingWriter {
+            inner: std::io::BufWriter::with_capacity(1 << 16, file),
+            hash: ContentHash::default(),
+        };
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        let hash = out.hash.finish();
+        self.manifest.record(rel, hash);
+        // Unchanged: the previous build's file is linked in its place, as `write` does,
+        // so an unchanged file keeps its identity; if that fails the new copy stays.
+        if self.manifest.unchanged(rel, hash) {
+            let linked = dest.with_extension("logsite-link");
+            if std::fs::hard_link(self.target.join(rel), &linked).is_ok() {
+                if std::fs::rename(&linked, &dest).is_ok() {
+                    self.manifest.reused.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    let _ = std::fs::remove_file(&linked);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         // Screenshots are most of a log's bytes: link them from content/ rather than
         // copy (same filesystem), identified by size and mtime rather than read.
@@ -396,11 +441,49 @@ pub const MARKER: &str = ".logsite-build";
 const MARKER_HEADER: &str = "# written by logsite: this folder is replaced on every build\n";
 
 fn content_hash(bytes: &[u8]) -> u64 {
-    // Only compared with the previous build of the same binary: a hash that changes
-    // between Rust releases costs one full rewrite, nothing more.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    let mut hash = ContentHash::default();
+    hash.add(bytes);
+    hash.finish()
+}
+
+/// A hash of bytes that may arrive in pieces ([`Output::write_with`]): the same for
+/// the same bytes however they are cut. Only compared with the previous build of the
+/// same binary: a hash that changes between Rust releases costs one full rewrite.
+#[derive(Default)]
+struct ContentHash {
+    hasher: std::collections::hash_map::DefaultHasher,
+    len: usize,
+}
+
+impl ContentHash {
+    fn add(&mut self, bytes: &[u8]) {
+        // `Hasher::write` is streaming: pieces hash as their concatenation does.
+        self.hasher.write(bytes);
+        self.len += bytes.len();
+    }
+
+    fn finish(mut self) -> u64 {
+        self.hasher.write_usize(self.len);
+        self.hasher.finish()
+    }
+}
+
+/// A file being written, hashed as it goes.
+struct HashingWriter<W> {
+    inner: W,
+    hash: ContentHash,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.add(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn read_manifest(path: &Path) -> HashMap<String, u64> {
