@@ -25,8 +25,9 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceKind;
 use crate::log::kb::KbEntry;
-use crate::log::topics::{FoldedDay, Topic};
+use crate::log::topics::{mentions, FoldedDay, Topic};
 use crate::log::Log;
+use crate::text::fold;
 use content::{Renderer, Term};
 
 /// Characters percent-encoded in a URL path segment (Japanese stays readable in the
@@ -197,8 +198,9 @@ pub struct Site<'a> {
     pub topics: Vec<Topic>,
     pub kb: Vec<KbEntry>,
     kb_index: std::collections::HashMap<String, usize>,
-    /// Each day's published text, folded once (parallel to `log.days`).
-    pub folded: Vec<Arc<FoldedDay>>,
+    /// For each page of `log.pages`, the days (indices, ascending) that mention one of
+    /// its explainer terms; empty for other pages.
+    pub explainer_days: Vec<Vec<usize>>,
     /// Indices into `log.pages` by kind.
     pub explainers: Vec<usize>,
     pub kb_pages: Vec<usize>,
@@ -306,7 +308,7 @@ impl<'a> Site<'a> {
                 .map(|(i, e)| (e.key.clone(), i))
                 .collect(),
             kb,
-            folded: Vec::new(),
+            explainer_days: Vec::new(),
             explainers,
             kb_pages: of_kind(SourceKind::Kb),
             free_pages: of_kind(SourceKind::Page),
@@ -330,7 +332,25 @@ impl<'a> Site<'a> {
             crate::log::topics::compute(&self.log.days, &folded, &config.topics.list, cache);
         let topic_names: Vec<String> = self.topics.iter().map(|t| t.name.clone()).collect();
         crate::log::kb::relate(&mut self.kb, &folded, &topic_names);
-        self.folded = folded;
+        self.explainer_days = self
+            .log
+            .pages
+            .iter()
+            .map(|page| {
+                if page.kind != SourceKind::Explainer {
+                    return Vec::new();
+                }
+                let terms: Vec<String> = page.front.terms.iter().map(|t| fold(t)).collect();
+                folded
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(_, f)| terms.iter().any(|t| mentions(&f.text, t)))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        // The folded texts end here: a cold build does not hold them (tens of MiB at
+        // ten thousand notes) while it renders; serve's cache keeps its own.
     }
 
     /// Renders every page into `out`, in parallel. `log_json` is the export when the

@@ -116,27 +116,11 @@ pub(super) fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
     );
     let body = strip_h1(page.body());
     let html = site.renderer.html(body, &mut pctx);
-    let mentions: Vec<serde_json::Value> = if page.kind == SourceKind::Explainer {
-        let terms: Vec<String> = page
-            .front
-            .terms
-            .iter()
-            .map(|t| crate::text::fold(t))
-            .collect();
-        log.days
-            .iter()
-            .zip(&site.folded)
-            .rev()
-            .filter(|(_, f)| {
-                terms
-                    .iter()
-                    .any(|t| crate::log::topics::mentions(&f.text, t))
-            })
-            .map(|(d, _)| day_link(site, d))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mentions: Vec<serde_json::Value> = site.explainer_days[i]
+        .iter()
+        .rev()
+        .map(|&d| day_link(site, &log.days[d]))
+        .collect();
     let title = page
         .front
         .title
