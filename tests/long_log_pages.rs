@@ -128,3 +128,36 @@ fn a_topic_page_shows_its_newest_learnings_one_row_per_problem_and_days_by_year(
     assert_eq!(linked.len(), 40);
     assert!(linked.iter().all(|h| site.join("topics").join(h).is_file()));
 }
+
+/// A step carried forward from note to note is one step: listed once, and the newest
+/// copy says whether it is done.
+#[test]
+fn a_step_carried_forward_is_listed_once_and_its_newest_copy_decides() {
+    let older = note(
+        "学び",
+        None,
+        &["運ぶ作業（2025/06/25まで）", "済んだ作業（2025/06/26まで）"],
+    );
+    let newer = note(
+        "学び",
+        None,
+        &[
+            "運ぶ作業（2025/06/25まで）",
+            "[x] 済んだ作業（2025/06/26まで）",
+        ],
+    );
+    let log = TempLog::new(&[
+        ("content/2025-06-20.md", older.as_bytes()),
+        ("content/2025-06-28.md", newer.as_bytes()),
+    ]);
+    let out = build_into(log.path(), None);
+    let next = html(&out.path().join("site"), "next.html");
+    assert_eq!(
+        texts_of(&next, "#overdue .step-text"),
+        ["運ぶ作業（2025/06/25まで）"]
+    );
+    assert!(texts_of(&next, "#upcoming .step-text").is_empty());
+    // Both copies stay on their own day pages.
+    let day = std::fs::read_to_string(out.path().join("site/days/2025-06-20.html")).unwrap();
+    assert!(day.contains("済んだ作業"));
+}

@@ -200,9 +200,16 @@ pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
     let (mut overdue, mut upcoming, mut undated) = (Vec::new(), Vec::new(), Vec::new());
     // The steps not listed, by the month they were written: (month, steps, done).
     let mut months: Vec<(NaiveDate, usize, usize)> = Vec::new();
+    // A step carried forward from note to note (as 日報 do) is one step: its newest
+    // copy is listed and says whether it is done; the older copies stay on their days.
+    let mut seen: std::collections::HashSet<(Option<&str>, String)> =
+        std::collections::HashSet::new();
     for day in log.days.iter().rev() {
         let mut pctx = day_ctx(site, day, "", false);
         for s in &day.note.next {
+            if !seen.insert((s.area.as_deref(), crate::text::fold(&s.text))) {
+                continue;
+            }
             if s.done || s.due.unwrap_or(day.date()) < since {
                 let month = first_of_month(day.date());
                 let done = usize::from(s.done);
