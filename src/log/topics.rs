@@ -152,9 +152,27 @@ pub struct MentionCache {
     days: HashMap<u64, Arc<DayMentions>>,
 }
 
+impl MentionCache {
+    /// A cache holding `found` (parallel to the days) for the topic `names`, and the
+    /// keys to look them up by: for a build that found every day's mentions as it
+    /// folded it, so [`compute`] searches nothing again.
+    pub fn prefilled(names: &[String], found: Vec<DayMentions>) -> (MentionCache, Vec<u64>) {
+        let keys: Vec<u64> = (0..found.len() as u64).collect();
+        let cache = MentionCache {
+            names: crate::log::hash_of(names),
+            days: keys
+                .iter()
+                .copied()
+                .zip(found.into_iter().map(Arc::new))
+                .collect(),
+        };
+        (cache, keys)
+    }
+}
+
 /// The topic names: configured words, then each front-matter tag that folds to none
 /// of the names before it.
-fn names(days: &[Day], configured: &[String]) -> Vec<String> {
+pub fn names(days: &[Day], configured: &[String]) -> Vec<String> {
     let mut names: Vec<String> = configured.to_vec();
     let mut folded: HashSet<String> = names.iter().map(|n| fold(n)).collect();
     for day in days {

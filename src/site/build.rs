@@ -163,19 +163,17 @@ fn build_with(
         }
         in_place = Some(out);
     }
-    let folded = match fold_days(root, &log, &keys, cache.as_deref_mut()) {
-        Ok(folded) => folded,
-        Err(e) => {
-            return Err(match in_place.take() {
-                Some(out) => abandon(out, e),
-                None => e.into(),
-            })
-        }
+    let related = match cache.as_deref_mut() {
+        Some(c) => fold_days(root, &log, &keys, c)
+            .map(|folded| site.relate(folded, Some((&mut c.mentions, &keys[..])))),
+        None => site.relate_streamed(),
     };
-    site.relate(
-        folded,
-        cache.as_deref_mut().map(|c| (&mut c.mentions, &keys[..])),
-    );
+    if let Err(e) = related {
+        return Err(match in_place.take() {
+            Some(out) => abandon(out, e),
+            None => e.into(),
+        });
+    }
     let jobs = pages::jobs(&site);
     stages.lap("topics and knowledge base");
 
@@ -248,37 +246,30 @@ fn build_with(
     })
 }
 
-/// Each day's folded text ([`FoldedDay`]), from the cache where it holds the day's
+/// Each day's folded text ([`FoldedDay`]), from serve's cache where it holds the day's
 /// note key, else from the note read again.
 fn fold_days(
     root: &Path,
     log: &Log,
     keys: &[u64],
-    cache: Option<&mut SiteCache>,
+    c: &mut SiteCache,
 ) -> Result<Vec<Arc<FoldedDay>>> {
-    let fold = |day: &crate::log::Day| -> Result<FoldedDay> {
-        Ok(FoldedDay::new(day, &note_text_of(root, &day.note)?))
-    };
-    Ok(match cache {
-        Some(c) => {
-            let fresh: Vec<(u64, Arc<FoldedDay>)> = log
-                .days
-                .par_iter()
-                .zip(keys)
-                .filter(|(_, k)| !c.folded.contains_key(k))
-                .map(|(d, k)| Ok((*k, Arc::new(fold(d)?))))
-                .collect::<Result<_>>()?;
-            c.folded.extend(fresh);
-            let live: std::collections::HashSet<&u64> = keys.iter().collect();
-            c.folded.retain(|k, _| live.contains(k));
-            keys.iter().map(|k| c.folded[k].clone()).collect()
-        }
-        None => log
-            .days
-            .par_iter()
-            .map(|d| Ok(Arc::new(fold(d)?)))
-            .collect::<Result<_>>()?,
-    })
+    let fresh: Vec<(u64, Arc<FoldedDay>)> = log
+        .days
+        .par_iter()
+        .zip(keys)
+        .filter(|(_, k)| !c.folded.contains_key(k))
+        .map(|(d, k)| {
+            Ok((
+                *k,
+                Arc::new(FoldedDay::new(d, &note_text_of(root, &d.note)?)),
+            ))
+        })
+        .collect::<Result<_>>()?;
+    c.folded.extend(fresh);
+    let live: std::collections::HashSet<&u64> = keys.iter().collect();
+    c.folded.retain(|k, _| live.contains(k));
+    Ok(keys.iter().map(|k| c.folded[k].clone()).collect())
 }
 
 /// The failure of a rebuild in place, after putting back what it wrote.

@@ -183,6 +183,15 @@ impl Progress {
     }
 }
 
+/// The pages (indices into `terms`) one of whose terms a day's folded text mentions.
+fn explainer_hits<'t>(terms: &'t [Vec<String>], text: &'t str) -> impl Iterator<Item = usize> + 't {
+    terms
+        .iter()
+        .enumerate()
+        .filter(move |(_, words)| words.iter().any(|w| mentions(text, w)))
+        .map(|(page, _)| page)
+}
+
 /// A note's text for its page, search records and folded text: read again from disk
 /// (the log does not hold it; see [`crate::note::Note::read_text`]).
 fn note_text_of(root: &Path, note: &crate::note::Note) -> Result<String> {
@@ -327,30 +336,80 @@ impl<'a> Site<'a> {
         folded: Vec<Arc<FoldedDay>>,
         cache: Option<(&mut crate::log::topics::MentionCache, &[u64])>,
     ) {
+        let terms = self.explainer_terms();
+        let mut explainer_days = vec![Vec::new(); terms.len()];
+        for (i, f) in folded.iter().enumerate() {
+            for page in explainer_hits(&terms, &f.text) {
+                explainer_days[page].push(i);
+            }
+        }
+        self.relate_folded(&folded, cache, explainer_days);
+        // The folded texts end here: a cold build does not hold them while it renders;
+        // serve's cache keeps its own.
+    }
+
+    /// As [`Site::relate`] for a build without a cache: each day is read again, folded,
+    /// matched against the topic names and explainer terms, and only its folded
+    /// learnings and problems are kept, so every day's folded text is never held at
+    /// once (~500 MiB at 100,000 notes). Topic names come from tags alone, so they
+    /// are known before any day is folded.
+    fn relate_streamed(&mut self) -> Result<()> {
+        use crate::log::topics::{self, DayMentions, MentionCache};
+        let (root, log) = (self.root, self.log);
+        let names = topics::names(&log.days, &log.config.topics.list);
+        let words: Vec<String> = names.iter().map(|n| fold(n)).collect();
+        let terms = self.explainer_terms();
+        let per_day: Vec<(Arc<FoldedDay>, DayMentions, Vec<usize>)> = log
+            .days
+            .par_iter()
+            .map(|day| {
+                let mut folded = FoldedDay::new(day, &note_text_of(root, &day.note)?);
+                let found = DayMentions::new(day, &folded, &words);
+                let hits = explainer_hits(&terms, &folded.text).collect();
+                folded.text = String::new();
+                Ok((Arc::new(folded), found, hits))
+            })
+            .collect::<Result<_>>()?;
+        let mut explainer_days = vec![Vec::new(); terms.len()];
+        let mut folded = Vec::with_capacity(per_day.len());
+        let mut found = Vec::with_capacity(per_day.len());
+        for (i, (f, m, hits)) in per_day.into_iter().enumerate() {
+            for page in hits {
+                explainer_days[page].push(i);
+            }
+            folded.push(f);
+            found.push(m);
+        }
+        let (mut cache, keys) = MentionCache::prefilled(&names, found);
+        self.relate_folded(&folded, Some((&mut cache, &keys)), explainer_days);
+        Ok(())
+    }
+
+    fn relate_folded(
+        &mut self,
+        folded: &[Arc<FoldedDay>],
+        cache: Option<(&mut crate::log::topics::MentionCache, &[u64])>,
+        explainer_days: Vec<Vec<usize>>,
+    ) {
         let config = &self.log.config;
         self.topics =
-            crate::log::topics::compute(&self.log.days, &folded, &config.topics.list, cache);
+            crate::log::topics::compute(&self.log.days, folded, &config.topics.list, cache);
         let topic_names: Vec<String> = self.topics.iter().map(|t| t.name.clone()).collect();
-        crate::log::kb::relate(&mut self.kb, &folded, &topic_names);
-        self.explainer_days = self
-            .log
+        crate::log::kb::relate(&mut self.kb, folded, &topic_names);
+        self.explainer_days = explainer_days;
+    }
+
+    /// Each page's explainer terms, folded (parallel to `log.pages`; none for pages
+    /// that are not explainers).
+    fn explainer_terms(&self) -> Vec<Vec<String>> {
+        self.log
             .pages
             .iter()
-            .map(|page| {
-                if page.kind != SourceKind::Explainer {
-                    return Vec::new();
-                }
-                let terms: Vec<String> = page.front.terms.iter().map(|t| fold(t)).collect();
-                folded
-                    .par_iter()
-                    .enumerate()
-                    .filter(|(_, f)| terms.iter().any(|t| mentions(&f.text, t)))
-                    .map(|(i, _)| i)
-                    .collect()
+            .map(|page| match page.kind {
+                SourceKind::Explainer => page.front.terms.iter().map(|t| fold(t)).collect(),
+                _ => Vec::new(),
             })
-            .collect();
-        // The folded texts end here: a cold build does not hold them (tens of MiB at
-        // ten thousand notes) while it renders; serve's cache keeps its own.
+            .collect()
     }
 
     /// Renders every page into `out`, in parallel. `log_json` is the export when the
