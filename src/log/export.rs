@@ -118,37 +118,32 @@ pub struct ExportCache {
     days: HashMap<u64, Arc<str>>,
 }
 
-/// As `Export::new(log).to_json()`, serialising each day in parallel, or taking it
-/// from `cache` when the day's note key (`keys`, parallel to `log.days`), hours and
-/// warnings are those of a day it holds.
-pub fn to_json_cached(log: &Log, cache: Option<(&mut ExportCache, &[u64])>) -> String {
-    let days: Vec<Arc<str>> = match cache {
-        None => log.days.par_iter().map(day_json).collect(),
-        Some((cache, keys)) => {
-            let day_keys: Vec<u64> = log
-                .days
-                .par_iter()
-                .zip(keys)
-                .map(|(day, key)| {
-                    let warnings: Vec<String> =
-                        day.note.diagnostics.iter().map(|d| d.one_line()).collect();
-                    let hours = (day.minutes, day.week_minutes, day.total_minutes);
-                    super::hash_of(&(key, hours, warnings))
-                })
-                .collect();
-            let fresh: Vec<(u64, Arc<str>)> = log
-                .days
-                .par_iter()
-                .zip(&day_keys)
-                .filter(|(_, k)| !cache.days.contains_key(k))
-                .map(|(day, k)| (*k, day_json(day)))
-                .collect();
-            cache.days.extend(fresh);
-            let live: HashSet<&u64> = day_keys.iter().collect();
-            cache.days.retain(|k, _| live.contains(k));
-            day_keys.iter().map(|k| cache.days[k].clone()).collect()
-        }
-    };
+/// As `Export::new(log).to_json()`, taking each day from `cache` when the day's note
+/// key (`keys`, parallel to `log.days`), hours and warnings are those of a day it
+/// holds, and serialising the others in parallel (`serve`; a cold build streams the
+/// document with [`write_json`]).
+pub fn to_json_cached(log: &Log, (cache, keys): (&mut ExportCache, &[u64])) -> String {
+    let day_keys: Vec<u64> = log
+        .days
+        .par_iter()
+        .zip(keys)
+        .map(|(day, key)| {
+            let warnings: Vec<String> = day.note.diagnostics.iter().map(|d| d.one_line()).collect();
+            let hours = (day.minutes, day.week_minutes, day.total_minutes);
+            super::hash_of(&(key, hours, warnings))
+        })
+        .collect();
+    let fresh: Vec<(u64, Arc<str>)> = log
+        .days
+        .par_iter()
+        .zip(&day_keys)
+        .filter(|(_, k)| !cache.days.contains_key(k))
+        .map(|(day, k)| (*k, day_json(day)))
+        .collect();
+    cache.days.extend(fresh);
+    let live: HashSet<&u64> = day_keys.iter().collect();
+    cache.days.retain(|k, _| live.contains(k));
+    let days: Vec<Arc<str>> = day_keys.iter().map(|k| cache.days[k].clone()).collect();
     let mut out = Vec::with_capacity(days.iter().map(|d| d.len() + 2).sum::<usize>() + 4096);
     write_document(log, &mut out, |w| {
         for day in &days {
@@ -279,7 +274,6 @@ mod tests {
         let log = Log::open(root, config, &options);
         assert!(log.days.len() > 1, "the sample log has days");
         let whole = Export::new(&log).to_json();
-        assert_eq!(to_json_cached(&log, None), whole);
         for batch in [1, 3, 256] {
             let mut streamed = Vec::new();
             write_json_in_batches(&log, &mut streamed, batch).expect("writes to memory");
@@ -288,7 +282,7 @@ mod tests {
         let keys: Vec<u64> = (0..log.days.len() as u64).collect();
         let mut cache = ExportCache::default();
         for _ in 0..2 {
-            assert_eq!(to_json_cached(&log, Some((&mut cache, &keys))), whole);
+            assert_eq!(to_json_cached(&log, (&mut cache, &keys)), whole);
         }
         let no_days = Log {
             days: Vec::new(),
@@ -296,7 +290,7 @@ mod tests {
             ..log
         };
         assert_eq!(
-            to_json_cached(&no_days, None),
+            to_json_cached(&no_days, (&mut ExportCache::default(), &[])),
             Export::new(&no_days).to_json()
         );
         let mut streamed = Vec::new();

@@ -60,7 +60,8 @@ pub fn mentions(haystack: &str, word: &str) -> bool {
 /// explainer mentions, search) instead of once per topic.
 #[derive(Clone, Debug)]
 pub struct FoldedDay {
-    /// Every published section.
+    /// Every published section. A cold build empties it once the day's topic mentions
+    /// and explainer terms are found (`Site::relate_streamed`); only serve's cache keeps it.
     pub text: String,
     /// Each learning with its details.
     pub learnings: Vec<String>,
@@ -186,36 +187,34 @@ pub fn names(days: &[Day], configured: &[String]) -> Vec<String> {
 }
 
 /// Every topic that is mentioned at least once: configured words plus front-matter
-/// tags. With a cache and each day's note key (parallel to `days`), only days whose
-/// key it does not hold are searched.
+/// tags. Only the days whose note key (`keys`, parallel to `days`) `cache` does not
+/// hold are searched: serve's cache holds the days it has seen, a cold build's
+/// ([`MentionCache::prefilled`]) every day.
 pub fn compute(
     days: &[Day],
     folded: &[Arc<FoldedDay>],
     configured: &[String],
-    cache: Option<(&mut MentionCache, &[u64])>,
+    (cache, keys): (&mut MentionCache, &[u64]),
 ) -> Vec<Topic> {
     let names = names(days, configured);
     let words: Vec<String> = names.iter().map(|n| fold(n)).collect();
-    let find = |i: usize| Arc::new(DayMentions::new(&days[i], &folded[i], &words));
-    let found: Vec<Arc<DayMentions>> = match cache {
-        None => (0..days.len()).into_par_iter().map(find).collect(),
-        Some((cache, keys)) => {
-            let names_key = crate::log::hash_of(&names);
-            if cache.names != names_key {
-                cache.days.clear();
-                cache.names = names_key;
-            }
-            let fresh: Vec<(u64, Arc<DayMentions>)> = (0..days.len())
-                .into_par_iter()
-                .filter(|&i| !cache.days.contains_key(&keys[i]))
-                .map(|i| (keys[i], find(i)))
-                .collect();
-            cache.days.extend(fresh);
-            let live: HashSet<&u64> = keys.iter().collect();
-            cache.days.retain(|k, _| live.contains(k));
-            keys.iter().map(|k| cache.days[k].clone()).collect()
-        }
-    };
+    let names_key = crate::log::hash_of(&names);
+    if cache.names != names_key {
+        cache.days.clear();
+        cache.names = names_key;
+    }
+    let fresh: Vec<(u64, Arc<DayMentions>)> = (0..days.len())
+        .into_par_iter()
+        .filter(|&i| !cache.days.contains_key(&keys[i]))
+        .map(|i| {
+            let found = DayMentions::new(&days[i], &folded[i], &words);
+            (keys[i], Arc::new(found))
+        })
+        .collect();
+    cache.days.extend(fresh);
+    let live: HashSet<&u64> = keys.iter().collect();
+    cache.days.retain(|k, _| live.contains(k));
+    let found: Vec<Arc<DayMentions>> = keys.iter().map(|k| cache.days[k].clone()).collect();
     let mut per_name: Vec<Topic> = names
         .iter()
         .map(|name| Topic {

@@ -165,7 +165,7 @@ fn build_with(
     }
     let related = match cache.as_deref_mut() {
         Some(c) => fold_days(root, &log, &keys, c)
-            .map(|folded| site.relate(folded, Some((&mut c.mentions, &keys[..])))),
+            .map(|folded| site.relate(folded, (&mut c.mentions, &keys[..]))),
         None => site.relate_streamed(),
     };
     if let Err(e) = related {
@@ -185,7 +185,7 @@ fn build_with(
                 .collect();
             let done = match in_place {
                 Some(out) => {
-                    let log_json = export::to_json_cached(&log, Some((&mut c.export, &keys)));
+                    let log_json = export::to_json_cached(&log, (&mut c.export, &keys));
                     let rest = site
                         .render_changed(
                             &jobs,
@@ -203,7 +203,7 @@ fn build_with(
                     (reused, Some(out.finish()?))
                 }
                 None => {
-                    let log_json = export::to_json_cached(&log, Some((&mut c.export, &keys)));
+                    let log_json = export::to_json_cached(&log, (&mut c.export, &keys));
                     let staging = output::Staging::new(&out_dir)?;
                     site.render_all(&jobs, Some(&log_json), &staging)?;
                     search::write_cached(&site, &staging, Some(&mut c.search))?;

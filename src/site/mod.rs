@@ -329,12 +329,12 @@ impl<'a> Site<'a> {
     }
 
     /// Computes the topics from each day's folded text (parallel to `log.days`) and
-    /// relates the knowledge base to them: what every page but a day page needs. With
-    /// a cache and the days' note keys, only days it has not seen are searched.
+    /// relates the knowledge base to them: what every page but a day page needs. Only
+    /// the days whose note keys the cache has not seen are searched.
     fn relate(
         &mut self,
         folded: Vec<Arc<FoldedDay>>,
-        cache: Option<(&mut crate::log::topics::MentionCache, &[u64])>,
+        cache: (&mut crate::log::topics::MentionCache, &[u64]),
     ) {
         let terms = self.explainer_terms();
         let mut explainer_days = vec![Vec::new(); terms.len()];
@@ -381,14 +381,14 @@ impl<'a> Site<'a> {
             found.push(m);
         }
         let (mut cache, keys) = MentionCache::prefilled(&names, found);
-        self.relate_folded(&folded, Some((&mut cache, &keys)), explainer_days);
+        self.relate_folded(&folded, (&mut cache, &keys), explainer_days);
         Ok(())
     }
 
     fn relate_folded(
         &mut self,
         folded: &[Arc<FoldedDay>],
-        cache: Option<(&mut crate::log::topics::MentionCache, &[u64])>,
+        cache: (&mut crate::log::topics::MentionCache, &[u64]),
         explainer_days: Vec<Vec<usize>>,
     ) {
         let config = &self.log.config;
