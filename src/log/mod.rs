@@ -428,40 +428,36 @@ const FUTURE_DAYS_LISTED: usize = 3;
 /// Notes dated after `today` are built like any other day, with a warning: on the
 /// first few notes themselves, then one for the rest.
 fn future_days(days: &mut [Day], today: NaiveDate) -> Option<Diagnostic> {
-    let future: Vec<&mut Day> = days.iter_mut().filter(|d| d.date() > today).collect();
-    let count = future.len();
-    let mut rest = None;
-    for (i, day) in future.into_iter().enumerate() {
-        let note = &mut day.note;
-        if i < FUTURE_DAYS_LISTED {
-            note.diagnostics.push(Diagnostic::new(
-                &note.path,
-                Severity::Warning,
-                format!(
-                    "dated {} which is after today ({today}); it is built like any other day",
-                    note.date
-                ),
-            ));
-        } else if i == FUTURE_DAYS_LISTED {
-            rest = Some((note.path.clone(), note.date));
-        } else if i + 1 == count {
-            let (path, from) = rest.take().expect("set at the first unlisted day");
-            return Some(Diagnostic::new(
-                &path,
-                Severity::Warning,
-                format!(
-                    "and {} more notes dated after today ({today}), from {from} to {}; they are built like any other day",
-                    count - FUTURE_DAYS_LISTED,
-                    note.date
-                ),
-            ));
-        }
-    }
-    rest.map(|(path, date)| {
+    let after_today = |note: &Note| {
         Diagnostic::new(
-            &path,
+            &note.path,
             Severity::Warning,
-            format!("dated {date} which is after today ({today}); it is built like any other day"),
+            format!(
+                "dated {} which is after today ({today}); it is built like any other day",
+                note.date
+            ),
         )
-    })
+    };
+    let mut future: Vec<&mut Day> = days.iter_mut().filter(|d| d.date() > today).collect();
+    let listed = future.len().min(FUTURE_DAYS_LISTED);
+    let (named, rest) = future.split_at_mut(listed);
+    for day in named {
+        let warning = after_today(&day.note);
+        day.note.diagnostics.push(warning);
+    }
+    let more = rest.len();
+    match rest {
+        [] => None,
+        [only] => Some(after_today(&only.note)),
+        [first, .., last] => Some(Diagnostic::new(
+            &first.note.path,
+            Severity::Warning,
+            format!(
+                "and {} more notes dated after today ({today}), from {} to {}; they are built like any other day",
+                more,
+                first.date(),
+                last.date()
+            ),
+        )),
+    }
 }
