@@ -383,3 +383,53 @@ fn future_notes_are_built_and_warned_about_the_first_few_by_name_then_summed_up(
         future[3]
     );
 }
+
+/// Items keep ranges of the file, not strings: what they say is cut out of the text
+/// read again, which must give what was written whatever comes before it (a BOM, CRLF
+/// line ends, front matter) and wherever the duration sits in a title.
+#[test]
+fn items_read_from_ranges_give_their_markdown_under_bom_crlf_and_front_matter() {
+    let body = "\u{feff}---\r\ntitle: 範囲\r\n---\r\n# 今日学んだこと\r\n\r\n\
+## 取り組んだ課題一覧\r\n- **CORS**調査（1.5h）の続き\r\n  2行目の説明\r\n    - 子タスク(30m)\r\n\r\n\
+## 現在発生している問題\r\n- **ログイン不可**（9:10頃）\r\n    - 症状 `401`\r\n    → 原因はCookie？\r\n\r\n\
+## わかったこと\r\n- CORSは*ブラウザ*の仕組み\r\n    - preflight は OPTIONS\r\n        - 204 を返す\r\n\r\n\
+## 次やること\r\n- infra\r\n    - [ ] ALBを直す（5/1までに）\r\n        - 手順書\r\n";
+    let temp = TempLog::new(&[("content/2025-04-30.md", body.as_bytes())]);
+    let log = temp.open(false);
+    let note = &log.days[0].note;
+    let text = log.note_text(note).expect("unchanged file reads");
+
+    let task = &note.tasks[0];
+    assert_eq!(task.own_minutes, Some(90));
+    assert_eq!(task.title_markdown(&text), "**CORS**調査の続き");
+    assert_eq!(task.title(&text), "CORS調査の続き");
+    assert_eq!(
+        task.more_markdown(&text).collect::<Vec<_>>(),
+        ["2行目の説明"]
+    );
+    assert_eq!(task.children[0].title(&text), "子タスク");
+
+    let problem = &note.problems[0];
+    assert_eq!(problem.title, "ログイン不可");
+    assert_eq!(problem.first_line.of(&text), "**ログイン不可**（9:10頃）");
+    let details: Vec<(&str, bool)> = problem
+        .details
+        .iter()
+        .map(|d| (d.line.of(&text), d.analysis))
+        .collect();
+    assert_eq!(details, [("症状 `401`", false), ("→ 原因はCookie？", true)]);
+
+    let learning = &note.learnings[0];
+    assert_eq!(learning.markdown(&text), "CORSは*ブラウザ*の仕組み");
+    assert_eq!(learning.text(&text), "CORSはブラウザの仕組み");
+    assert_eq!(
+        learning.details(&text),
+        ["preflight は OPTIONS", "204 を返す"]
+    );
+
+    let step = &note.next[0];
+    assert_eq!(step.area.as_deref(), Some("infra"));
+    assert_eq!(step.text(&text), "ALBを直す（5/1までに）");
+    assert_eq!(step.details(&text), ["手順書"]);
+    assert!(!step.done);
+}

@@ -28,24 +28,29 @@ fn seed_note_counts_six_hours_with_no_warning() {
 
 #[test]
 fn seed_task_tree_excludes_the_meeting() {
-    let log = TempLog::with_seed(&[]).open(false);
+    // Kept until the end: the notes are read again from it.
+    let temp = TempLog::with_seed(&[]);
+    let log = temp.open(false);
     let tasks = &log.days[0].note.tasks;
+    let text = log
+        .note_text(&log.days[0].note)
+        .expect("the note is unchanged");
     assert_eq!(tasks.len(), 1);
     let hackathon = &tasks[0];
-    assert_eq!(hackathon.title, "ハッカソン");
+    assert_eq!(hackathon.title(&text), "ハッカソン");
     assert_eq!(hackathon.own_minutes, Some(360));
     assert!(hackathon.counted);
-    let children: Vec<(&str, Option<u32>, bool)> = hackathon
+    let children: Vec<(String, Option<u32>, bool)> = hackathon
         .children
         .iter()
-        .map(|t| (t.title.as_str(), t.minutes, t.counted))
+        .map(|t| (t.title(&text), t.minutes, t.counted))
         .collect();
     assert_eq!(
         children,
         [
-            ("ミーティング", Some(120), false),
-            ("backend", Some(240), true),
-            ("infra", Some(120), true)
+            ("ミーティング".to_string(), Some(120), false),
+            ("backend".to_string(), Some(240), true),
+            ("infra".to_string(), Some(120), true)
         ]
     );
     // The meeting's agenda is shown under it, and counts for nothing.
@@ -59,17 +64,22 @@ fn seed_task_tree_excludes_the_meeting() {
     let progress = infra
         .children
         .iter()
-        .find(|t| t.title.contains("進捗"))
+        .find(|t| t.title(&text).contains("進捗"))
         .expect("progress item");
-    assert_eq!(progress.title, "進捗(13:25時点)");
+    assert_eq!(progress.title(&text), "進捗(13:25時点)");
     assert_eq!(progress.own_minutes, None);
     assert_eq!(log.days[0].note.excluded_words, ["ミーティング"]);
 }
 
 #[test]
 fn seed_problem_is_open_with_its_time_and_analysis() {
-    let log = TempLog::with_seed(&[]).open(false);
+    // Kept until the end: the notes are read again from it.
+    let temp = TempLog::with_seed(&[]);
+    let log = temp.open(false);
     let problems = &log.days[0].note.problems;
+    let text = log
+        .note_text(&log.days[0].note)
+        .expect("the note is unchanged");
     assert_eq!(problems.len(), 1);
     let p = &problems[0];
     assert_eq!(p.title, "ドメインアクセス時のレスポンスについて");
@@ -78,17 +88,22 @@ fn seed_problem_is_open_with_its_time_and_analysis() {
     assert!(p
         .details
         .iter()
-        .any(|d| d.analysis && d.markdown.starts_with("→ backend側は問題なし")));
+        .any(|d| d.analysis && d.line.of(&text).starts_with("→ backend側は問題なし")));
     assert!(p
         .details
         .iter()
-        .any(|d| !d.analysis && d.markdown.starts_with("特定の一人が")));
+        .any(|d| !d.analysis && d.line.of(&text).starts_with("特定の一人が")));
 }
 
 #[test]
 fn seed_has_six_next_steps_with_areas_and_due_dates() {
-    let log = TempLog::with_seed(&[]).open(false);
+    // Kept until the end: the notes are read again from it.
+    let temp = TempLog::with_seed(&[]);
+    let log = temp.open(false);
     let steps = &log.days[0].note.next;
+    let text = log
+        .note_text(&log.days[0].note)
+        .expect("the note is unchanged");
     let shape: Vec<(Option<&str>, Option<String>)> = steps
         .iter()
         .map(|s| (s.area.as_deref(), s.due.map(|d| d.to_string())))
@@ -104,12 +119,14 @@ fn seed_has_six_next_steps_with_areas_and_due_dates() {
             (Some("infra"), None),
         ]
     );
-    assert!(steps[0].text.starts_with("管理者機能に変更が生じたため"));
+    assert!(steps[0]
+        .text(&text)
+        .starts_with("管理者機能に変更が生じたため"));
     // `(Datadogは2週間無料)` is neither a duration nor a date.
-    assert!(steps[5].text.starts_with("Datadog APIキー"));
+    assert!(steps[5].text(&text).starts_with("Datadog APIキー"));
     // Details of a step stay with it.
     assert_eq!(
-        steps[1].details,
+        steps[1].details(&text),
         [
             "RDSパラメータ設計を追加",
             "計画メンテナンスや一時的な障害が発生した際の対応を追加（それに伴い、S3も追加する）"
@@ -120,17 +137,15 @@ fn seed_has_six_next_steps_with_areas_and_due_dates() {
 
 #[test]
 fn seed_learnings_sections_and_images() {
-    let log = TempLog::with_seed(&[]).open(false);
+    // Kept until the end: the notes are read again from it.
+    let temp = TempLog::with_seed(&[]);
+    let log = temp.open(false);
     let note = &log.days[0].note;
+    let text = log.note_text(note).expect("the note is unchanged");
     assert_eq!(note.learnings.len(), 3);
-    assert!(note.learnings[1]
-        .text
-        .contains("「それらを組み合わせたシステム全体のつながり」"));
-    assert!(
-        !note.learnings[1].text.contains("**"),
-        "{}",
-        note.learnings[1].text
-    );
+    let learned = note.learnings[1].text(&text);
+    assert!(learned.contains("「それらを組み合わせたシステム全体のつながり」"));
+    assert!(!learned.contains("**"), "{learned}");
     assert_eq!(note.images, ["20250428-pc.png", "20250428-smartphone.png"]);
     let headings: Vec<&str> = note
         .sections
@@ -152,10 +167,15 @@ fn seed_learnings_sections_and_images() {
 
 #[test]
 fn seed_export_matches_format_md() {
-    let log = TempLog::with_seed(&[]).open(false);
-    let json: serde_json::Value =
-        serde_json::from_str(&logsite::log::export::Export::new(&log).to_json())
-            .expect("valid JSON");
+    // Kept until the end: the notes are read again from it.
+    let temp = TempLog::with_seed(&[]);
+    let log = temp.open(false);
+    let json: serde_json::Value = serde_json::from_str(
+        &logsite::log::export::Export::new(&log)
+            .expect("notes unchanged")
+            .to_json(),
+    )
+    .expect("valid JSON");
     assert_eq!(json["schema"], 1);
     assert_eq!(json["baseline_minutes"], 2575);
     assert_eq!(json["total_minutes"], 2935);

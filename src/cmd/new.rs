@@ -53,7 +53,8 @@ pub fn execute(args: NewArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let path = content.join(note_rel_path(&log, date));
-    let text = fill(&template, &Fill::new(&log, date))?;
+    let values = Fill::new(&log, date).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let text = fill(&template, &values)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -170,19 +171,24 @@ pub struct Fill {
 }
 
 impl Fill {
-    pub fn new(log: &Log, date: NaiveDate) -> Fill {
+    /// Fails when the previous note changed while it was being read.
+    pub fn new(log: &Log, date: NaiveDate) -> Result<Fill, crate::diagnostic::Diagnostic> {
         let previous: Option<&Day> = log.days.iter().rev().find(|d| d.date() < date);
         let week_start = log.config.hours.week_start;
         let week_minutes = previous
             .filter(|d| week_start_of(d.date(), week_start) == week_start_of(date, week_start))
             .map_or(0, |d| d.week_minutes);
-        Fill {
+        let carried_tasks = match previous {
+            Some(day) => carried_tasks(day, &log.note_text(&day.note)?),
+            None => String::new(),
+        };
+        Ok(Fill {
             date,
             previous: previous.map(Day::date),
-            carried_tasks: previous.map(carried_tasks).unwrap_or_default(),
+            carried_tasks,
             week_minutes,
             total_minutes: previous.map_or(log.baseline_minutes, |d| d.total_minutes),
-        }
+        })
     }
 
     fn value(&self, name: &str) -> Option<String> {
@@ -201,8 +207,9 @@ impl Fill {
     }
 }
 
-/// The steps of `day` not done, under their areas in the order they first appear.
-fn carried_tasks(day: &Day) -> String {
+/// The steps of `day` (whose note's text is `text`) not done, under their areas in the
+/// order they first appear.
+fn carried_tasks(day: &Day, text: &str) -> String {
     let mut areas: Vec<(Option<&str>, Vec<&crate::note::Step>)> = Vec::new();
     for step in day.note.next.iter().filter(|s| !s.done) {
         let area = step.area.as_deref();
@@ -221,9 +228,9 @@ fn carried_tasks(day: &Day) -> String {
             None => 0,
         };
         for step in steps {
-            list_item(&mut out, depth, &step.markdown);
-            for detail in &step.details {
-                list_item(&mut out, depth + 1, detail);
+            list_item(&mut out, depth, &step.markdown(text));
+            for detail in step.details(text) {
+                list_item(&mut out, depth + 1, &detail);
             }
         }
     }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Day, Log};
+use crate::diagnostic::Diagnostic;
 use crate::note::Task;
 
 /// The whole document.
@@ -76,12 +77,16 @@ pub struct ExportWeek {
 }
 
 impl Export {
-    /// The export of a computed log.
-    pub fn new(log: &Log) -> Export {
-        Export {
-            days: log.days.iter().map(export_day).collect(),
+    /// The export of a computed log (each note is read again for its items' text).
+    pub fn new(log: &Log) -> Result<Export, Diagnostic> {
+        Ok(Export {
+            days: log
+                .days
+                .iter()
+                .map(|day| Ok(export_day(day, &log.note_text(&day.note)?)))
+                .collect::<Result<_, Diagnostic>>()?,
             ..Export::new_without_days(log)
-        }
+        })
     }
 
     /// The export with an empty list of days.
@@ -122,7 +127,10 @@ pub struct ExportCache {
 /// key (`keys`, parallel to `log.days`), hours and warnings are those of a day it
 /// holds, and serialising the others in parallel (`serve`; a cold build streams the
 /// document with [`write_json`]).
-pub fn to_json_cached(log: &Log, (cache, keys): (&mut ExportCache, &[u64])) -> String {
+pub fn to_json_cached(
+    log: &Log,
+    (cache, keys): (&mut ExportCache, &[u64]),
+) -> Result<String, Diagnostic> {
     let day_keys: Vec<u64> = log
         .days
         .par_iter()
@@ -138,8 +146,8 @@ pub fn to_json_cached(log: &Log, (cache, keys): (&mut ExportCache, &[u64])) -> S
         .par_iter()
         .zip(&day_keys)
         .filter(|(_, k)| !cache.days.contains_key(k))
-        .map(|(day, k)| (*k, day_json(day)))
-        .collect();
+        .map(|(day, k)| Ok((*k, day_json(log, day)?)))
+        .collect::<Result<_, Diagnostic>>()?;
     cache.days.extend(fresh);
     let live: HashSet<&u64> = day_keys.iter().collect();
     cache.days.retain(|k, _| live.contains(k));
@@ -152,7 +160,7 @@ pub fn to_json_cached(log: &Log, (cache, keys): (&mut ExportCache, &[u64])) -> S
         Ok(())
     })
     .expect("writing to memory does not fail");
-    String::from_utf8(out).expect("JSON is UTF-8")
+    Ok(String::from_utf8(out).expect("JSON is UTF-8"))
 }
 
 /// Writes `Export::new(log).to_json()` to `w` a few hundred days at a time (each batch
@@ -165,7 +173,11 @@ pub fn write_json(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
 fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io::Result<()> {
     write_document(log, w, |put| {
         for batch in log.days.chunks(batch) {
-            let days: Vec<Arc<str>> = batch.par_iter().map(day_json).collect();
+            let days: Vec<Arc<str>> = batch
+                .par_iter()
+                .map(|day| day_json(log, day))
+                .collect::<Result<_, Diagnostic>>()
+                .map_err(|d| std::io::Error::other(d.to_string()))?;
             for day in &days {
                 put(day)?;
             }
@@ -177,10 +189,11 @@ fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io:
 /// One day as serde_json's pretty printer writes it inside the document: at two levels
 /// of two-space indentation (a JSON string never holds a raw line break, so indenting
 /// by lines is safe).
-fn day_json(day: &Day) -> Arc<str> {
-    let json =
-        serde_json::to_string_pretty(&export_day(day)).expect("export types always serialise");
-    format!("    {}", json.replace('\n', "\n    ")).into()
+fn day_json(log: &Log, day: &Day) -> Result<Arc<str>, Diagnostic> {
+    let text = log.note_text(&day.note)?;
+    let json = serde_json::to_string_pretty(&export_day(day, &text))
+        .expect("export types always serialise");
+    Ok(format!("    {}", json.replace('\n', "\n    ")).into())
 }
 
 /// The document without its days, with the days `each_day` hands to its writer put
@@ -210,7 +223,8 @@ fn write_document(
     w.write_all(&json.as_bytes()[at + EMPTY.len()..])
 }
 
-fn export_day(day: &Day) -> ExportDay {
+/// `text` is the day's note's text.
+fn export_day(day: &Day, text: &str) -> ExportDay {
     let note = &day.note;
     ExportDay {
         date: note.date.to_string(),
@@ -224,7 +238,7 @@ fn export_day(day: &Day) -> ExportDay {
             week: note.declared.week.as_ref().map(|f| f.minutes),
             total: note.declared.total.as_ref().map(|f| f.minutes),
         },
-        tasks: note.tasks.iter().map(export_task).collect(),
+        tasks: note.tasks.iter().map(|t| export_task(t, text)).collect(),
         problems: note
             .problems
             .iter()
@@ -238,7 +252,7 @@ fn export_day(day: &Day) -> ExportDay {
             .next
             .iter()
             .map(|s| ExportStep {
-                text: s.text.clone(),
+                text: s.text(text),
                 area: s.area.clone(),
                 due: s.due.map(|d| d.to_string()),
                 done: s.done,
@@ -249,12 +263,12 @@ fn export_day(day: &Day) -> ExportDay {
     }
 }
 
-fn export_task(task: &Task) -> ExportTask {
+fn export_task(task: &Task, text: &str) -> ExportTask {
     ExportTask {
-        title: task.title.clone(),
+        title: task.title(text),
         minutes: task.minutes,
         counted: task.counted,
-        children: task.children.iter().map(export_task).collect(),
+        children: task.children.iter().map(|t| export_task(t, text)).collect(),
     }
 }
 
@@ -273,7 +287,7 @@ mod tests {
         };
         let log = Log::open(root, config, &options);
         assert!(log.days.len() > 1, "the sample log has days");
-        let whole = Export::new(&log).to_json();
+        let whole = Export::new(&log).unwrap().to_json();
         for batch in [1, 3, 256] {
             let mut streamed = Vec::new();
             write_json_in_batches(&log, &mut streamed, batch).expect("writes to memory");
@@ -282,7 +296,7 @@ mod tests {
         let keys: Vec<u64> = (0..log.days.len() as u64).collect();
         let mut cache = ExportCache::default();
         for _ in 0..2 {
-            assert_eq!(to_json_cached(&log, (&mut cache, &keys)), whole);
+            assert_eq!(to_json_cached(&log, (&mut cache, &keys)).unwrap(), whole);
         }
         let no_days = Log {
             days: Vec::new(),
@@ -290,14 +304,14 @@ mod tests {
             ..log
         };
         assert_eq!(
-            to_json_cached(&no_days, (&mut ExportCache::default(), &[])),
-            Export::new(&no_days).to_json()
+            to_json_cached(&no_days, (&mut ExportCache::default(), &[])).unwrap(),
+            Export::new(&no_days).unwrap().to_json()
         );
         let mut streamed = Vec::new();
         write_json(&no_days, &mut streamed).expect("writes to memory");
         assert_eq!(
             String::from_utf8(streamed).unwrap(),
-            Export::new(&no_days).to_json()
+            Export::new(&no_days).unwrap().to_json()
         );
     }
 }

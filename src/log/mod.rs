@@ -73,6 +73,8 @@ impl Week {
 /// Everything the site is built from.
 #[derive(Debug)]
 pub struct Log {
+    /// The log folder: notes are read again from it (see [`Log::note_text`]).
+    pub root: PathBuf,
     pub config: Config,
     /// Published days in date order (drafts only with `--drafts`).
     pub days: Vec<Day>,
@@ -205,6 +207,7 @@ impl Log {
         }
 
         let mut log = Log {
+            root: root.to_path_buf(),
             config,
             days: Vec::new(),
             weeks: Vec::new(),
@@ -272,6 +275,11 @@ impl Log {
         }
         self.diagnostics.extend(future_days(&mut days, self.today));
         self.days = days;
+    }
+
+    /// A note's text, read again: items and sections keep only [`note::Span`]s into it.
+    pub fn note_text(&self, note: &Note) -> Result<String, Diagnostic> {
+        note.read_text(&self.root)
     }
 
     /// The total of the last day (the baseline where there is none).

@@ -78,15 +78,14 @@ impl FoldedDay {
                 .note
                 .learnings
                 .iter()
-                .map(|l| fold(&format!("{}\n{}", l.text, l.details.join("\n"))))
+                .map(|l| fold(&format!("{}\n{}", l.text(text), l.details(text).join("\n"))))
                 .collect(),
             problems: day
                 .note
                 .problems
                 .iter()
                 .map(|p| {
-                    let details: Vec<&str> =
-                        p.details.iter().map(|d| d.markdown.as_str()).collect();
+                    let details: Vec<&str> = p.details.iter().map(|d| d.line.of(text)).collect();
                     fold(&format!("{}\n{}", p.title, details.join("\n")))
                 })
                 .collect(),

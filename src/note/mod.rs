@@ -1,8 +1,9 @@
 //! The note stage: one Markdown file → a typed [`Note`].
 //!
 //! The types here are plain data: no Markdown parsing (that is `outline` and `parse`),
-//! no HTML (that is `site`). Markdown fragments are kept as source text so that the
-//! site can render them, and as plain text so that the log can count and match them.
+//! no HTML (that is `site`). Items say where their Markdown is in the note's text
+//! ([`Span`]); what they are is read from the text again when a page needs it, so the
+//! log holds numbers and ranges, not a second copy of every note.
 
 pub mod date;
 pub mod duration;
@@ -14,7 +15,6 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 
@@ -22,7 +22,7 @@ pub use parse::{parse, NoteContext};
 pub use roles::{Role, Roles};
 
 /// One daily note, read.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Note {
     pub date: NaiveDate,
     /// Path relative to the log folder, for messages.
@@ -44,14 +44,12 @@ pub struct Note {
     /// Image destinations as written, in order.
     pub images: Vec<String>,
     /// The same images with their place in the file, for the log stage's existence check.
-    #[serde(skip)]
     pub image_refs: Vec<ImageRef>,
     /// Task-title words this note excludes with `※…は学習時間に含めません`.
     pub excluded_words: Vec<String>,
     /// Warnings and errors about this note (fatal ones stop it from being a Note).
     pub diagnostics: Vec<Diagnostic>,
     /// [`text_hash`] of the file's text when it was parsed.
-    #[serde(skip)]
     pub text_hash: u64,
 }
 
@@ -111,7 +109,7 @@ pub fn text_hash(text: &str) -> u64 {
 }
 
 /// A `##` section, kept for rendering in its place.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Section {
     /// The heading as written (plain text); `None` for text before the first `##`.
     pub heading: Option<String>,
@@ -130,15 +128,58 @@ impl Section {
     }
 }
 
+/// A piece of a note's text: a byte range of what [`Note::read_text`] returns.
+///
+/// Items keep spans, not strings: at 100,000 notes their text held as strings (plain
+/// and Markdown) was ~1 GiB, for pages that each need a handful of notes at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// `range` of a note's text (a note over 4 GiB reads as empty spans, never a panic).
+    pub fn new(range: Range<usize>) -> Span {
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Span {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+
+    /// The text this span covers ("" if `text` is not the text it was made for).
+    pub fn of(self, text: &str) -> &str {
+        text.get(self.start as usize..self.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The span's trimmed, non-empty lines: an item's own lines (its Markdown without
+    /// indentation), the same split [`outline`] makes while parsing.
+    pub fn lines(self, text: &str) -> impl Iterator<Item = &str> {
+        item_lines(self.of(text))
+    }
+
+    /// The lines joined with `\n`: an item's own Markdown.
+    pub fn markdown(self, text: &str) -> String {
+        self.lines(text).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// The trimmed, non-empty lines of an item's own text.
+pub fn item_lines(own: &str) -> impl Iterator<Item = &str> {
+    own.split('\n').map(str::trim).filter(|l| !l.is_empty())
+}
+
 /// A task item with its hours.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Task {
-    /// Plain-text title, duration removed.
-    pub title: String,
-    /// The title as Markdown, for rendering.
-    pub title_markdown: String,
-    /// Further lines of the item's own text (continuations), as Markdown.
-    pub more_markdown: Vec<String>,
+    /// The item's own text: its first line is the title, the rest continuations.
+    pub own: Span,
+    /// The first line.
+    pub first_line: Span,
+    /// The duration written on the first line (`（1h）`), cut out of the title.
+    pub duration: Option<Span>,
     /// The duration written on the item itself.
     pub own_minutes: Option<u32>,
     /// Own duration, else the sum of counted children that have minutes.
@@ -154,59 +195,126 @@ impl Task {
     pub fn has_duration(&self) -> bool {
         self.own_minutes.is_some() || self.children.iter().any(Task::has_duration)
     }
+
+    /// The title as Markdown: the first line without its duration.
+    pub fn title_markdown(&self, text: &str) -> String {
+        let line = self.first_line.of(text);
+        let title = match self.duration {
+            Some(d) if self.first_line.start <= d.start && d.end <= self.first_line.end => {
+                let (cut_start, cut_end) = (
+                    (d.start - self.first_line.start) as usize,
+                    (d.end - self.first_line.start) as usize,
+                );
+                match (line.get(..cut_start), line.get(cut_end..)) {
+                    (Some(before), Some(after)) => format!("{before}{after}"),
+                    _ => line.to_string(),
+                }
+            }
+            _ => line.to_string(),
+        };
+        title.trim().to_string()
+    }
+
+    /// Plain-text title, duration removed.
+    pub fn title(&self, text: &str) -> String {
+        crate::markdown::to_plain_text(&self.title_markdown(text))
+            .trim()
+            .to_string()
+    }
+
+    /// Further lines of the item's own text (continuations), as Markdown.
+    pub fn more_markdown<'t>(&self, text: &'t str) -> impl Iterator<Item = &'t str> {
+        self.own.lines(text).skip(1)
+    }
 }
 
 /// An open (or resolved) problem as written on one day.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Problem {
-    /// Plain-text title: the bold text of the first line, else the line without parentheses.
+    /// Plain-text title: the bold text of the first line, else the line without
+    /// parentheses. Kept (short) because the knowledge base groups and lists problems
+    /// of every day by it.
     pub title: String,
     /// Folded title: the same problem on later days has the same key.
     pub key: String,
-    /// The first line as Markdown.
-    pub first_line_markdown: String,
+    /// The first line.
+    pub first_line: Span,
     /// When it was seen (`21:20`), from a clock time in parentheses.
     pub time: Option<String>,
     pub resolved: bool,
-    /// Details in order, as Markdown; analyses (`→ …`) marked.
+    /// Details in order; analyses (`→ …`) marked.
     pub details: Vec<Detail>,
     pub line: usize,
 }
 
 /// One line under a problem.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Detail {
-    pub markdown: String,
+    pub line: Span,
     /// The author's analysis: a line beginning with `→`.
     pub analysis: bool,
 }
 
 /// One thing learned, with its sub-points.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Learning {
-    pub text: String,
-    pub markdown: String,
-    pub details: Vec<String>,
+    /// The item's own text.
+    pub own: Span,
+    /// Each sub-item's own text, depth first.
+    pub details: Vec<Span>,
     pub line: usize,
 }
 
+impl Learning {
+    pub fn markdown(&self, text: &str) -> String {
+        self.own.markdown(text)
+    }
+    /// Plain text of the learning itself.
+    pub fn text(&self, text: &str) -> String {
+        crate::markdown::to_plain_text(&self.markdown(text))
+    }
+    /// Each sub-point as Markdown.
+    pub fn details(&self, text: &str) -> Vec<String> {
+        self.details.iter().map(|d| d.markdown(text)).collect()
+    }
+}
+
 /// A next step.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Step {
-    pub text: String,
-    pub markdown: String,
+    /// The item's own text.
+    pub own: Span,
     /// The area it sits under (`backend`, `infra`), where it has one.
     pub area: Option<String>,
+    /// A hash of the step's folded plain text: a step carried forward from note to
+    /// note has the same key on every day (`next.html` lists it once).
+    pub key: u64,
     pub due: Option<NaiveDate>,
-    /// Sub-items, as Markdown.
-    pub details: Vec<String>,
+    /// Each sub-item's own text, depth first.
+    pub details: Vec<Span>,
     /// `- [x]`: done already.
     pub done: bool,
     pub line: usize,
 }
 
+impl Step {
+    pub fn markdown(&self, text: &str) -> String {
+        self.own.markdown(text)
+    }
+    /// Plain text of the step itself.
+    pub fn text(&self, text: &str) -> String {
+        crate::markdown::to_plain_text(&self.markdown(text))
+            .trim()
+            .to_string()
+    }
+    /// Each sub-item as Markdown.
+    pub fn details(&self, text: &str) -> Vec<String> {
+        self.details.iter().map(|d| d.markdown(text)).collect()
+    }
+}
+
 /// The author's hand-kept tally in the 学習時間 section.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Declared {
     pub today: Option<Figure>,
     pub week: Option<Figure>,
@@ -214,7 +322,7 @@ pub struct Declared {
 }
 
 /// One declared figure, with its line quoted for warnings.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Figure {
     pub minutes: u32,
     /// 1-based line in the file.

@@ -28,6 +28,8 @@ pub struct Item {
     pub start: usize,
     /// The item's own Markdown lines, indentation removed, with their byte offsets.
     pub lines: Vec<(String, usize)>,
+    /// The byte range its own lines are split from (empty for an empty item).
+    pub text: Range<usize>,
     /// `Some(true)` for `- [x]`, `Some(false)` for `- [ ]`.
     pub checked: Option<bool>,
     pub children: Vec<Item>,
@@ -122,7 +124,8 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                 if let Some(open) = stack.pop() {
                     let mut item = open.item;
                     if let Some(text) = open.text {
-                        item.lines = lines_of(body, text);
+                        item.lines = lines_of(body, text.clone());
+                        item.text = text;
                     }
                     match stack.last_mut() {
                         Some(parent) => parent.item.children.push(item),
@@ -164,19 +167,16 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
     sections
 }
 
-/// Splits a byte range of `src` into trimmed lines with their offsets.
+/// Splits a byte range of `src` into trimmed lines with their offsets: the lines
+/// [`super::item_lines`] gives for the same range, which is what a note keeps.
 fn lines_of(src: &str, range: Range<usize>) -> Vec<(String, usize)> {
-    let mut offset = range.start;
-    let mut lines = Vec::new();
-    for raw in src[range].split('\n') {
-        let trimmed = raw.trim();
-        if !trimmed.is_empty() {
-            let lead = raw.len() - raw.trim_start().len();
-            lines.push((trimmed.to_string(), offset + lead));
-        }
-        offset += raw.len() + 1;
-    }
-    lines
+    let own = &src[range.clone()];
+    super::item_lines(own)
+        .map(|line| {
+            let offset = range.start + (line.as_ptr() as usize - own.as_ptr() as usize);
+            (line.to_string(), offset)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 use super::outline::{self, Item, OutlineSection};
 use super::{
     date, duration, Declared, Detail, Figure, ImageRef, Learning, Note, Problem, Role, Roles,
-    Section, Step, Task,
+    Section, Span, Step, Task,
 };
+use std::ops::Range;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Source;
 use crate::markdown::{self, Event, Tag, TagEnd};
@@ -181,14 +183,26 @@ fn exclusion_words<'a>(bodies: impl Iterator<Item = &'a str>) -> Vec<String> {
     words
 }
 
-/// Splits an item's first line into (title Markdown, own duration). The duration is a
-/// parenthesised group (half- or full-width) holding nothing but a duration.
-fn split_duration(line: &str) -> (String, Option<u32>, Option<String>) {
+/// A duration written on an item's first line.
+struct OwnDuration {
+    minutes: u32,
+    /// Where its parenthesised group is in the line.
+    group: Range<usize>,
+}
+
+/// Splits an item's first line into (title Markdown, own duration, a group that looks
+/// like hours but is not). The duration is a parenthesised group (half- or full-width)
+/// holding nothing but a duration.
+fn split_duration(line: &str) -> (String, Option<OwnDuration>, Option<String>) {
     let mut near_miss = None;
     for (start, end, inner) in paren_groups(line) {
         if let Some(minutes) = duration::parse(inner) {
             let title = format!("{}{}", &line[..start], &line[end..]);
-            return (title.trim().to_string(), Some(minutes), None);
+            let own = OwnDuration {
+                minutes,
+                group: start..end,
+            };
+            return (title.trim().to_string(), Some(own), None);
         }
         if near_miss.is_none() && duration::looks_like_duration(inner) {
             near_miss = Some(inner.to_string());
@@ -222,8 +236,10 @@ fn task(
     base: usize,
     diags: &mut Diags,
 ) -> Task {
-    let (title_markdown, own_minutes, near_miss) = split_duration(item.first_line());
+    let (title_markdown, duration, near_miss) = split_duration(item.first_line());
     let offset = base + item.offset();
+    let own_minutes = duration.as_ref().map(|d| d.minutes);
+    let first_line = Span::new(offset..offset + item.first_line().len());
     if let Some(text) = near_miss {
         diags.warn(offset, format!("`{text}` looks like hours but is not a duration logsite can read (write e.g. 1.5h, 1h 30m, 90分)"));
     }
@@ -252,7 +268,13 @@ fn task(
         if own != sum && counted {
             let parts: Vec<String> = counted_children
                 .iter()
-                .map(|c| format!("{} {}", c.title, duration::format(c.minutes.unwrap_or(0))))
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        c.title(&diags.source.text),
+                        duration::format(c.minutes.unwrap_or(0))
+                    )
+                })
                 .collect();
             diags.warn(
                 offset,
@@ -267,9 +289,9 @@ fn task(
         }
     }
     Task {
-        title,
-        title_markdown,
-        more_markdown: item.lines.iter().skip(1).map(|(l, _)| l.clone()).collect(),
+        own: own_span(item, base),
+        first_line,
+        duration: duration.map(|d| Span::new(offset + d.group.start..offset + d.group.end)),
         own_minutes,
         minutes: own_minutes.or(children_sum),
         counted,
@@ -302,14 +324,15 @@ fn problem(item: &Item, base: usize) -> Problem {
     };
     let title = strip_markers(&title);
     let mut details = Vec::new();
-    for (line, _) in item.lines.iter().skip(1) {
-        details.push(detail(line));
+    for line in item.lines.iter().skip(1) {
+        details.push(detail(line, base));
     }
-    collect_details(&item.children, &mut details);
+    collect_details(&item.children, base, &mut details);
+    let offset = base + item.offset();
     Problem {
         key: fold(&title),
         title,
-        first_line_markdown: first.to_string(),
+        first_line: Span::new(offset..offset + first.len()),
         time,
         resolved,
         details,
@@ -335,21 +358,26 @@ fn strip_markers(title: &str) -> String {
         .to_string()
 }
 
-fn detail(line: &str) -> Detail {
+fn detail((line, offset): &(String, usize), base: usize) -> Detail {
     let analysis = line.starts_with('→') || line.starts_with("->") || line.starts_with('⇒');
     Detail {
-        markdown: line.to_string(),
+        line: Span::new(base + offset..base + offset + line.len()),
         analysis,
     }
 }
 
-fn collect_details(items: &[Item], out: &mut Vec<Detail>) {
+fn collect_details(items: &[Item], base: usize, out: &mut Vec<Detail>) {
     for item in items {
-        for (line, _) in &item.lines {
-            out.push(detail(line));
+        for line in &item.lines {
+            out.push(detail(line, base));
         }
-        collect_details(&item.children, out);
+        collect_details(&item.children, base, out);
     }
+}
+
+/// Where an item's own lines are in the note's text.
+fn own_span(item: &Item, base: usize) -> Span {
+    Span::new(base + item.text.start..base + item.text.end)
 }
 
 /// `21:20` out of `21:20頃` or `13:25時点`; hours zero-padded.
@@ -394,21 +422,20 @@ fn first_strong_text(line: &str) -> Option<String> {
 }
 
 fn learning(item: &Item, base: usize) -> Learning {
-    let markdown = item.markdown();
     let mut details = Vec::new();
-    flatten_lines(&item.children, &mut details);
+    flatten_items(&item.children, base, &mut details);
     Learning {
-        text: markdown::to_plain_text(&markdown),
-        markdown,
+        own: own_span(item, base),
         details,
         line: base + item.offset(),
     }
 }
 
-fn flatten_lines(items: &[Item], out: &mut Vec<String>) {
+/// Each item's own text below `items`, depth first.
+fn flatten_items(items: &[Item], base: usize, out: &mut Vec<Span>) {
     for item in items {
-        out.push(item.markdown());
-        flatten_lines(&item.children, out);
+        out.push(own_span(item, base));
+        flatten_items(&item.children, base, out);
     }
 }
 
@@ -434,13 +461,13 @@ fn next_steps(
 }
 
 fn step(item: &Item, area: Option<String>, note_date: chrono::NaiveDate, base: usize) -> Step {
-    let markdown = item.markdown();
     let mut details = Vec::new();
-    flatten_lines(&item.children, &mut details);
+    flatten_items(&item.children, base, &mut details);
+    let text = markdown::to_plain_text(&item.markdown());
     Step {
-        text: markdown::to_plain_text(&markdown).trim().to_string(),
+        own: own_span(item, base),
+        key: crate::log::hash_of(&fold(text.trim())),
         due: date::find_due(item.first_line(), note_date),
-        markdown,
         area,
         details,
         done: item.checked == Some(true),

@@ -185,7 +185,8 @@ fn build_with(
                 .collect();
             let done = match in_place {
                 Some(out) => {
-                    let log_json = export::to_json_cached(&log, (&mut c.export, &keys));
+                    let log_json = export::to_json_cached(&log, (&mut c.export, &keys))
+                        .map_err(|d| anyhow::anyhow!("{d}"))?;
                     let rest = site
                         .render_changed(
                             &jobs,
@@ -203,7 +204,8 @@ fn build_with(
                     (reused, Some(out.finish()?))
                 }
                 None => {
-                    let log_json = export::to_json_cached(&log, (&mut c.export, &keys));
+                    let log_json = export::to_json_cached(&log, (&mut c.export, &keys))
+                        .map_err(|d| anyhow::anyhow!("{d}"))?;
                     let staging = output::Staging::new(&out_dir)?;
                     site.render_all(&jobs, Some(&log_json), &staging)?;
                     search::write_cached(&site, &staging, Some(&mut c.search))?;

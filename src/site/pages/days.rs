@@ -18,7 +18,7 @@ pub(super) fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
     let tasks: Vec<TaskView> = note
         .tasks
         .iter()
-        .map(|t| task_view(site, t, &mut pctx))
+        .map(|t| task_view(site, (t, &text), &mut pctx))
         .collect();
     let mut sections = Vec::new();
     for section in &note.sections {
@@ -133,17 +133,19 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
     let now = log.days[*week.days.last().expect("a week has a day")].date();
     for &i in &week.days {
         let day = &log.days[i];
+        let text = site.note_text(&day.note)?;
         let mut pctx = day_ctx(site, day, "../", false);
         for t in day.note.tasks.iter().filter(|t| t.counted) {
+            let title = t.title(&text);
             if let Some(m) = t.minutes {
-                let e = merged.entry(t.title.clone()).or_default();
+                let e = merged.entry(title.clone()).or_default();
                 e.0 += m;
                 e.1 += 1;
             }
             for c in t.children.iter().filter(|c| c.counted) {
                 if let Some(m) = c.minutes {
                     let e = merged
-                        .entry(format!("{} › {}", t.title, c.title))
+                        .entry(format!("{} › {}", title, c.title(&text)))
                         .or_default();
                     e.0 += m;
                     e.1 += 1;
@@ -151,7 +153,7 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             }
         }
         for l in &day.note.learnings {
-            learnings.push(learning_view(site, day, l, &mut pctx));
+            learnings.push(learning_view(site, day, (l, &text), &mut pctx));
         }
         for p in &day.note.problems {
             let entry = site.kb_entry(&p.key);
@@ -168,7 +170,7 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
                 .note
                 .next
                 .iter()
-                .map(|s| step_view(site, day, s, now, &mut pctx))
+                .map(|s| step_view(site, day, (s, &text), now, &mut pctx))
                 .collect();
         }
     }

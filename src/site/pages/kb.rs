@@ -50,15 +50,17 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     for &(d, p) in &entry.occurrences {
         let day = &log.days[d];
         let problem = &day.note.problems[p];
+        let text = site.note_text(&day.note)?;
         let mut pctx = day_ctx(site, day, "../", false);
         let details: Vec<serde_json::Value> = problem
             .details
             .iter()
-            .map(|dt| json!({"html": site.renderer.inline_html(&dt.markdown, &mut pctx), "analysis": dt.analysis}))
+            .map(|dt| json!({"html": site.renderer.inline_html(dt.line.of(&text), &mut pctx), "analysis": dt.analysis}))
             .collect();
         for dt in &problem.details {
             let html = site.renderer.inline_html(
-                dt.markdown
+                dt.line
+                    .of(&text)
                     .trim_start_matches(['→', '⇒'])
                     .trim_start_matches("->")
                     .trim(),
@@ -82,10 +84,16 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         .iter()
         .map(|&(d, l)| {
             let day = &log.days[d];
+            let text = site.note_text(&day.note)?;
             let mut pctx = day_ctx(site, day, "../", false);
-            learning_view(site, day, &day.note.learnings[l], &mut pctx)
+            Ok(learning_view(
+                site,
+                day,
+                (&day.note.learnings[l], &text),
+                &mut pctx,
+            ))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     ctx.insert("entry", &json!({
         "title": entry.title, "resolved": entry.resolved(), "topics": entry.topics,
         "topic_urls": entry.topics.iter().map(|t| href(&format!("topics/{}.html", crate::text::slug(t)))).collect::<Vec<_>>(),

@@ -41,12 +41,13 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
         // The newest note's plan: steps due within a week, or overdue.
         let newest = log.days.last().expect("newest_date implies a day");
         let soon = now + Days::new(7);
+        let text = site.note_text(&newest.note)?;
         let due: Vec<serde_json::Value> = newest
             .note
             .next
             .iter()
             .filter(|s| s.due.is_some_and(|d| d <= soon) && !s.done)
-            .map(|s| step_view(site, newest, s, now, &mut pctx))
+            .map(|s| step_view(site, newest, (s, &text), now, &mut pctx))
             .collect();
         ctx.insert("due", &due);
     }
@@ -117,8 +118,14 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     let mut learnings = Vec::new();
     for &(d, l) in topic.learnings.iter().rev().take(TOPIC_LEARNINGS) {
         let day = &log.days[d];
+        let text = site.note_text(&day.note)?;
         let mut pctx = day_ctx(site, day, "../", false);
-        learnings.push(learning_view(site, day, &day.note.learnings[l], &mut pctx));
+        learnings.push(learning_view(
+            site,
+            day,
+            (&day.note.learnings[l], &text),
+            &mut pctx,
+        ));
     }
     // One row per problem (the same problem recurs on many days), newest first: its
     // state on the newest day it was written and on how many days it was.
@@ -202,12 +209,13 @@ pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
     let mut months: Vec<(NaiveDate, usize, usize)> = Vec::new();
     // A step carried forward from note to note (as 日報 do) is one step: its newest
     // copy is listed and says whether it is done; the older copies stay on their days.
-    let mut seen: std::collections::HashSet<(Option<&str>, String)> =
-        std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<(Option<&str>, u64)> = std::collections::HashSet::new();
     for day in log.days.iter().rev() {
         let mut pctx = day_ctx(site, day, "", false);
+        // Read only for a day with a step to show: most days' steps are only counted.
+        let mut text: Option<String> = None;
         for s in &day.note.next {
-            if !seen.insert((s.area.as_deref(), crate::text::fold(&s.text))) {
+            if !seen.insert((s.area.as_deref(), s.key)) {
                 continue;
             }
             if s.done || s.due.unwrap_or(day.date()) < since {
@@ -219,7 +227,11 @@ pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
                 }
                 continue;
             }
-            let view = step_view(site, day, s, now, &mut pctx);
+            let text = match &mut text {
+                Some(text) => text,
+                None => text.insert(site.note_text(&day.note)?),
+            };
+            let view = step_view(site, day, (s, text), now, &mut pctx);
             match s.due {
                 Some(due) if due < now => overdue.push((due, view)),
                 Some(due) => upcoming.push((due, view)),
@@ -278,16 +290,17 @@ pub(super) fn feed(site: &Site) -> Result<Vec<u8>> {
         .rev()
         .take(20)
         .map(|d| {
-            let learned: Vec<&str> = d.note.learnings.iter().map(|l| l.text.as_str()).collect();
-            json!({
+            let text = site.note_text(&d.note)?;
+            let learned: Vec<String> = d.note.learnings.iter().map(|l| l.text(&text)).collect();
+            Ok(json!({
                 "title": d.note.title.clone().unwrap_or_else(|| i18n::long_date(d.date(), &site.lang)),
                 "url": format!("{base}{}", href(&d.url())),
                 "id": match &site.site_url { Some(_) => format!("{base}{}", href(&d.url())), None => format!("urn:logsite:day:{}", d.date()) },
                 "updated": format!("{}T00:00:00Z", d.date()),
                 "summary": format!("{} {} / {}", i18n::hours(d.minutes), if site.lang == "en" { "studied" } else { "学習" }, learned.join(" / ")),
-            })
+            }))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut ctx = site.context(0);
     ctx.insert("base", &base);
     ctx.insert(

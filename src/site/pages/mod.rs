@@ -160,10 +160,9 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 .learnings
                 .iter()
                 .map(|&(d, l)| {
+                    // The learning's text is in its note: the note's key stands for it.
                     let note = &log.days[d].note;
-                    let learning = &note.learnings[l];
-                    let folder = note.rel_path.parent();
-                    (link_sig(d), folder, &learning.markdown, &learning.details)
+                    (link_sig(d), note.rel_path.parent(), keys.get(d), l)
                 })
                 .collect();
             let problems: Vec<_> = topic
@@ -191,13 +190,9 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
             let steps: Vec<_> = (0..log.days.len())
                 .filter(|&i| !log.days[i].note.next.is_empty())
                 .map(|i| {
+                    // The steps' text is in the note: the note's key stands for it.
                     let note = &log.days[i].note;
-                    let steps: Vec<_> = note
-                        .next
-                        .iter()
-                        .map(|s| (&s.markdown, &s.text, &s.area, s.due, s.done))
-                        .collect();
-                    (link_sig(i), note.rel_path.parent(), steps)
+                    (link_sig(i), note.rel_path.parent(), keys.get(i))
                 })
                 .collect();
             Some(hash_of(&(log.newest_date().unwrap_or(log.today), steps)))
@@ -323,11 +318,12 @@ pub(super) struct TaskView {
     children: Vec<TaskView>,
 }
 
-pub(super) fn task_view(site: &Site, task: &Task, ctx: &mut PageCtx) -> TaskView {
+/// `text` is the task's note's text.
+pub(super) fn task_view(site: &Site, (task, text): (&Task, &str), ctx: &mut PageCtx) -> TaskView {
     // Continuation lines render with the title, so a line broken between two Japanese
     // characters joins up again (the seed's `CloudFrontの` / `ディストリビューション名`).
-    let mut markdown = task.title_markdown.clone();
-    for more in &task.more_markdown {
+    let mut markdown = task.title_markdown(text);
+    for more in task.more_markdown(text) {
         markdown.push('\n');
         markdown.push_str(more);
     }
@@ -338,7 +334,7 @@ pub(super) fn task_view(site: &Site, task: &Task, ctx: &mut PageCtx) -> TaskView
         children: task
             .children
             .iter()
-            .map(|c| task_view(site, c, ctx))
+            .map(|c| task_view(site, (c, text), ctx))
             .collect(),
     }
 }
@@ -355,16 +351,17 @@ pub(super) fn day_link(site: &Site, day: &Day) -> serde_json::Value {
     })
 }
 
+/// `text` is the step's note's text.
 pub(super) fn step_view(
     site: &Site,
     day: &Day,
-    step: &crate::note::Step,
+    (step, text): (&crate::note::Step, &str),
     now: NaiveDate,
     ctx: &mut PageCtx,
 ) -> serde_json::Value {
     json!({
-        "html": site.renderer.inline_html(&step.markdown, ctx),
-        "text": step.text,
+        "html": site.renderer.inline_html(&step.markdown(text), ctx),
+        "text": step.text(text),
         "area": step.area,
         "due": step.due.map(|d| d.to_string()),
         "due_label": step.due.map(|d| i18n::short_date(d, &site.lang)),
@@ -375,15 +372,16 @@ pub(super) fn step_view(
 }
 
 /// A learning with its sub-points, for the week, topic and knowledge-base pages.
+/// `text` is the learning's note's text.
 pub(super) fn learning_view(
     site: &Site,
     day: &Day,
-    learning: &crate::note::Learning,
+    (learning, text): (&crate::note::Learning, &str),
     ctx: &mut PageCtx,
 ) -> serde_json::Value {
     json!({
-        "html": site.renderer.inline_html(&learning.markdown, ctx),
-        "details": learning.details.iter().map(|d| site.renderer.inline_html(d, ctx)).collect::<Vec<_>>(),
+        "html": site.renderer.inline_html(&learning.markdown(text), ctx),
+        "details": learning.details(text).iter().map(|d| site.renderer.inline_html(d, ctx)).collect::<Vec<_>>(),
         "day": day_link(site, day),
     })
 }
