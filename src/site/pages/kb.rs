@@ -47,20 +47,21 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     let mut symptoms = Vec::new();
     let mut analyses = Vec::new();
     let mut fix = Vec::new();
+    let mut texts = DayText::default();
     for &(d, p) in &entry.occurrences {
         let day = &log.days[d];
         let problem = &day.note.problems[p];
-        let text = site.note_text(&day.note)?;
+        let text = texts.of(site, d)?;
         let mut pctx = day_ctx(site, day, "../", false);
         let details: Vec<serde_json::Value> = problem
             .details
             .iter()
-            .map(|dt| json!({"html": site.renderer.inline_html(dt.line.of(&text), &mut pctx), "analysis": dt.analysis}))
+            .map(|dt| json!({"html": site.renderer.inline_html(dt.line.of(text), &mut pctx), "analysis": dt.analysis}))
             .collect();
         for dt in &problem.details {
             let html = site.renderer.inline_html(
                 dt.line
-                    .of(&text)
+                    .of(text)
                     .trim_start_matches(['→', '⇒'])
                     .trim_start_matches("->")
                     .trim(),

@@ -310,6 +310,25 @@ pub(super) fn page_ctx<'a>(
 
 // ----- views ---------------------------------------------------------------------
 
+/// The note text of the day read last: a page going through many items in day order
+/// (a knowledge-base entry's occurrences and learnings) reads each day once, not once
+/// per item.
+#[derive(Default)]
+pub(super) struct DayText {
+    day: Option<usize>,
+    text: String,
+}
+
+impl DayText {
+    pub(super) fn of(&mut self, site: &Site, d: usize) -> Result<&str> {
+        if self.day != Some(d) {
+            self.text = site.note_text(&site.log.days[d].note)?;
+            self.day = Some(d);
+        }
+        Ok(&self.text)
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct TaskView {
     html: String,
