@@ -177,6 +177,7 @@ fn build_with(
     let jobs = pages::jobs(&site);
     stages.lap("topics and knowledge base");
 
+    let cache_used = cache.is_some();
     let (reused, changed) = match cache {
         Some(c) => {
             let fingerprints: Vec<(String, Option<u64>)> = jobs
@@ -224,6 +225,7 @@ fn build_with(
         None => {
             let staging = output::Staging::new(&out_dir)?;
             site.render_all(&jobs, None, &staging)?;
+            stages.lap("pages and files");
             search::write(&site, &staging)?;
             let reused = staging.reused();
             staging.commit()?;
@@ -242,7 +244,11 @@ fn build_with(
         first,
         changed,
         stages: {
-            stages.lap("pages, search index and files");
+            stages.lap(if cache_used {
+                "pages, search index and files"
+            } else {
+                "search index"
+            });
             stages.done
         },
     })
