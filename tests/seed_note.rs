@@ -146,7 +146,10 @@ fn seed_learnings_sections_and_images() {
     let learned = note.learnings[1].text(&text);
     assert!(learned.contains("「それらを組み合わせたシステム全体のつながり」"));
     assert!(!learned.contains("**"), "{learned}");
-    assert_eq!(note.images, ["20250428-pc.png", "20250428-smartphone.png"]);
+    assert_eq!(
+        note.images().collect::<Vec<_>>(),
+        ["20250428-pc.png", "20250428-smartphone.png"]
+    );
     let headings: Vec<&str> = note
         .sections
         .iter()

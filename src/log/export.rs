@@ -258,7 +258,7 @@ fn export_day(day: &Day, text: &str) -> ExportDay {
                 done: s.done,
             })
             .collect(),
-        images: note.images.clone(),
+        images: note.images().map(str::to_string).collect(),
         warnings: note.diagnostics.iter().map(|d| d.one_line()).collect(),
     }
 }

@@ -203,7 +203,7 @@ impl Log {
             let content_dir = crate::load::content_dir(root, &config);
             notes
                 .par_iter_mut()
-                .for_each(|n| check_images(n, &content_dir));
+                .for_each(|n| check_images(n, root, &content_dir));
         }
 
         let mut log = Log {
@@ -271,7 +271,7 @@ impl Log {
         for day in &mut days {
             total += u64::from(day.minutes);
             day.total_minutes = total.min(u64::from(u32::MAX)) as u32;
-            compare_declared(day);
+            compare_declared(day, &self.root);
         }
         self.diagnostics.extend(future_days(&mut days, self.today));
         self.days = days;
@@ -338,21 +338,22 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
 }
 
 /// Linked images that do not exist are errors: the day page would show a broken image.
-fn check_images(note: &mut Note, content_dir: &Path) {
+fn check_images(note: &mut Note, root: &Path, content_dir: &Path) {
     let dir = note
         .rel_path
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
+    let mut missing = Vec::new();
     for image in &note.image_refs {
         let Some(rel) = crate::load::local_file(&image.url, &dir) else {
             continue;
         };
         if !content_dir.join(&rel).is_file() {
-            note.diagnostics.push(Diagnostic {
+            missing.push(Diagnostic {
                 line: Some(image.line),
                 column: Some(image.column),
-                source_line: Some(image.source_line.clone()),
+                source_line: note.source_line(root, image.line),
                 ..Diagnostic::new(
                     &note.path,
                     Severity::Error,
@@ -365,6 +366,7 @@ fn check_images(note: &mut Note, content_dir: &Path) {
             });
         }
     }
+    note.diagnostics.extend(missing);
 }
 
 /// The first day of the week that holds `date`.
@@ -401,7 +403,7 @@ fn duplicate_dates(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Warns where the author's hand-kept tally differs from what logsite computed.
-fn compare_declared(day: &mut Day) {
+fn compare_declared(day: &mut Day, root: &Path) {
     let note = &mut day.note;
     for (name, declared, computed) in [
         ("Today", &note.declared.today, day.minutes),
@@ -413,7 +415,7 @@ fn compare_declared(day: &mut Day) {
             note.diagnostics.push(Diagnostic {
                 line: Some(figure.line),
                 column: Some(1),
-                source_line: Some(figure.source_line.clone()),
+                source_line: note.source_line(root, figure.line),
                 ..Diagnostic::new(
                     &note.path,
                     Severity::Warning,

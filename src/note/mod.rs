@@ -41,9 +41,7 @@ pub struct Note {
     pub learnings: Vec<Learning>,
     pub next: Vec<Step>,
     pub declared: Declared,
-    /// Image destinations as written, in order.
-    pub images: Vec<String>,
-    /// The same images with their place in the file, for the log stage's existence check.
+    /// Images as written, in order, with their place in the file.
     pub image_refs: Vec<ImageRef>,
     /// Task-title words this note excludes with `※…は学習時間に含めません`.
     pub excluded_words: Vec<String>,
@@ -78,6 +76,20 @@ impl Note {
         Ok(text)
     }
 
+    /// Image destinations as written, in order.
+    pub fn images(&self) -> impl Iterator<Item = &str> {
+        self.image_refs.iter().map(|i| i.url.as_str())
+    }
+
+    /// Line `line` (1-based) of the note as it is on disk, for quoting in a warning: a
+    /// note keeps no copy of its lines.
+    pub fn source_line(&self, root: &Path, line: usize) -> Option<String> {
+        let text = self.read_text(root).ok()?;
+        text.split('\n')
+            .nth(line.checked_sub(1)?)
+            .map(str::to_string)
+    }
+
     /// The day's own minutes from its tasks: the sum of counted top-level items;
     /// `None` when no item carries a duration at all.
     pub fn task_minutes(&self) -> Option<u32> {
@@ -100,7 +112,6 @@ pub struct ImageRef {
     pub url: String,
     pub line: usize,
     pub column: usize,
-    pub source_line: String,
 }
 
 /// A hash of a note's whole text (after BOM and line-end normalisation).
@@ -327,5 +338,4 @@ pub struct Figure {
     pub minutes: u32,
     /// 1-based line in the file.
     pub line: usize,
-    pub source_line: String,
 }

@@ -37,7 +37,6 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         learnings: Vec::new(),
         next: Vec::new(),
         declared: Declared::default(),
-        images: Vec::new(),
         image_refs: Vec::new(),
         excluded_words: Vec::new(),
         diagnostics: Vec::new(),
@@ -108,7 +107,6 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
     if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
         diags.warn(base, "no `##` sections: write 取り組んだ課題一覧 / 学習時間 … headings so hours can be counted");
     }
-    note.images = note.image_refs.iter().map(|i| i.url.clone()).collect();
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note, &line_starts);
@@ -495,13 +493,8 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
         let value = markdown::to_plain_text(value);
         match duration::parse(&value) {
             Some(minutes) => {
-                let (line, _, source_line) =
-                    crate::diagnostic::position(&diags.source.text, line_offset);
-                *slot = Some(Figure {
-                    minutes,
-                    line,
-                    source_line: source_line.to_string(),
-                });
+                let (line, _, _) = crate::diagnostic::position(&diags.source.text, line_offset);
+                *slot = Some(Figure { minutes, line });
             }
             None => diags.warn(
                 line_offset,
@@ -517,13 +510,11 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
 
 fn images(section: &OutlineSection, base: usize, out: &mut Vec<ImageRef>, diags: &Diags) {
     for (url, offset) in &section.images {
-        let (line, column, source_line) =
-            crate::diagnostic::position(&diags.source.text, base + offset);
+        let (line, column, _) = crate::diagnostic::position(&diags.source.text, base + offset);
         out.push(ImageRef {
             url: url.clone(),
             line,
             column,
-            source_line: source_line.to_string(),
         });
     }
 }

@@ -53,8 +53,7 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
             .unwrap_or(std::path::Path::new(""));
         media.extend(
             day.note
-                .images
-                .iter()
+                .images()
                 .filter_map(|i| crate::load::local_file(i, dir)),
         );
     }
