@@ -123,11 +123,7 @@ impl Renderer {
                     .lock()
                     .expect("size cache lock")
                     .entry(rel.clone())
-                    .or_insert_with(|| {
-                        imagesize::size(self.content_dir.join(&rel))
-                            .ok()
-                            .map(|s| (s.width, s.height))
-                    });
+                    .or_insert_with(|| image_size(&self.content_dir.join(&rel)));
                 (format!("{}{}", page.root, media_url(&rel)), size)
             }
             None => (dest.to_string(), None),
@@ -198,3 +194,24 @@ pub fn escape(s: &str) -> String {
     }
     out
 }
+
+/// An image's width and height, from the first bytes of its file: one read, where
+/// `imagesize::size` reads a header field at a time (a syscall each, for every
+/// screenshot of every day page). A header that needs more (a JPEG whose size comes
+/// after a large EXIF block) is read by `imagesize::size` itself.
+fn image_size(path: &std::path::Path) -> Option<(usize, usize)> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(HEADER_BYTES);
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEADER_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    imagesize::blob_size(&head)
+        .or_else(|_| imagesize::size(path))
+        .ok()
+        .map(|s| (s.width, s.height))
+}
+
+/// Enough for PNG, GIF, WebP and most JPEG headers.
+const HEADER_BYTES: usize = 4096;
