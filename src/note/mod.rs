@@ -13,6 +13,7 @@ pub mod roles;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -49,17 +50,24 @@ pub struct Note {
     pub diagnostics: Vec<Diagnostic>,
     /// [`text_hash`] of the file's text when it was parsed.
     pub text_hash: u64,
+    /// The text it was parsed from, where the log keeps it (the newest notes, up to a
+    /// budget: see `log::KEPT_TEXT_BYTES`); otherwise [`Note::read_text`] reads the file.
+    pub text: Option<Arc<str>>,
 }
 
 impl Note {
     /// The note's text, read again from `root.join(&self.path)`.
     ///
-    /// The log keeps every note's items but not its sections' text: at ten thousand
-    /// notes that text alone is tens of MiB held through the whole build, for pages and
-    /// search records that each need one note at a time. Reading a small file again
-    /// from the page cache costs microseconds. A file that changed since it was parsed
-    /// is an error (the ranges no longer fit it); building again reads it afresh.
-    pub fn read_text(&self, root: &Path) -> Result<String, Diagnostic> {
+    /// The log keeps every note's items but not all notes' text: at 100,000 notes that
+    /// text alone is ~390 MiB held through the whole build, for pages and search
+    /// records that each need one note at a time. The newest notes' text is kept (up to
+    /// a budget); for the others the file is read again from the page cache. A file
+    /// that changed since it was parsed is an error (the ranges no longer fit it);
+    /// building again reads it afresh.
+    pub fn read_text(&self, root: &Path) -> Result<Arc<str>, Diagnostic> {
+        if let Some(text) = &self.text {
+            return Ok(text.clone());
+        }
         let path = root.join(&self.path);
         let changed = || {
             Diagnostic::new(
@@ -73,7 +81,7 @@ impl Note {
         if text_hash(&text) != self.text_hash {
             return Err(changed());
         }
-        Ok(text)
+        Ok(text.into())
     }
 
     /// Image destinations as written, in order.

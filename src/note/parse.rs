@@ -41,6 +41,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         excluded_words: Vec::new(),
         diagnostics: Vec::new(),
         text_hash: super::text_hash(&source.text),
+        text: None,
     };
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))

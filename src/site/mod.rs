@@ -192,9 +192,9 @@ fn explainer_hits<'t>(terms: &'t [Vec<String>], text: &'t str) -> impl Iterator<
         .map(|(page, _)| page)
 }
 
-/// A note's text for its page, search records and folded text: read again from disk
-/// (the log does not hold it; see [`crate::note::Note::read_text`]).
-fn note_text_of(root: &Path, note: &crate::note::Note) -> Result<String> {
+/// A note's text for its page, search records and folded text: kept by the log, or
+/// read again from disk (see [`crate::note::Note::read_text`]).
+fn note_text_of(root: &Path, note: &crate::note::Note) -> Result<Arc<str>> {
     note.read_text(root).map_err(|d| anyhow::anyhow!("{d}"))
 }
 
@@ -490,8 +490,8 @@ impl<'a> Site<'a> {
             .with_context(|| format!("template {name}"))
     }
 
-    /// A note's text, read again (see [`note_text_of`]).
-    fn note_text(&self, note: &crate::note::Note) -> Result<String> {
+    /// A note's text, kept or read again (see [`note_text_of`]).
+    fn note_text(&self, note: &crate::note::Note) -> Result<Arc<str>> {
         note_text_of(self.root, note)
     }
 

@@ -213,7 +213,7 @@ pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
     for day in log.days.iter().rev() {
         let mut pctx = day_ctx(site, day, "", false);
         // Read only for a day with a step to show: most days' steps are only counted.
-        let mut text: Option<String> = None;
+        let mut text: Option<std::sync::Arc<str>> = None;
         for s in &day.note.next {
             if !seen.insert((s.area.as_deref(), s.key)) {
                 continue;

@@ -316,16 +316,16 @@ pub(super) fn page_ctx<'a>(
 #[derive(Default)]
 pub(super) struct DayText {
     day: Option<usize>,
-    text: String,
+    text: Option<std::sync::Arc<str>>,
 }
 
 impl DayText {
     pub(super) fn of(&mut self, site: &Site, d: usize) -> Result<&str> {
-        if self.day != Some(d) {
-            self.text = site.note_text(&site.log.days[d].note)?;
+        if self.day != Some(d) || self.text.is_none() {
+            self.text = Some(site.note_text(&site.log.days[d].note)?);
             self.day = Some(d);
         }
-        Ok(&self.text)
+        Ok(self.text.as_deref().unwrap_or_default())
     }
 }
 
