@@ -217,14 +217,18 @@ fn build_with(
                 .filter_map(|(path, fp)| Some((path, fp?)))
                 .collect();
             c.global = Some((site.global_key, out_dir.clone()));
+            stages.lap("pages, search index and files");
             done
         }
         None => {
             let staging = output::Staging::new(&out_dir)?;
             site.render_all(&jobs, None, &staging)?;
+            stages.lap("pages and files");
             search::write(&site, &staging)?;
+            stages.lap("search index");
             let reused = staging.reused();
             staging.commit()?;
+            stages.lap("swap into place");
             (reused, None)
         }
     };
@@ -239,10 +243,7 @@ fn build_with(
         reused,
         first,
         changed,
-        stages: {
-            stages.lap("pages, search index and files");
-            stages.done
-        },
+        stages: stages.done,
     })
 }
 
