@@ -81,14 +81,19 @@ impl Postings {
 
     /// Keeps the smaller form; a bitmap goes back to gaps only when they are half its
     /// size, so a list on the edge does not switch at every id.
+    #[inline]
     fn choose_form(&mut self) {
         let bitmap_bytes = self.bitmap_bytes();
         let to_bitmap =
             !self.bitmap && self.gap_bytes >= BITMAP_MIN && bitmap_bytes < self.gap_bytes;
         let to_gaps = self.bitmap && self.gap_bytes * 2 < bitmap_bytes;
-        if !(to_bitmap || to_gaps) {
-            return;
+        if to_bitmap || to_gaps {
+            self.switch_form(to_bitmap, bitmap_bytes);
         }
+    }
+
+    #[cold]
+    fn switch_form(&mut self, to_bitmap: bool, bitmap_bytes: usize) {
         let mut ids = Vec::with_capacity(self.len as usize);
         self.for_each_id(|id| ids.push(id));
         self.bitmap = to_bitmap;
@@ -160,9 +165,21 @@ impl Postings {
         self.bitmap_bytes().div_ceil(3) * 4 + 2
     }
 
+    /// Whether the bitmap string is shorter than the gap list. A gap's decimal digits
+    /// are never fewer than its varint bytes, so the list is at least `gap_bytes` plus
+    /// its commas and brackets: a dense list is decided without reading its ids.
+    fn bitmap_is_shorter(&self) -> bool {
+        let bitmap = self.bitmap_len();
+        bitmap < self.gap_bytes + self.len as usize + 1 || bitmap < self.list_len()
+    }
+
     /// The bytes [`Postings::encode`] writes.
     pub(super) fn encoded_len(&self) -> usize {
-        self.list_len().min(self.bitmap_len())
+        if self.bitmap_is_shorter() {
+            self.bitmap_len()
+        } else {
+            self.list_len()
+        }
     }
 
     /// Appends `other`, whose ids are counted from `offset` and larger than any here.
@@ -235,7 +252,7 @@ impl Postings {
 
     /// Writes the gap list, or the bitmap when it is shorter.
     pub(super) fn encode(&self, out: &mut String) {
-        if self.bitmap_len() < self.list_len() {
+        if self.bitmap_is_shorter() {
             out.push('"');
             if self.bitmap {
                 out.push_str(&base64(&self.bytes));
