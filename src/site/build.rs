@@ -177,7 +177,6 @@ fn build_with(
     let jobs = pages::jobs(&site);
     stages.lap("topics and knowledge base");
 
-    let cache_used = cache.is_some();
     let (reused, changed) = match cache {
         Some(c) => {
             let fingerprints: Vec<(String, Option<u64>)> = jobs
@@ -220,6 +219,7 @@ fn build_with(
                 .filter_map(|(path, fp)| Some((path, fp?)))
                 .collect();
             c.global = Some((site.global_key, out_dir.clone()));
+            stages.lap("pages, search index and files");
             done
         }
         None => {
@@ -227,8 +227,10 @@ fn build_with(
             site.render_all(&jobs, None, &staging)?;
             stages.lap("pages and files");
             search::write(&site, &staging)?;
+            stages.lap("search index");
             let reused = staging.reused();
             staging.commit()?;
+            stages.lap("swap into place");
             (reused, None)
         }
     };
@@ -243,14 +245,7 @@ fn build_with(
         reused,
         first,
         changed,
-        stages: {
-            stages.lap(if cache_used {
-                "pages, search index and files"
-            } else {
-                "search index"
-            });
-            stages.done
-        },
+        stages: stages.done,
     })
 }
 

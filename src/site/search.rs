@@ -42,6 +42,9 @@ use super::output::Output;
 use super::{i18n, Site};
 use crate::note::{Role, Section};
 use crate::text;
+use postings::Postings;
+
+mod postings;
 
 /// Bumped whenever the files change shape; `search.js` refuses other versions.
 pub const VERSION: u32 = 2;
@@ -285,142 +288,6 @@ fn postings_json(ids: &[u32]) -> String {
     }
     let mut out = String::new();
     postings.encode(&mut out);
-    out
-}
-
-/// One gram's record ids while the index is built: the gaps (the first id as is) as
-/// LEB128 varints, a byte or two each for the common grams that hold most postings.
-#[derive(Default)]
-struct Postings {
-    last: u32,
-    len: u32,
-    gaps: Vec<u8>,
-}
-
-impl Postings {
-    /// Appends `id`, larger than any before it.
-    fn push(&mut self, id: u32) {
-        let mut gap = if self.len == 0 { id } else { id - self.last };
-        (self.last, self.len) = (id, self.len + 1);
-        while gap >= 0x80 {
-            self.gaps.push(gap as u8 | 0x80);
-            gap >>= 7;
-        }
-        self.gaps.push(gap as u8);
-    }
-
-    fn gaps(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut bytes = self.gaps.iter();
-        std::iter::from_fn(move || {
-            let (mut gap, mut shift) = (0u32, 0);
-            loop {
-                let b = *bytes.next()?;
-                gap |= u32::from(b & 0x7f) << shift;
-                if b < 0x80 {
-                    return Some(gap);
-                }
-                shift += 7;
-            }
-        })
-    }
-
-    /// The bytes of the gap list `[g,g,…]`.
-    fn list_len(&self) -> usize {
-        let digits: usize = self.gaps().map(decimal_len).sum();
-        digits + (self.len as usize).saturating_sub(1) + 2
-    }
-
-    /// The bytes of the bitmap string, quotes included.
-    fn bitmap_len(&self) -> usize {
-        let bitmap_bytes = if self.len == 0 {
-            0
-        } else {
-            self.last as usize / 8 + 1
-        };
-        bitmap_bytes.div_ceil(3) * 4 + 2
-    }
-
-    /// The bytes [`Postings::encode`] writes.
-    fn encoded_len(&self) -> usize {
-        self.list_len().min(self.bitmap_len())
-    }
-
-    /// Appends `other`, whose ids are counted from `offset` and larger than any here.
-    fn append(&mut self, other: &Postings, offset: u32) {
-        let Some(first) = other.gaps().next() else {
-            return;
-        };
-        let first_bytes = other
-            .gaps
-            .iter()
-            .position(|&b| b < 0x80)
-            .map_or(0, |i| i + 1);
-        self.push(offset + first);
-        self.gaps.extend_from_slice(&other.gaps[first_bytes..]);
-        self.len += other.len - 1;
-        self.last = offset + other.last;
-    }
-
-    /// Writes the gap list, or the bitmap when it is shorter.
-    fn encode(&self, out: &mut String) {
-        if self.bitmap_len() < self.list_len() {
-            let mut bits = vec![0u8; self.last as usize / 8 + 1];
-            let mut id = 0;
-            for gap in self.gaps() {
-                id += gap;
-                bits[id as usize / 8] |= 1 << (id % 8);
-            }
-            out.push('"');
-            out.push_str(&base64(&bits));
-            out.push('"');
-            return;
-        }
-        out.push('[');
-        for (i, gap) in self.gaps().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_decimal(out, gap);
-        }
-        out.push(']');
-    }
-}
-
-fn decimal_len(n: u32) -> usize {
-    n.checked_ilog10().unwrap_or(0) as usize + 1
-}
-
-fn push_decimal(out: &mut String, n: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
-}
-
-/// Standard base64 with padding (RFC 4648), the alphabet `atob` reads.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for group in bytes.chunks(3) {
-        let n = (u32::from(group[0]) << 16)
-            | (u32::from(*group.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*group.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= group.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
     out
 }
 
@@ -735,6 +602,7 @@ mod tests {
 
     #[test]
     fn base64_pads_like_rfc_4648() {
+        use postings::base64;
         assert_eq!(base64(b""), "");
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
