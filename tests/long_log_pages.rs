@@ -1,10 +1,22 @@
 //! Pages over the whole log stay readable as the log grows: `next.html` lists the
 //! open steps a mentor acts on and counts the rest by month; a topic page shows its
-//! newest learnings, one row per problem and every mentioning day by year.
+//! newest learnings, one row per problem and every mentioning day by year; a
+//! knowledge-base entry draws on the newest days its problem was written on.
 
 mod common;
 
 use common::{build_into, html, texts_of, TempLog};
+
+/// Builds a log of `notes` (path, text); the log is kept while the site is read.
+fn build_notes(notes: &[(String, String)]) -> (TempLog, tempfile::TempDir) {
+    let files: Vec<(&str, &[u8])> = notes
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let log = TempLog::new(&files);
+    let out = build_into(log.path(), None);
+    (log, out)
+}
 
 fn note(learning: &str, problem: Option<&str>, steps: &[&str]) -> String {
     let mut text = format!(
@@ -94,12 +106,7 @@ fn a_topic_page_shows_its_newest_learnings_one_row_per_problem_and_days_by_year(
             note(&format!("Dockerの学び{i}"), problem, &[]),
         ));
     }
-    let files: Vec<(&str, &[u8])> = notes
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    let log = TempLog::new(&files);
-    let out = build_into(log.path(), None);
+    let (_log, out) = build_notes(&notes);
     let site = out.path().join("site");
     let topic = html(&site, "topics/docker.html");
     let learnings = texts_of(&topic, "ul.learnings > li");
@@ -160,4 +167,52 @@ fn a_step_carried_forward_is_listed_once_and_its_newest_copy_decides() {
     // Both copies stay on their own day pages.
     let day = std::fs::read_to_string(out.path().join("site/days/2025-06-20.html")).unwrap();
     assert!(day.contains("済んだ作業"));
+}
+
+/// A problem carried for 40 days: its entry's timeline (and the symptoms, analyses and
+/// fix drawn from it) covers the newest 30 days and says how many earlier days there
+/// are; its learnings are the newest 30.
+#[test]
+fn a_knowledge_base_entry_draws_on_the_newest_days_and_counts_the_earlier_ones() {
+    let notes: Vec<(String, String)> = (1..=40u32)
+        .map(|day| {
+            let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+                + chrono::Days::new(u64::from(day - 1));
+            (
+                format!("content/{date}.md"),
+                note(
+                    &format!("Dockerの学び{day}"),
+                    Some("Dockerのコンテナが起動しない"),
+                    &[],
+                ),
+            )
+        })
+        .collect();
+    let (_log, out) = build_notes(&notes);
+    let site = out.path().join("site");
+    let entry_file = std::fs::read_dir(site.join("kb"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|name| name != "index.html")
+        .expect("one knowledge-base entry");
+    let entry = html(&site, &format!("kb/{entry_file}"));
+    let timeline = texts_of(&entry, "ol.timeline > li");
+    assert_eq!(timeline.len(), 30, "{timeline:?}");
+    assert!(timeline[0].starts_with("2025年1月11日"), "{timeline:?}");
+    assert!(timeline[29].starts_with("2025年2月9日"), "{timeline:?}");
+    let notes = texts_of(&entry, "article > p.meta");
+    assert!(
+        notes.iter().any(|n| n.contains("残り10日分")),
+        "the earlier days are counted: {notes:?}"
+    );
+    let learnings: Vec<String> = texts_of(&entry, "section ul > li")
+        .into_iter()
+        .filter(|l| l.starts_with("Dockerの学び"))
+        .collect();
+    assert_eq!(learnings.len(), 30, "{learnings:?}");
+    assert!(learnings[0].starts_with("Dockerの学び11"), "{learnings:?}");
+    assert!(learnings[29].starts_with("Dockerの学び40"), "{learnings:?}");
+    assert!(texts_of(&entry, "section p.meta")
+        .iter()
+        .any(|n| n.contains("40件のうち新しい30件")));
 }

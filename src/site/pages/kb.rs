@@ -39,6 +39,13 @@ pub(super) fn kb_index(site: &Site) -> Result<Vec<u8>> {
     site.render_template("kb_index.html", &ctx)
 }
 
+/// How many of the days a problem was written on its entry page draws on (timeline,
+/// symptoms, analyses, fix), newest last, and how many learnings it lists: a problem
+/// carried for years would otherwise make a page of megabytes. The days left out stay
+/// on their own pages; the entry says how many there are.
+const KB_DAYS: usize = 30;
+const KB_LEARNINGS: usize = 30;
+
 pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     let log = site.log;
     let entry = &site.kb[k];
@@ -48,7 +55,8 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     let mut analyses = Vec::new();
     let mut fix = Vec::new();
     let mut texts = DayText::default();
-    for &(d, p) in &entry.occurrences {
+    let shown = &entry.occurrences[entry.occurrences.len().saturating_sub(KB_DAYS)..];
+    for &(d, p) in shown {
         let day = &log.days[d];
         let problem = &day.note.problems[p];
         let text = texts.of(site, d)?;
@@ -80,21 +88,23 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
             "day": day_link(site, day), "time": problem.time, "resolved": problem.resolved, "details": details,
         }));
     }
-    let learnings: Vec<serde_json::Value> = entry
-        .learnings
+    let learnings: Vec<serde_json::Value> = entry.learnings
+        [entry.learnings.len().saturating_sub(KB_LEARNINGS)..]
         .iter()
         .map(|&(d, l)| {
             let day = &log.days[d];
-            let text = site.note_text(&day.note)?;
+            let text = texts.of(site, d)?;
             let mut pctx = day_ctx(site, day, "../", false);
             Ok(learning_view(
                 site,
                 day,
-                (&day.note.learnings[l], &text),
+                (&day.note.learnings[l], text),
                 &mut pctx,
             ))
         })
         .collect::<Result<_>>()?;
+    ctx.insert("earlier_days", &(entry.occurrences.len() - shown.len()));
+    ctx.insert("all_learnings", &entry.learnings.len());
     ctx.insert("entry", &json!({
         "title": entry.title, "resolved": entry.resolved(), "topics": entry.topics,
         "topic_urls": entry.topics.iter().map(|t| href(&format!("topics/{}.html", crate::text::slug(t)))).collect::<Vec<_>>(),
