@@ -125,13 +125,7 @@ impl Log {
         let notes: Vec<Note> = note_sources
             .into_par_iter()
             .enumerate()
-            .map(|(i, s)| {
-                let mut note = note::parse(&s, &ctx);
-                if i >= kept {
-                    note.text = Some(s.text.into());
-                }
-                note
-            })
+            .map(|(i, s)| parse_keeping(&s, &ctx, i >= kept))
             .collect();
         Log::assemble(root, config, notes, pages, loaded.diagnostics, options)
     }
@@ -171,13 +165,7 @@ impl Log {
             .zip(&keys)
             .enumerate()
             .filter(|(_, (s, key))| cache.notes.get(&s.path).is_none_or(|(k, _)| k != *key))
-            .map(|(i, (s, key))| {
-                let mut note = note::parse(s, &ctx);
-                if i >= kept {
-                    note.text = Some(s.text.as_str().into());
-                }
-                (*key, note)
-            })
+            .map(|(i, (s, key))| (*key, parse_keeping(s, &ctx, i >= kept)))
             .collect();
         for (key, note) in parsed {
             cache.notes.insert(note.path.clone(), (key, note));
@@ -356,6 +344,15 @@ fn kept_from(sources: &[Source]) -> usize {
         }
     }
     0
+}
+
+/// Parses a note, keeping its text in it when `keep` (see [`kept_from`]).
+fn parse_keeping(source: &Source, ctx: &NoteContext, keep: bool) -> Note {
+    let mut note = note::parse(source, ctx);
+    if keep {
+        note.text = Some(source.text.as_str().into());
+    }
+    note
 }
 
 /// Parsed notes by path and text hash, kept between builds of one process.

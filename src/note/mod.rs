@@ -134,7 +134,7 @@ pub struct Section {
     pub heading: Option<String>,
     pub role: Option<Role>,
     /// Where the section body's Markdown source is in the file's text.
-    pub body: Range<usize>,
+    pub body: Span,
     /// 1-based line of the heading.
     pub line: usize,
 }
@@ -143,7 +143,7 @@ impl Section {
     /// The section body as Markdown source, out of the note's text
     /// ([`Note::read_text`], or the source it was parsed from).
     pub fn markdown<'t>(&self, text: &'t str) -> &'t str {
-        text.get(self.body.clone()).unwrap_or("")
+        self.body.of(text)
     }
 }
 
@@ -185,6 +185,22 @@ impl Span {
     }
 }
 
+/// A task's title as Markdown: its first `line` with the duration group at `cut` (a
+/// byte range of the line) removed, trimmed. The parser and [`Task::title_markdown`]
+/// both cut titles with it.
+pub(crate) fn title_without(line: &str, cut: Option<Range<usize>>) -> String {
+    let title = match cut.and_then(|c| Some((line.get(..c.start)?, line.get(c.end..)?))) {
+        Some((before, after)) => format!("{before}{after}"),
+        None => line.to_string(),
+    };
+    title.trim().to_string()
+}
+
+/// The plain text of one line of Markdown, trimmed: a task's title, a step's text.
+pub(crate) fn plain_line(markdown: &str) -> String {
+    crate::markdown::to_plain_text(markdown).trim().to_string()
+}
+
 /// The trimmed, non-empty lines of an item's own text.
 pub fn item_lines(own: &str) -> impl Iterator<Item = &str> {
     own.split('\n').map(str::trim).filter(|l| !l.is_empty())
@@ -218,27 +234,19 @@ impl Task {
     /// The title as Markdown: the first line without its duration.
     pub fn title_markdown(&self, text: &str) -> String {
         let line = self.first_line.of(text);
-        let title = match self.duration {
-            Some(d) if self.first_line.start <= d.start && d.end <= self.first_line.end => {
-                let (cut_start, cut_end) = (
-                    (d.start - self.first_line.start) as usize,
-                    (d.end - self.first_line.start) as usize,
-                );
-                match (line.get(..cut_start), line.get(cut_end..)) {
-                    (Some(before), Some(after)) => format!("{before}{after}"),
-                    _ => line.to_string(),
-                }
-            }
-            _ => line.to_string(),
-        };
-        title.trim().to_string()
+        // The duration's place in the line; none if the spans do not nest (they
+        // always do for a note parsed from this text).
+        let cut = self.duration.and_then(|d| {
+            let start = d.start.checked_sub(self.first_line.start)?;
+            let end = d.end.checked_sub(self.first_line.start)?;
+            Some(start as usize..end as usize)
+        });
+        title_without(line, cut)
     }
 
     /// Plain-text title, duration removed.
     pub fn title(&self, text: &str) -> String {
-        crate::markdown::to_plain_text(&self.title_markdown(text))
-            .trim()
-            .to_string()
+        plain_line(&self.title_markdown(text))
     }
 
     /// Further lines of the item's own text (continuations), as Markdown.
@@ -305,8 +313,9 @@ pub struct Step {
     pub own: Span,
     /// The area it sits under (`backend`, `infra`), where it has one.
     pub area: Option<String>,
-    /// A hash of the step's folded plain text: a step carried forward from note to
-    /// note has the same key on every day (`next.html` lists it once).
+    /// A hash of the step's folded plain text ([`Step::key_of`]): a step carried
+    /// forward from note to note has the same key on every day (`next.html` lists it
+    /// once).
     pub key: u64,
     pub due: Option<NaiveDate>,
     /// Each sub-item's own text, depth first.
@@ -322,13 +331,15 @@ impl Step {
     }
     /// Plain text of the step itself.
     pub fn text(&self, text: &str) -> String {
-        crate::markdown::to_plain_text(&self.markdown(text))
-            .trim()
-            .to_string()
+        plain_line(&self.markdown(text))
     }
     /// Each sub-item as Markdown.
     pub fn details(&self, text: &str) -> Vec<String> {
         self.details.iter().map(|d| d.markdown(text)).collect()
+    }
+    /// What [`Step::key`] holds for this step of the note whose text is `text`.
+    pub fn key_of(&self, text: &str) -> u64 {
+        crate::log::hash_of(&crate::text::fold(&self.text(text)))
     }
 }
 

@@ -41,15 +41,6 @@ impl Item {
         self.lines.first().map_or("", |(l, _)| l.as_str())
     }
 
-    /// The item's own Markdown, its lines joined.
-    pub fn markdown(&self) -> String {
-        self.lines
-            .iter()
-            .map(|(l, _)| l.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     /// Byte offset of the first line, for diagnostics.
     pub fn offset(&self) -> usize {
         self.lines.first().map_or(self.start, |(_, o)| *o)

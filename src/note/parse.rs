@@ -6,6 +6,7 @@ use super::{
     date, duration, Declared, Detail, Figure, ImageRef, Learning, Note, Problem, Role, Roles,
     Section, Span, Step, Task,
 };
+use super::{plain_line, title_without};
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -82,7 +83,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
             note.sections.push(Section {
                 heading: section.heading.clone(),
                 role: *role,
-                body: base + section.body.start..base + section.body.end,
+                body: Span::new(base + section.body.start..base + section.body.end),
                 line: line_of(base + section.start),
             });
         }
@@ -99,7 +100,9 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
             Some(Role::Learnings) => note
                 .learnings
                 .extend(section.items.iter().map(|i| learning(i, base))),
-            Some(Role::Next) => next_steps(section, note.date, base, &mut note.next),
+            Some(Role::Next) => {
+                next_steps(section, note.date, (&source.text, base), &mut note.next)
+            }
             Some(Role::Hours) => note.declared = declared(section, body, base, &mut diags),
             _ => {}
         }
@@ -189,25 +192,24 @@ struct OwnDuration {
     group: Range<usize>,
 }
 
-/// Splits an item's first line into (title Markdown, own duration, a group that looks
-/// like hours but is not). The duration is a parenthesised group (half- or full-width)
+/// Finds the duration of an item's first line: (own duration, a group that looks like
+/// hours but is not). The duration is a parenthesised group (half- or full-width)
 /// holding nothing but a duration.
-fn split_duration(line: &str) -> (String, Option<OwnDuration>, Option<String>) {
+fn find_duration(line: &str) -> (Option<OwnDuration>, Option<String>) {
     let mut near_miss = None;
     for (start, end, inner) in paren_groups(line) {
         if let Some(minutes) = duration::parse(inner) {
-            let title = format!("{}{}", &line[..start], &line[end..]);
             let own = OwnDuration {
                 minutes,
                 group: start..end,
             };
-            return (title.trim().to_string(), Some(own), None);
+            return (Some(own), None);
         }
         if near_miss.is_none() && duration::looks_like_duration(inner) {
             near_miss = Some(inner.to_string());
         }
     }
-    (line.trim().to_string(), None, near_miss)
+    (None, near_miss)
 }
 
 /// Every parenthesised group of a line: (start, end, inner), `(…)` and `（…）` alike.
@@ -235,14 +237,18 @@ fn task(
     base: usize,
     diags: &mut Diags,
 ) -> Task {
-    let (title_markdown, duration, near_miss) = split_duration(item.first_line());
+    let (duration, near_miss) = find_duration(item.first_line());
+    let title_markdown = title_without(
+        item.first_line(),
+        duration.as_ref().map(|d| d.group.clone()),
+    );
     let offset = base + item.offset();
     let own_minutes = duration.as_ref().map(|d| d.minutes);
     let first_line = Span::new(offset..offset + item.first_line().len());
     if let Some(text) = near_miss {
         diags.warn(offset, format!("`{text}` looks like hours but is not a duration logsite can read (write e.g. 1.5h, 1h 30m, 90分)"));
     }
-    let title = markdown::to_plain_text(&title_markdown).trim().to_string();
+    let title = plain_line(&title_markdown);
     let folded = fold(&title);
     let excluded = exclude
         .iter()
@@ -438,41 +444,46 @@ fn flatten_items(items: &[Item], base: usize, out: &mut Vec<Span>) {
     }
 }
 
+/// `text` is the note's whole text (`base` is where the body starts in it).
 fn next_steps(
     section: &OutlineSection,
     note_date: chrono::NaiveDate,
-    base: usize,
+    (text, base): (&str, usize),
     out: &mut Vec<Step>,
 ) {
     for item in &section.items {
         let own_due = date::find_due(item.first_line(), note_date);
         if !item.children.is_empty() && own_due.is_none() {
-            let area = markdown::to_plain_text(item.first_line())
-                .trim()
-                .to_string();
+            let area = plain_line(item.first_line());
             for child in &item.children {
-                out.push(step(child, Some(area.clone()), note_date, base));
+                out.push(step(child, Some(area.clone()), note_date, (text, base)));
             }
         } else {
-            out.push(step(item, None, note_date, base));
+            out.push(step(item, None, note_date, (text, base)));
         }
     }
 }
 
-fn step(item: &Item, area: Option<String>, note_date: chrono::NaiveDate, base: usize) -> Step {
+fn step(
+    item: &Item,
+    area: Option<String>,
+    note_date: chrono::NaiveDate,
+    (text, base): (&str, usize),
+) -> Step {
     let mut details = Vec::new();
     flatten_items(&item.children, base, &mut details);
-    let text = markdown::to_plain_text(&item.markdown());
-    Step {
+    let mut step = Step {
         own: own_span(item, base),
-        key: crate::log::hash_of(&fold(text.trim())),
+        key: 0,
         due: date::find_due(item.first_line(), note_date),
         area,
         details,
         done: item.checked == Some(true),
         // An offset for now; `parse` turns it into a line.
         line: base + item.offset(),
-    }
+    };
+    step.key = step.key_of(text);
+    step
 }
 
 fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags) -> Declared {

@@ -116,14 +116,15 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     let log = site.log;
     let mut ctx = site.context(1);
     let mut learnings = Vec::new();
+    let mut texts = DayText::default();
     for &(d, l) in topic.learnings.iter().rev().take(TOPIC_LEARNINGS) {
         let day = &log.days[d];
-        let text = site.note_text(&day.note)?;
+        let text = texts.of(site, d)?;
         let mut pctx = day_ctx(site, day, "../", false);
         learnings.push(learning_view(
             site,
             day,
-            (&day.note.learnings[l], &text),
+            (&day.note.learnings[l], text),
             &mut pctx,
         ));
     }

@@ -311,21 +311,17 @@ pub(super) fn page_ctx<'a>(
 // ----- views ---------------------------------------------------------------------
 
 /// The note text of the day read last: a page going through many items in day order
-/// (a knowledge-base entry's occurrences and learnings) reads each day once, not once
-/// per item.
+/// (a knowledge-base entry's occurrences and learnings, a topic's learnings) reads each
+/// day once, not once per item.
 #[derive(Default)]
-pub(super) struct DayText {
-    day: Option<usize>,
-    text: Option<std::sync::Arc<str>>,
-}
+pub(super) struct DayText(Option<(usize, std::sync::Arc<str>)>);
 
 impl DayText {
     pub(super) fn of(&mut self, site: &Site, d: usize) -> Result<&str> {
-        if self.day != Some(d) || self.text.is_none() {
-            self.text = Some(site.note_text(&site.log.days[d].note)?);
-            self.day = Some(d);
+        if self.0.as_ref().map(|(day, _)| *day) != Some(d) {
+            self.0 = Some((d, site.note_text(&site.log.days[d].note)?));
         }
-        Ok(self.text.as_deref().unwrap_or_default())
+        Ok(self.0.as_ref().map_or("", |(_, text)| text))
     }
 }
 
