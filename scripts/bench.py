@@ -3,7 +3,7 @@
 
     python3 scripts/bench.py [N ...] [--runs 5] [--tmpfs]
 
-For each N (default 365 3650 10000) it generates N notes with ../shared/bench/gen-notes
+For each N (default 365 3650 10000) it generates N notes with scripts/gen-notes
 (cached under $TMPDIR/logsite-bench/N), then runs each command as a fresh process
 --runs times after one warm-up, writing to a fresh output folder on disk, and again on
 tmpfs (/dev/shm) with --tmpfs. It prints medians of wall, user and sys seconds, the
@@ -14,7 +14,7 @@ import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GEN = ROOT.parent / "shared" / "bench" / "gen-notes"
+GEN = ROOT / "scripts" / "gen-notes"
 
 
 def run(cmd):

@@ -1,4 +1,4 @@
-//! Scale: notes from ../shared/bench/gen-notes, whose expected hours are computed by
+//! Scale: notes from scripts/gen-notes, whose expected hours are computed by
 //! the generator itself, come out with the same day, week and total minutes.
 
 mod common;
@@ -9,12 +9,12 @@ use std::process::Command;
 #[test]
 fn generated_notes_match_their_expected_hours() {
     let dir = tempfile::tempdir().unwrap();
-    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen-notes");
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-notes");
     let status = Command::new("python3")
         .arg(&generator)
         .args(["400", dir.path().to_str().unwrap(), "--seed", "7"])
         .status()
-        .expect("python3 runs ../shared/bench/gen-notes");
+        .expect("python3 runs scripts/gen-notes");
     assert!(status.success());
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("expected.json")).unwrap())

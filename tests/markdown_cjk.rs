@@ -1,6 +1,8 @@
 //! The Japanese fixes of CJK.md, pinned: its 22 cases, the seed note, offsets,
 //! and no change to what CommonMark already gets right.
 
+mod common;
+
 use logsite::markdown::{self, Event, Options};
 use proptest::prelude::*;
 
@@ -197,8 +199,7 @@ fn case22_host_without_dot_is_no_link() {
 }
 
 fn seed() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/2025-04-28.md");
-    std::fs::read_to_string(path).expect("the seed note at ../shared/seed")
+    common::seed_text()
 }
 
 #[test]

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 use logsite::config::Config;
 use logsite::log::{Log, LogOptions};
 
-/// The seed note, as the author wrote it.
+/// The seed note, as the author wrote it (the sample log keeps it unchanged).
 pub fn seed_text() -> String {
-    std::fs::read_to_string(seed_path()).expect("../shared/seed/2025-04-28.md is readable")
+    std::fs::read_to_string(seed_path()).expect("the seed note content/2025/04/2025-04-28.md is readable")
 }
 
 pub fn seed_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/2025-04-28.md")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content/2025/04/2025-04-28.md")
 }
 
 /// A log folder in a temp dir, made of (relative path, bytes) pairs.
