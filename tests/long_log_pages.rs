@@ -1,5 +1,5 @@
 //! Pages over the whole log stay readable as the log grows: `next.html` lists the
-//! open steps a mentor acts on and counts the rest by month; a topic page shows its
+//! plan and the newest closed steps and counts every step by month; a topic page shows its
 //! newest learnings, one row per problem and every mentioning day by year; a
 //! knowledge-base entry draws on the newest days its problem was written on.
 
@@ -35,55 +35,58 @@ fn note(learning: &str, problem: Option<&str>, steps: &[&str]) -> String {
 }
 
 #[test]
-fn next_steps_lists_open_steps_near_the_newest_note_and_counts_older_ones_by_month() {
-    let notes = [
-        (
-            "content/2024-03-01.md",
-            note(
-                "古い学び",
-                None,
-                &["昔の調べもの", "昔の完了（2024/03/02まで）"],
-            ),
+fn next_steps_lists_the_plan_the_newest_closed_steps_and_counts_all_by_month() {
+    // 40 days in 2024 and 2025, each planning one step the next note no longer lists.
+    let mut notes = Vec::new();
+    for i in 0..40u32 {
+        let (year, day) = if i < 20 {
+            (2024, i + 1)
+        } else {
+            (2025, i - 19)
+        };
+        let step = format!("計画{i}（{year}/03/{day:02}まで）");
+        notes.push((
+            format!("content/{year}-03-{day:02}.md"),
+            note("学び", None, &[step.as_str()]),
+        ));
+    }
+    notes.push((
+        "content/2025-06-30.md".to_string(),
+        note(
+            "最新の学び",
+            None,
+            &[
+                "これからの作業（2025/07/03まで）",
+                "期限のない作業",
+                "[x] 終わった作業",
+            ],
         ),
-        (
-            "content/2025-05-01.md",
-            note("五月の学び", None, &["古い期限の作業（2025/05/05まで）"]),
-        ),
-        (
-            "content/2025-06-20.md",
-            note("六月の学び", None, &["最近の期限切れ（2025/06/25まで）"]),
-        ),
-        (
-            "content/2025-06-30.md",
-            note(
-                "最新の学び",
-                None,
-                &[
-                    "これからの作業（2025/07/03まで）",
-                    "期限のない作業",
-                    "[x] 終わった作業",
-                ],
-            ),
-        ),
-    ];
-    let files: Vec<(&str, &[u8])> = notes.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
-    let log = TempLog::new(&files);
-    let out = build_into(log.path(), None);
+    ));
+    let (_log, out) = build_notes(&notes);
     let site = out.path().join("site");
     let next = html(&site, "next.html");
-    assert_eq!(
-        texts_of(&next, "#overdue .step-text"),
-        ["最近の期限切れ（2025/06/25まで）"]
+    assert!(
+        texts_of(&next, "#overdue .step-text").is_empty(),
+        "a step no longer listed is never overdue"
     );
     assert_eq!(
         texts_of(&next, "#upcoming .step-text"),
         ["これからの作業（2025/07/03まで）"]
     );
     assert_eq!(texts_of(&next, "#undated .step-text"), ["期限のない作業"]);
-    // The rest (stale, or done) by the month they were written, newest first.
+    assert_eq!(texts_of(&next, "#done .step-text"), ["終わった作業"]);
+    // The newest 30 dropped steps, newest closed first.
+    let dropped = texts_of(&next, "#dropped .step-text");
+    assert_eq!(dropped.len(), 30);
+    assert_eq!(dropped[0], "計画39（2025/03/20まで）");
+    assert_eq!(dropped[29], "計画10（2024/03/11まで）");
+    // Every step by the month it was written, newest first: written, done, dropped.
     let cells = texts_of(&next, "#earlier tbody td");
-    let rows: Vec<String> = cells.chunks(3).map(|row| row.join(" ")).collect();
-    assert_eq!(rows, ["2025年6月 1 1", "2025年5月 1 0", "2024年3月 2 0"]);
+    let rows: Vec<String> = cells.chunks(4).map(|row| row.join(" ")).collect();
+    assert_eq!(
+        rows,
+        ["2025年6月 3 1 0", "2025年3月 20 0 20", "2024年3月 20 0 20"]
+    );
     // Each month links to its section of the archive.
     let archive = std::fs::read_to_string(site.join("archive.html")).unwrap();
     let sel = scraper::Selector::parse("#earlier a").unwrap();

@@ -18,8 +18,18 @@ pub struct Export {
     pub schema: u32,
     pub baseline_minutes: u32,
     pub total_minutes: u32,
+    /// How many steps are in each state, as of the newest note.
+    pub steps: ExportStepCounts,
     pub days: Vec<ExportDay>,
     pub weeks: Vec<ExportWeek>,
+}
+
+#[derive(Serialize)]
+pub struct ExportStepCounts {
+    /// The newest note's date: what "overdue" is measured from.
+    pub as_of: Option<String>,
+    #[serde(flatten)]
+    pub counts: super::steps::StepCounts,
 }
 
 #[derive(Serialize)]
@@ -66,6 +76,54 @@ pub struct ExportStep {
     pub area: Option<String>,
     pub due: Option<String>,
     pub done: bool,
+    /// What became of the step as of the newest note (`log::steps`).
+    #[serde(flatten)]
+    pub state: ExportStepState,
+}
+
+/// A step's state in the export: the same on every day that lists it.
+#[derive(Serialize, Hash)]
+pub struct ExportStepState {
+    /// `open`, `done` or `dropped`.
+    pub state: &'static str,
+    pub overdue: bool,
+    /// The note that closed it: checked it, did it as a task, or no longer listed it.
+    pub closed: Option<ExportClosing>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct ExportClosing {
+    pub date: String,
+    pub url: String,
+    /// `checked`, `task` (a later task with the same text), `similar-task` (probably
+    /// done) or `not-listed` (dropped).
+    pub how: &'static str,
+}
+
+/// The export's view of the state of the step record `r`.
+fn step_state(log: &Log, r: u32) -> ExportStepState {
+    use super::steps::{Closing, StepState};
+    let state = log.steps[r as usize].state;
+    ExportStepState {
+        state: state.name(),
+        overdue: state.overdue(),
+        closed: state.closed_on().map(|d| {
+            let how = match state {
+                StepState::Done {
+                    how: Closing::Checked,
+                    ..
+                } => "checked",
+                StepState::Done { .. } if state.probable() => "similar-task",
+                StepState::Done { .. } => "task",
+                _ => "not-listed",
+            };
+            ExportClosing {
+                date: log.days[d].date().to_string(),
+                url: log.days[d].url(),
+                how,
+            }
+        }),
+    }
 }
 
 #[derive(Serialize)]
@@ -83,7 +141,7 @@ impl Export {
             days: log
                 .days
                 .iter()
-                .map(|day| Ok(export_day(day, &log.note_text(&day.note)?)))
+                .map(|day| Ok(export_day(log, day, &log.note_text(&day.note)?)))
                 .collect::<Result<_, Diagnostic>>()?,
             ..Export::new_without_days(log)
         })
@@ -95,6 +153,10 @@ impl Export {
             schema: 1,
             baseline_minutes: log.baseline_minutes,
             total_minutes: log.total_minutes(),
+            steps: ExportStepCounts {
+                as_of: log.newest_date().map(|d| d.to_string()),
+                counts: log.step_counts(),
+            },
             days: Vec::new(),
             weeks: log
                 .weeks
@@ -138,7 +200,9 @@ pub fn to_json_cached(
         .map(|(day, key)| {
             let warnings: Vec<String> = day.note.diagnostics.iter().map(|d| d.one_line()).collect();
             let hours = (day.minutes, day.week_minutes, day.total_minutes);
-            super::hash_of(&(key, hours, warnings))
+            let steps: Vec<ExportStepState> =
+                day.steps.iter().map(|&r| step_state(log, r)).collect();
+            super::hash_of(&(key, hours, warnings, steps))
         })
         .collect();
     let fresh: Vec<(u64, Arc<str>)> = log
@@ -191,7 +255,7 @@ fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io:
 /// by lines is safe).
 fn day_json(log: &Log, day: &Day) -> Result<Arc<str>, Diagnostic> {
     let text = log.note_text(&day.note)?;
-    let json = serde_json::to_string_pretty(&export_day(day, &text))
+    let json = serde_json::to_string_pretty(&export_day(log, day, &text))
         .expect("export types always serialise");
     Ok(format!("    {}", json.replace('\n', "\n    ")).into())
 }
@@ -224,7 +288,7 @@ fn write_document(
 }
 
 /// `text` is the day's note's text.
-fn export_day(day: &Day, text: &str) -> ExportDay {
+fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
     let note = &day.note;
     ExportDay {
         date: note.date.to_string(),
@@ -251,11 +315,13 @@ fn export_day(day: &Day, text: &str) -> ExportDay {
         next: note
             .next
             .iter()
-            .map(|s| ExportStep {
+            .zip(day.steps.iter())
+            .map(|(s, &r)| ExportStep {
                 text: s.text(text),
                 area: s.area.clone(),
                 due: s.due.map(|d| d.to_string()),
                 done: s.done,
+                state: step_state(log, r),
             })
             .collect(),
         images: note.images().map(str::to_string).collect(),
@@ -301,6 +367,7 @@ mod tests {
         let no_days = Log {
             days: Vec::new(),
             weeks: Vec::new(),
+            steps: Vec::new(),
             ..log
         };
         assert_eq!(

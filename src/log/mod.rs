@@ -6,6 +6,7 @@
 pub mod export;
 pub mod kb;
 pub mod stats;
+pub mod steps;
 pub mod topics;
 
 use std::collections::HashMap;
@@ -32,6 +33,8 @@ pub struct Day {
     pub total_minutes: u32,
     /// Index into `Log::weeks`.
     pub week: usize,
+    /// For each of the note's next steps, its index into `Log::steps`.
+    pub steps: Box<[u32]>,
 }
 
 impl Day {
@@ -80,6 +83,8 @@ pub struct Log {
     /// Published days in date order (drafts only with `--drafts`).
     pub days: Vec<Day>,
     pub weeks: Vec<Week>,
+    /// Every next step once, with what became of it as of the newest note.
+    pub steps: Vec<steps::StepRecord>,
     pub baseline_minutes: u32,
     /// Explainers, knowledge-base entries and free pages.
     pub pages: Vec<Source>,
@@ -217,6 +222,7 @@ impl Log {
             config,
             days: Vec::new(),
             weeks: Vec::new(),
+            steps: Vec::new(),
             baseline_minutes: 0,
             pages,
             drafts,
@@ -265,6 +271,7 @@ impl Log {
                 week_minutes,
                 total_minutes: 0,
                 week: self.weeks.len() - 1,
+                steps: Box::default(),
             });
         }
         self.baseline_minutes = match self.config.baseline_minutes() {
@@ -280,6 +287,11 @@ impl Log {
             compare_declared(day, &self.root);
         }
         self.diagnostics.extend(future_days(&mut days, self.today));
+        let (records, per_day) = steps::track(&days);
+        for (day, of_day) in days.iter_mut().zip(per_day) {
+            day.steps = of_day;
+        }
+        self.steps = records;
         self.days = days;
     }
 
@@ -318,6 +330,16 @@ impl Log {
     /// The date the dashboard measures "this week" and "due soon" from: the newest note's.
     pub fn newest_date(&self) -> Option<NaiveDate> {
         self.days.last().map(Day::date)
+    }
+
+    /// The record of the `s`th next step of the `d`th day.
+    pub fn step_record(&self, d: usize, s: usize) -> &steps::StepRecord {
+        &self.steps[self.days[d].steps[s] as usize]
+    }
+
+    /// How many steps are open, overdue, done and dropped as of the newest note.
+    pub fn step_counts(&self) -> steps::StepCounts {
+        steps::counts(&self.steps)
     }
 
     /// Index of the day with this date.

@@ -50,20 +50,36 @@ pub fn from_path(path: &Path) -> Option<NaiveDate> {
 
 /// The first due date written in `line`: `2025/04/29`, `2025-04-29`, `2025年4月29日`,
 /// `5/7` or `5月7日`. A month/day without a year takes the note's year, and rolls to the
-/// next year when it would fall before the note's date (a December note due `1/10`).
+/// next year when it would fall more than 60 days before the note's date (a December
+/// note due `1/10`); a deadline passed more recently stays (a step copied forward).
 pub fn find_due(line: &str, note_date: NaiveDate) -> Option<NaiveDate> {
-    let s = text::nfkc(line);
-    let chars: Vec<char> = s.chars().collect();
+    dates_in(&text::nfkc(line), note_date)
+        .next()
+        .map(|(date, _)| date)
+}
+
+/// Every due date written in `s` (already NFKC), with the byte range it is written in.
+pub fn dates_in(
+    s: &str,
+    note_date: NaiveDate,
+) -> impl Iterator<Item = (NaiveDate, std::ops::Range<usize>)> + '_ {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let only: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
     let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() && (i == 0 || !is_date_char(chars[i - 1])) {
-            if let Some(date) = date_at(&chars[i..], note_date) {
-                return Some(date);
+    std::iter::from_fn(move || {
+        while i < only.len() {
+            let at = i;
+            i += 1;
+            if only[at].is_ascii_digit() && (at == 0 || !is_date_char(only[at - 1])) {
+                if let Some((date, len)) = date_at(&only[at..], note_date) {
+                    i = at + len;
+                    let end = chars.get(at + len).map_or(s.len(), |&(b, _)| b);
+                    return Some((date, chars[at].0..end));
+                }
             }
         }
-        i += 1;
-    }
-    None
+        None
+    })
 }
 
 fn is_date_char(c: char) -> bool {
@@ -80,7 +96,12 @@ fn number(chars: &[char]) -> Option<(u32, usize)> {
     Some((value, n))
 }
 
-fn date_at(chars: &[char], note_date: NaiveDate) -> Option<NaiveDate> {
+/// How many days before the note's date a month/day may fall and still be read in
+/// the note's year (a passed deadline); earlier, it is next year's.
+const PASSED_DEADLINE_DAYS: u64 = 60;
+
+/// The date that starts `chars`, and how many chars it takes.
+fn date_at(chars: &[char], note_date: NaiveDate) -> Option<(NaiveDate, usize)> {
     let (first, n1) = number(chars)?;
     let sep = *chars.get(n1)?;
     let rest = &chars[n1 + 1..];
@@ -91,37 +112,32 @@ fn date_at(chars: &[char], note_date: NaiveDate) -> Option<NaiveDate> {
         let sep2 = *rest.get(n2)?;
         let (day, n3) = number(&rest[n2 + 1..])?;
         let end = n1 + 1 + n2 + 1 + n3;
-        let ok = match sep {
-            '/' | '-' => sep2 == sep && n2 <= 2 && n3 <= 2 && ends_clean(end),
-            '年' => sep2 == '月' && chars.get(end) == Some(&'日'),
-            _ => false,
+        let len = match sep {
+            '/' | '-' if sep2 == sep && n2 <= 2 && n3 <= 2 && ends_clean(end) => end,
+            '年' if sep2 == '月' && chars.get(end) == Some(&'日') => end + 1,
+            _ => return None,
         };
-        return if ok {
-            NaiveDate::from_ymd_opt(first as i32, month, day)
-        } else {
-            None
-        };
+        return NaiveDate::from_ymd_opt(first as i32, month, day).map(|d| (d, len));
     }
     if n1 > 2 {
         return None;
     }
     let (day, n2) = number(rest)?;
     let end = n1 + 1 + n2;
-    let ok = n2 <= 2
-        && match sep {
-            '/' => ends_clean(end),
-            '月' => chars.get(end) == Some(&'日'),
-            _ => false,
-        };
-    if !ok {
-        return None;
-    }
+    let len = match sep {
+        '/' if n2 <= 2 && ends_clean(end) => end,
+        '月' if n2 <= 2 && chars.get(end) == Some(&'日') => end + 1,
+        _ => return None,
+    };
     let this_year = NaiveDate::from_ymd_opt(note_date.year(), first, day)?;
-    if this_year < note_date {
-        NaiveDate::from_ymd_opt(note_date.year() + 1, first, day)
+    // A deadline a few weeks past is one copied forward with its step (`（5/3まで）` in
+    // the note of 5/10), not one for next year.
+    let date = if this_year + chrono::Days::new(PASSED_DEADLINE_DAYS) < note_date {
+        NaiveDate::from_ymd_opt(note_date.year() + 1, first, day)?
     } else {
-        Some(this_year)
-    }
+        this_year
+    };
+    Some((date, len))
 }
 
 #[cfg(test)]
@@ -186,6 +202,8 @@ mod tests {
             ("5月7日まで", "2025-05-07"),
             ("１２／２４まで", "2025-12-24"),
             ("1/10まで", "2026-01-10"),
+            ("4/1まで（書き写し）", "2025-04-01"),
+            ("2/20まで", "2026-02-20"),
         ] {
             assert_eq!(find_due(line, note), Some(d(due)), "{line}");
         }

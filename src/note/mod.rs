@@ -10,6 +10,7 @@ pub mod duration;
 pub mod outline;
 mod parse;
 pub mod roles;
+pub mod work;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -221,6 +222,8 @@ pub struct Task {
     pub minutes: Option<u32>,
     /// False when excluded (meetings…) or under an excluded item.
     pub counted: bool,
+    /// What its title is about: a later task may be the work of an earlier step.
+    pub work: work::Work,
     pub children: Vec<Task>,
     pub line: usize,
 }
@@ -313,10 +316,9 @@ pub struct Step {
     pub own: Span,
     /// The area it sits under (`backend`, `infra`), where it has one.
     pub area: Option<String>,
-    /// A hash of the step's folded plain text ([`Step::key_of`]): a step carried
-    /// forward from note to note has the same key on every day (`next.html` lists it
-    /// once).
-    pub key: u64,
+    /// What it is about: a step carried forward from note to note, whatever its
+    /// deadline, is the same work on every day (see `log::steps`).
+    pub work: work::Work,
     pub due: Option<NaiveDate>,
     /// Each sub-item's own text, depth first.
     pub details: Vec<Span>,
@@ -336,10 +338,6 @@ impl Step {
     /// Each sub-item as Markdown.
     pub fn details(&self, text: &str) -> Vec<String> {
         self.details.iter().map(|d| d.markdown(text)).collect()
-    }
-    /// What [`Step::key`] holds for this step of the note whose text is `text`.
-    pub fn key_of(&self, text: &str) -> u64 {
-        crate::log::hash_of(&crate::text::fold(&self.text(text)))
     }
 }
 

@@ -2,6 +2,7 @@
 //! next steps and the declared tally. Collects diagnostics; never prints, never panics.
 
 use super::outline::{self, Item, OutlineSection};
+use super::work::Work;
 use super::{
     date, duration, Declared, Detail, Figure, ImageRef, Learning, Note, Problem, Role, Roles,
     Section, Span, Step, Task,
@@ -92,7 +93,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
                 section
                     .items
                     .iter()
-                    .map(|i| task(i, &exclude, false, base, &mut diags)),
+                    .map(|i| task(i, (&exclude, false), (base, note.date), &mut diags)),
             ),
             Some(Role::Problems) => note
                 .problems
@@ -230,11 +231,11 @@ fn paren_groups(line: &str) -> Vec<(usize, usize, &str)> {
     groups
 }
 
+/// `note_date` reads dates in the title ([`Work::of`]).
 fn task(
     item: &Item,
-    exclude: &[String],
-    under_excluded: bool,
-    base: usize,
+    (exclude, under_excluded): (&[String], bool),
+    (base, note_date): (usize, chrono::NaiveDate),
     diags: &mut Diags,
 ) -> Task {
     let (duration, near_miss) = find_duration(item.first_line());
@@ -257,7 +258,7 @@ fn task(
     let children: Vec<Task> = item
         .children
         .iter()
-        .map(|c| task(c, exclude, !counted, base, diags))
+        .map(|c| task(c, (exclude, !counted), (base, note_date), diags))
         .collect();
     let counted_children: Vec<&Task> = children
         .iter()
@@ -300,6 +301,7 @@ fn task(
         own_minutes,
         minutes: own_minutes.or(children_sum),
         counted,
+        work: Work::of(&title, note_date),
         children,
         line: offset,
     }
@@ -474,7 +476,7 @@ fn step(
     flatten_items(&item.children, base, &mut details);
     let mut step = Step {
         own: own_span(item, base),
-        key: 0,
+        work: Work::default(),
         due: date::find_due(item.first_line(), note_date),
         area,
         details,
@@ -482,7 +484,7 @@ fn step(
         // An offset for now; `parse` turns it into a line.
         line: base + item.offset(),
     };
-    step.key = step.key_of(text);
+    step.work = Work::of(&step.text(text), note_date);
     step
 }
 

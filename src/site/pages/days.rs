@@ -130,7 +130,6 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
     let mut learnings = Vec::new();
     let mut problems = Vec::new();
     let mut steps = Vec::new();
-    let now = log.days[*week.days.last().expect("a week has a day")].date();
     for &i in &week.days {
         let day = &log.days[i];
         let text = site.note_text(&day.note)?;
@@ -166,11 +165,8 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             }));
         }
         if i == *week.days.last().expect("non-empty") {
-            steps = day
-                .note
-                .next
-                .iter()
-                .map(|s| step_view(site, day, (s, &text), now, &mut pctx))
+            steps = (0..day.note.next.len())
+                .map(|s| step_view(site, (i, s), &text, &mut pctx))
                 .collect();
         }
     }

@@ -8,6 +8,7 @@ use chrono::Datelike;
 use serde_json::json;
 
 use super::*;
+use crate::log::steps::StepState;
 
 pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
     let log = site.log;
@@ -38,18 +39,26 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
             .map(|w| json!({"id": w.id, "url": href(&w.url()), "days": w.days.len(), "hours": i18n::hours(w.minutes)}))
             .collect();
         ctx.insert("active_weeks", &active);
-        // The newest note's plan: steps due within a week, or overdue.
-        let newest = log.days.last().expect("newest_date implies a day");
+        // The newest note's plan: open steps due within a week, or overdue, soonest
+        // first; the same states as next.html.
+        let d = log.days.len() - 1;
         let soon = now + Days::new(7);
-        let text = site.note_text(&newest.note)?;
-        let due: Vec<serde_json::Value> = newest
-            .note
-            .next
-            .iter()
-            .filter(|s| s.due.is_some_and(|d| d <= soon) && !s.done)
-            .map(|s| step_view(site, newest, (s, &text), now, &mut pctx))
+        let text = site.note_text(&log.days[d].note)?;
+        let mut due: Vec<(NaiveDate, usize)> = (0..log.days[d].note.next.len())
+            .filter_map(|s| {
+                let record = log.step_record(d, s);
+                let open = matches!(record.state, StepState::Open { .. });
+                let due = record.due.filter(|&due| open && due <= soon)?;
+                (record.last == (d, s)).then_some((due, s))
+            })
+            .collect();
+        due.sort_by_key(|&(due, _)| due);
+        let due: Vec<serde_json::Value> = due
+            .into_iter()
+            .map(|(_, s)| step_view(site, (d, s), &text, &mut pctx))
             .collect();
         ctx.insert("due", &due);
+        ctx.insert("step_counts", &log.step_counts());
     }
     let open: Vec<serde_json::Value> = site
         .kb
@@ -195,71 +204,90 @@ fn topic_years(site: &Site, i: usize) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// How far back `next.html` lists open steps, in days before the newest note: overdue
-/// steps due since then, and steps with no deadline written since then. A log of years
-/// holds tens of thousands of steps, most long stale; they stay on their day pages,
-/// and the page counts them by month with a link to that month in the archive.
-const NEXT_WINDOW_DAYS: u64 = 14;
+/// How many done and how many dropped steps `next.html` lists, newest closed first.
+/// A log of years holds tens of thousands of steps; the rest stay on their day pages,
+/// and the page counts every step by the month it was written, with a link to that
+/// month in the archive.
+const CLOSED_LISTED: usize = 30;
 
+/// Every step once (`log::steps`): open ones by deadline, overdue first; then done
+/// ones with the day they were done; then dropped ones. Each links to the note that
+/// wrote it and the one that closed it.
 pub(super) fn next(site: &Site) -> Result<Vec<u8>> {
     let log = site.log;
     let now = log.newest_date().unwrap_or(log.today);
-    let since = now - Days::new(NEXT_WINDOW_DAYS);
     let (mut overdue, mut upcoming, mut undated) = (Vec::new(), Vec::new(), Vec::new());
-    // The steps not listed, by the month they were written: (month, steps, done).
-    let mut months: Vec<(NaiveDate, usize, usize)> = Vec::new();
-    // A step carried forward from note to note (as 日報 do) is one step: its newest
-    // copy is listed and says whether it is done; the older copies stay on their days.
-    let mut seen: std::collections::HashSet<(Option<&str>, u64)> = std::collections::HashSet::new();
-    for day in log.days.iter().rev() {
-        let mut pctx = day_ctx(site, day, "", false);
-        // Read only for a day with a step to show: most days' steps are only counted.
-        let mut text: Option<std::sync::Arc<str>> = None;
-        for s in &day.note.next {
-            if !seen.insert((s.area.as_deref(), s.key)) {
-                continue;
+    let (mut done, mut dropped) = (Vec::new(), Vec::new());
+    // Steps by the month they were first written: (month, steps, done, dropped).
+    let mut months: BTreeMap<NaiveDate, (usize, usize, usize)> = BTreeMap::new();
+    for (r, record) in log.steps.iter().enumerate() {
+        let month = months
+            .entry(first_of_month(log.days[record.first.0].date()))
+            .or_default();
+        month.0 += 1;
+        match record.state {
+            StepState::Open { overdue: true } => overdue.push((record.due, r)),
+            StepState::Open { .. } if record.due.is_some() => upcoming.push((record.due, r)),
+            StepState::Open { .. } => undated.push(((), r)),
+            StepState::Done { day, .. } => {
+                month.1 += 1;
+                done.push((day, r));
             }
-            if s.done || s.due.unwrap_or(day.date()) < since {
-                let month = first_of_month(day.date());
-                let done = usize::from(s.done);
-                match months.last_mut() {
-                    Some(m) if m.0 == month => (m.1, m.2) = (m.1 + 1, m.2 + done),
-                    _ => months.push((month, 1, done)),
-                }
-                continue;
-            }
-            let text = match &mut text {
-                Some(text) => text,
-                None => text.insert(site.note_text(&day.note)?),
-            };
-            let view = step_view(site, day, (s, text), now, &mut pctx);
-            match s.due {
-                Some(due) if due < now => overdue.push((due, view)),
-                Some(due) => upcoming.push((due, view)),
-                None => undated.push(view),
+            StepState::Dropped { day } => {
+                month.2 += 1;
+                dropped.push((day, r));
             }
         }
     }
-    // Soonest deadline first; the sort is stable, so newest written first on a tie.
-    overdue.sort_by_key(|(due, _)| *due);
-    upcoming.sort_by_key(|(due, _)| *due);
-    let steps = |v: Vec<(NaiveDate, serde_json::Value)>| -> Vec<serde_json::Value> {
-        v.into_iter().map(|(_, s)| s).collect()
+    overdue.sort_by_key(|&(due, _)| due);
+    upcoming.sort_by_key(|&(due, _)| due);
+    // Newest closed first; the sort is stable, so in the order first written on a tie.
+    done.sort_by_key(|&(day, _)| std::cmp::Reverse(day));
+    dropped.sort_by_key(|&(day, _)| std::cmp::Reverse(day));
+    let some_left_out = done.len() > CLOSED_LISTED || dropped.len() > CLOSED_LISTED;
+    done.truncate(CLOSED_LISTED);
+    dropped.truncate(CLOSED_LISTED);
+    // Each step as its newest listing writes it, read from that note's text.
+    let mut texts = DayText::default();
+    let mut views = |records: Vec<usize>| -> Result<Vec<serde_json::Value>> {
+        records
+            .into_iter()
+            .map(|r| {
+                let (d, s) = log.steps[r].last;
+                let text = texts.of(site, d)?;
+                let mut pctx = day_ctx(site, &log.days[d], "", false);
+                Ok(step_view(site, (d, s), text, &mut pctx))
+            })
+            .collect()
     };
-    let months: Vec<serde_json::Value> = months
-        .into_iter()
-        .map(|(month, steps, done)| {
-            json!({"id": month_id(month), "label": i18n::month(month, &site.lang), "steps": steps, "done": done})
-        })
-        .collect();
+    let counts = log.step_counts();
     let mut ctx = site.context(0);
-    ctx.insert("overdue", &steps(overdue));
-    ctx.insert("upcoming", &steps(upcoming));
-    ctx.insert("undated", &undated);
+    ctx.insert("overdue", &views(second(overdue))?);
+    ctx.insert("upcoming", &views(second(upcoming))?);
+    ctx.insert("undated", &views(second(undated))?);
+    ctx.insert("done", &views(second(done))?);
+    ctx.insert("dropped", &views(second(dropped))?);
+    ctx.insert("counts", &counts);
+    ctx.insert("closed_listed", &CLOSED_LISTED);
+    let months: Vec<serde_json::Value> = if some_left_out {
+        months
+            .into_iter()
+            .rev()
+            .map(|(month, (steps, done, dropped))| {
+                json!({"id": month_id(month), "label": i18n::month(month, &site.lang), "steps": steps, "done": done, "dropped": dropped})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     ctx.insert("months", &months);
-    ctx.insert("window_days", &NEXT_WINDOW_DAYS);
     ctx.insert("now_label", &i18n::long_date(now, &site.lang));
     site.render_template("next.html", &ctx)
+}
+
+/// The second of each pair: record indices from (sort key, record) pairs.
+fn second<K>(pairs: Vec<(K, usize)>) -> Vec<usize> {
+    pairs.into_iter().map(|(_, r)| r).collect()
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {

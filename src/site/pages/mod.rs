@@ -149,7 +149,18 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                 w.checked_sub(1).map(|v| &log.weeks[v].id),
                 log.weeks.get(w + 1).map(|v| &v.id),
             );
-            Some(hash_of(&(&week.id, week.minutes, days, kb, around)))
+            // The last day's steps show what became of them (`log::steps`).
+            let last = *week.days.last().expect("a week has a day");
+            let steps: Vec<_> = log.days[last]
+                .steps
+                .iter()
+                .map(|&r| {
+                    let r = &log.steps[r as usize];
+                    let closed = r.state.closed_on().map(link_sig);
+                    (r.state, closed, r.due, r.first.0, link_sig(r.first.0))
+                })
+                .collect();
+            Some(hash_of(&(&week.id, week.minutes, days, kb, around, steps)))
         }
         Job::Topic(t) => {
             // lists::topic: the days as links, each learning as rendered in its note's
@@ -195,7 +206,16 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
                     (link_sig(i), note.rel_path.parent(), keys.get(i))
                 })
                 .collect();
-            Some(hash_of(&(log.newest_date().unwrap_or(log.today), steps)))
+            let records: Vec<_> = log
+                .steps
+                .iter()
+                .map(|r| (r.first, r.last, r.due, r.listed, r.state))
+                .collect();
+            Some(hash_of(&(
+                log.newest_date().unwrap_or(log.today),
+                steps,
+                records,
+            )))
         }
         // lists::archive: every day as a link, and every week.
         Job::Archive => {
@@ -366,22 +386,43 @@ pub(super) fn day_link(site: &Site, day: &Day) -> serde_json::Value {
     })
 }
 
-/// `text` is the step's note's text.
+/// The `s`th next step of the `d`th day, with what became of it (`log::steps`).
+/// `text` is the day's note's text.
 pub(super) fn step_view(
     site: &Site,
-    day: &Day,
-    (step, text): (&crate::note::Step, &str),
-    now: NaiveDate,
+    (d, s): (usize, usize),
+    text: &str,
     ctx: &mut PageCtx,
 ) -> serde_json::Value {
+    use crate::log::steps::{Closing, StepState};
+    let log = site.log;
+    let day = &log.days[d];
+    let step = &day.note.next[s];
+    let record = log.step_record(d, s);
+    let state = record.state;
+    let due = step.due.or(record.due);
+    let how = match state {
+        StepState::Done {
+            how: Closing::Checked,
+            ..
+        } => Some("checked"),
+        StepState::Done { .. } => Some("task"),
+        _ => None,
+    };
     json!({
         "html": site.renderer.inline_html(&step.markdown(text), ctx),
         "text": step.text(text),
         "area": step.area,
-        "due": step.due.map(|d| d.to_string()),
-        "due_label": step.due.map(|d| i18n::short_date(d, &site.lang)),
-        "overdue": step.due.is_some_and(|d| d < now) && !step.done,
-        "done": step.done,
+        "due": due.map(|d| d.to_string()),
+        "due_label": due.map(|d| i18n::short_date(d, &site.lang)),
+        "state": state.name(),
+        "overdue": state.overdue(),
+        "done": matches!(state, StepState::Done { .. }),
+        "probable": state.probable(),
+        "how": how,
+        "closed": state.closed_on().map(|c| day_link(site, &log.days[c])),
+        "written": day_link(site, &log.days[record.first.0]),
+        "listed": record.listed,
         "day": day_link(site, day),
     })
 }
