@@ -72,6 +72,8 @@ pub struct HoursConfig {
     /// First day of a week: `monday` (ISO, the default) … `sunday`.
     #[serde(deserialize_with = "de_weekday")]
     pub week_start: Weekday,
+    /// Hours to study each week, as a duration (`15h`): progress is shown against it.
+    pub weekly_goal: Option<String>,
 }
 
 impl Default for HoursConfig {
@@ -80,6 +82,7 @@ impl Default for HoursConfig {
             exclude: Vec::new(),
             baseline: None,
             week_start: Weekday::Mon,
+            weekly_goal: None,
         }
     }
 }
@@ -206,7 +209,22 @@ impl Config {
                 anyhow::bail!("[hours] baseline = {baseline:?} is not a duration (like `42h 55m`)");
             }
         }
+        if let Some(goal) = &config.hours.weekly_goal {
+            if crate::note::duration::parse(goal).is_none_or(|m| m == 0) {
+                anyhow::bail!(
+                    "[hours] weekly-goal = {goal:?} is not a duration above zero (like `15h`)"
+                );
+            }
+        }
         Ok(config)
+    }
+
+    /// The weekly goal in minutes, where configured.
+    pub fn weekly_goal_minutes(&self) -> Option<u32> {
+        self.hours
+            .weekly_goal
+            .as_deref()
+            .and_then(crate::note::duration::parse)
     }
 
     /// The baseline in minutes, where configured.

@@ -9,6 +9,9 @@
 //!   → site  (the Log + templates → pages, feed, sitemap, data/log.json, written atomically)
 //! ```
 //!
+//! `report` reads the computed Log beside `site`: a week as a 週報 (`logsite report`,
+//! and the week pages' "copy as Markdown").
+//!
 //! `markdown` is pulldown-cmark with the Japanese fixes of CJK.md; `cmd` holds the
 //! command-line commands as thin shells over the stages.
 
@@ -20,6 +23,7 @@ pub mod load;
 pub mod log;
 pub mod markdown;
 pub mod note;
+pub mod report;
 pub mod serve;
 pub mod site;
 pub mod text;

@@ -24,4 +24,26 @@
     topic.addEventListener("change", apply);
     apply();
   }
+  // Week pages: copy the embedded 週報 Markdown.
+  var copies = document.querySelectorAll("button.copy-report");
+  for (var c = 0; c < copies.length; c++) {
+    (function (button) {
+      var source = document.getElementById(button.dataset.target);
+      var status = button.parentNode.querySelector(".copy-status");
+      if (!source) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var done = function () { if (status) status.textContent = button.dataset.done; };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(source.value).then(done, function () {
+            source.select();
+            if (document.execCommand("copy")) done();
+          });
+        } else {
+          source.select();
+          if (document.execCommand("copy")) done();
+        }
+      });
+    })(copies[c]);
+  }
 })();

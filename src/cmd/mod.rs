@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod cors;
 pub mod new;
+pub mod report;
 pub mod serve;
 pub mod stats;
 
@@ -33,6 +34,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print study hours: total, this week, last 7 days, streak, per week
     Stats(stats::StatsArgs),
+    /// Print a week's report (週報) as Markdown or text, ready to paste
+    Report(report::ReportArgs),
     /// CORS tools: `logsite cors probe URL --origin ORIGIN`
     Cors(cors::CorsArgs),
     /// Serve the site with live reload, rebuilding on every change
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(args) => build::execute(args),
         Command::Check(args) => check::execute(args),
         Command::Stats(args) => stats::execute(args),
+        Command::Report(args) => report::execute(args),
         Command::Cors(args) => cors::execute(args),
         Command::New(args) => new::execute(args),
         Command::Serve(args) => serve::execute(args),

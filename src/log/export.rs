@@ -18,6 +18,8 @@ pub struct Export {
     pub schema: u32,
     pub baseline_minutes: u32,
     pub total_minutes: u32,
+    /// `[hours] weekly-goal` in minutes; null when unset.
+    pub weekly_goal_minutes: Option<u32>,
     /// How many steps are in each state, as of the newest note.
     pub steps: ExportStepCounts,
     pub days: Vec<ExportDay>,
@@ -132,6 +134,9 @@ pub struct ExportWeek {
     pub start: String,
     pub minutes: u32,
     pub days: usize,
+    /// The week's minutes as a share of the weekly goal, in percent (rounded down);
+    /// null without a goal.
+    pub goal_percent: Option<u32>,
 }
 
 impl Export {
@@ -153,6 +158,7 @@ impl Export {
             schema: 1,
             baseline_minutes: log.baseline_minutes,
             total_minutes: log.total_minutes(),
+            weekly_goal_minutes: log.config.weekly_goal_minutes(),
             steps: ExportStepCounts {
                 as_of: log.newest_date().map(|d| d.to_string()),
                 counts: log.step_counts(),
@@ -166,6 +172,7 @@ impl Export {
                     start: w.start.to_string(),
                     minutes: w.minutes,
                     days: w.days.len(),
+                    goal_percent: log.goal_percent(w.minutes),
                 })
                 .collect(),
         }

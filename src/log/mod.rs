@@ -342,6 +342,13 @@ impl Log {
         steps::counts(&self.steps)
     }
 
+    /// `minutes` as a share of the weekly goal, in percent rounded down; none without
+    /// a goal.
+    pub fn goal_percent(&self, minutes: u32) -> Option<u32> {
+        let goal = self.config.weekly_goal_minutes()?;
+        Some((u64::from(minutes) * 100 / u64::from(goal.max(1))).min(u64::from(u32::MAX)) as u32)
+    }
+
     /// Index of the day with this date.
     pub fn day_index(&self, date: NaiveDate) -> Option<usize> {
         self.days.binary_search_by(|d| d.date().cmp(&date)).ok()

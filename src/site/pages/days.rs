@@ -185,6 +185,17 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
         }),
     );
     ctx.insert("chart", &charts::bars(rows));
+    // The 週報 of `logsite report`, behind the page's "copy as Markdown" button.
+    let report = crate::report::WeekReport::new(log, w).map_err(|d| anyhow::anyhow!("{d}"))?;
+    ctx.insert(
+        "report_markdown",
+        &report.write(
+            crate::report::Format::Markdown,
+            &site.lang,
+            site.site_url.as_deref(),
+        ),
+    );
+    ctx.insert("goal", &goal_view(log, week.minutes));
     ctx.insert("tasks", &tasks);
     ctx.insert("learnings", &learnings);
     ctx.insert("problems", &problems);

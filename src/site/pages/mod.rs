@@ -374,6 +374,20 @@ pub(super) fn task_view(site: &Site, (task, text): (&Task, &str), ctx: &mut Page
     }
 }
 
+/// Progress of `minutes` against `[hours] weekly-goal`, or null without a goal.
+pub(super) fn goal_view(log: &crate::log::Log, minutes: u32) -> serde_json::Value {
+    match (log.config.weekly_goal_minutes(), log.goal_percent(minutes)) {
+        (Some(goal), Some(percent)) => json!({
+            "hours": i18n::hours(goal),
+            "done": i18n::hours(minutes),
+            "percent": percent,
+            "bar": percent.min(100),
+            "reached": percent >= 100,
+        }),
+        _ => serde_json::Value::Null,
+    }
+}
+
 /// A link to a day, for lists.
 pub(super) fn day_link(site: &Site, day: &Day) -> serde_json::Value {
     json!({
