@@ -119,7 +119,8 @@ pub(super) fn write(r: &WeekReport, format: Format, lang: &str, site_url: Option
     if let (Some(goal), Some(pct)) = (r.goal_minutes, r.goal_percent()) {
         let _ = write!(total, " / {} {}（{pct}%）", w.goal, hours(goal));
     }
-    let _ = writeln!(out, "{}", if md { format!("\n**{total}**") } else { total });
+    // Plain, not bold: Slack and esa disagree on bold, and a line reads the same.
+    let _ = writeln!(out, "{}{total}", if md { "\n" } else { "" });
 
     heading(&mut out, 3, w.per_day);
     for (d, minutes, url) in &r.days {
