@@ -37,6 +37,13 @@ impl KbEntry {
         self.resolved_on.is_some()
     }
     /// Days from first seen to resolved (or to last seen while still open), inclusive.
+    /// How many notes write it (a note that lists it twice counts once).
+    pub fn notes(&self) -> usize {
+        let mut days: Vec<usize> = self.occurrences.iter().map(|&(d, _)| d).collect();
+        days.dedup();
+        days.len()
+    }
+
     pub fn days_open(&self) -> i64 {
         (self.resolved_on.unwrap_or(self.last_seen) - self.first_seen).num_days() + 1
     }

@@ -46,6 +46,19 @@ impl Day {
     pub fn url(&self) -> String {
         day_url(self.note.date)
     }
+
+    /// True when a figure the note declares (Today, week, Total) differs from the
+    /// computed one (`check` warns about each).
+    pub fn declared_differs(&self) -> bool {
+        let d = &self.note.declared;
+        [
+            (&d.today, self.minutes),
+            (&d.week, self.week_minutes),
+            (&d.total, self.total_minutes),
+        ]
+        .iter()
+        .any(|(figure, computed)| figure.as_ref().is_some_and(|f| f.minutes != *computed))
+    }
 }
 
 /// The URL of a day page, relative to the site root. Flat `.html` files, so links work

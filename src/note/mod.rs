@@ -41,6 +41,8 @@ pub struct Note {
     pub tasks: Vec<Task>,
     pub problems: Vec<Problem>,
     pub learnings: Vec<Learning>,
+    /// 感じたこと: items read like learnings (the home page shows the newest note's).
+    pub feelings: Vec<Learning>,
     pub next: Vec<Step>,
     pub declared: Declared,
     /// Images as written, in order, with their place in the file.

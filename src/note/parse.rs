@@ -37,6 +37,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         tasks: Vec::new(),
         problems: Vec::new(),
         learnings: Vec::new(),
+        feelings: Vec::new(),
         next: Vec::new(),
         declared: Declared::default(),
         image_refs: Vec::new(),
@@ -100,6 +101,9 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
                 .extend(section.items.iter().map(|i| problem(i, base))),
             Some(Role::Learnings) => note
                 .learnings
+                .extend(section.items.iter().map(|i| learning(i, base))),
+            Some(Role::Feelings) => note
+                .feelings
                 .extend(section.items.iter().map(|i| learning(i, base))),
             Some(Role::Next) => {
                 next_steps(section, note.date, (&source.text, base), &mut note.next)

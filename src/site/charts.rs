@@ -60,9 +60,14 @@ pub fn bars(rows: Vec<(String, u32, Option<String>)>) -> BarChart {
 }
 
 /// The last 12 weeks (empty weeks included) up to the week of `now`.
+/// A log younger than 12 weeks starts at its first week: no empty bars before it.
 pub fn last_weeks(log: &Log, now: NaiveDate, lang: &str) -> BarChart {
     let this_week = week_start_of(now, log.config.hours.week_start);
-    let rows = (0..12u64)
+    let age = log
+        .weeks
+        .first()
+        .map_or(0, |w| ((this_week - w.start).num_days().max(0) / 7) as u64);
+    let rows = (0..=age.min(11))
         .rev()
         .map(|back| {
             let start = this_week - Days::new(7 * back);
@@ -164,6 +169,74 @@ pub fn heatmap(log: &Log, now: NaiveDate, lang: &str) -> Heatmap {
     Heatmap {
         cells,
         columns,
-        months,
+        months: without_overlaps(months, lang),
+    }
+}
+
+/// Width of a cell column and of a month label's character, in SVG units (the
+/// label is drawn at 9 units; a CJK character is about one em, Latin about 0.6).
+const COLUMN: f64 = 12.0;
+const LABEL_EM: f64 = 9.0;
+
+/// Month labels that fit before the next one: a label too wide for its gap is dropped
+/// (`2024年5月` over `6月`), and the year it carried moves to the next label.
+fn without_overlaps(months: Vec<(u32, String)>, lang: &str) -> Vec<(u32, String)> {
+    let width = |label: &str| -> f64 {
+        label
+            .chars()
+            .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+            .sum::<f64>()
+            * LABEL_EM
+    };
+    let mut out: Vec<(u32, String)> = Vec::with_capacity(months.len());
+    let mut months = months.into_iter().peekable();
+    while let Some((x, label)) = months.next() {
+        if let Some((next_x, next_label)) = months.peek_mut() {
+            let room = f64::from(*next_x - x) * COLUMN - 2.0;
+            if width(&label) > room {
+                // A year on the dropped label moves to the next one.
+                *next_label = year_label(&label, next_label, lang);
+                continue;
+            }
+        }
+        out.push((x, label));
+    }
+    out
+}
+
+/// `6月` → `2024年6月` (or `Jun` → `Jun 2024`), the year taken from `dropped`.
+fn year_label(dropped: &str, next: &str, lang: &str) -> String {
+    let year: String = dropped
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(4)
+        .collect();
+    if year.len() != 4 || next.contains(&year) {
+        return next.to_string();
+    }
+    if lang == "en" {
+        format!("{next} {year}")
+    } else {
+        format!("{year}年{next}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_label_too_wide_for_its_gap_gives_way_and_passes_on_its_year() {
+        let months = vec![
+            (0, "2024年5月".to_string()),
+            (3, "6月".to_string()),
+            (8, "7月".to_string()),
+        ];
+        assert_eq!(
+            without_overlaps(months, "ja"),
+            [(3, "2024年6月".to_string()), (8, "7月".to_string())]
+        );
+        let roomy = vec![(0, "2024年5月".to_string()), (8, "6月".to_string())];
+        assert_eq!(without_overlaps(roomy.clone(), "ja"), roomy);
     }
 }

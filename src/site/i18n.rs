@@ -87,6 +87,16 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("steps_written", pick("件数", "Steps")),
         ("steps_done", pick("完了", "Done")),
         ("steps_open", pick("未完了", "Open")),
+        ("feelings", pick("感じたこと", "Feelings")),
+        ("newest_note", pick("最新の日報", "The newest note")),
+        (
+            "hours_per_area",
+            pick("今週の分野別の学習時間", "Hours per area this week"),
+        ),
+        (
+            "declared_differs",
+            pick("申告と計算が違う", "declared differs"),
+        ),
         ("weekly_goal", pick("今週の目標", "Weekly goal")),
         ("goal_of_week", pick("目標", "Goal")),
         ("goal_reached", pick("達成", "reached")),
@@ -180,6 +190,15 @@ pub fn month(date: NaiveDate, lang: &str) -> String {
 
 fn weekday_ja(w: Weekday) -> &'static str {
     ["月", "火", "水", "木", "金", "土", "日"][w.num_days_from_monday() as usize]
+}
+
+/// How long a problem ran: `5日分の日報・8日間` or `5 notes over 8 days`.
+pub fn span(notes: usize, days: i64, lang: &str) -> String {
+    match (lang, notes) {
+        ("en", 1) => format!("1 note over {days} day{}", if days == 1 { "" } else { "s" }),
+        ("en", _) => format!("{notes} notes over {days} days"),
+        _ => format!("{notes}日分の日報・{days}日間"),
+    }
 }
 
 /// Minutes for people: `6h`, `1h 30m`, in either language (the notes use the same).

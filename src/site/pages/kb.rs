@@ -18,7 +18,7 @@ pub(super) fn kb_index(site: &Site) -> Result<Vec<u8>> {
                 "resolved": e.resolved(), "topics": e.topics,
                 "first_seen": i18n::short_date(e.first_seen, &site.lang),
                 "last_seen": i18n::short_date(e.last_seen, &site.lang),
-                "days_open": e.days_open(), "handwritten": false,
+                "days_open": e.days_open(), "span": i18n::span(e.notes(), e.days_open(), &site.lang), "handwritten": false,
             })
         })
         .chain(site.kb_pages.iter().map(|&i| {
@@ -112,6 +112,7 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         "last_seen": i18n::long_date(entry.last_seen, &site.lang),
         "resolved_on": entry.resolved_on.map(|d| i18n::long_date(d, &site.lang)),
         "days_open": entry.days_open(),
+        "span": i18n::span(entry.notes(), entry.days_open(), &site.lang),
     }));
     ctx.insert("timeline", &timeline);
     ctx.insert("symptoms", &symptoms);

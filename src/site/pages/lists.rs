@@ -10,6 +10,9 @@ use serde_json::json;
 use super::*;
 use crate::log::steps::StepState;
 
+/// How many of the newest note's learnings and feelings the home page shows.
+const NEWEST_ITEMS: usize = 3;
+
 pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
     let log = site.log;
     let mut ctx = site.context(0);
@@ -59,13 +62,41 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
             .map(|(_, s)| step_view(site, (d, s), &text, &mut pctx))
             .collect();
         ctx.insert("due", &due);
+        // The newest note's first learnings and feelings: what the learner is on.
+        let newest = &log.days[d];
+        let mut nctx = day_ctx(site, newest, "", false);
+        let first =
+            |items: &[crate::note::Learning], nctx: &mut PageCtx| -> Vec<serde_json::Value> {
+                items
+                    .iter()
+                    .filter(|l| !l.text(&text).is_empty())
+                    .take(NEWEST_ITEMS)
+                    .map(|l| learning_view(site, newest, (l, &text), nctx))
+                    .collect()
+            };
+        ctx.insert(
+            "newest_learnings",
+            &first(&newest.note.learnings, &mut nctx),
+        );
+        ctx.insert("newest_feelings", &first(&newest.note.feelings, &mut nctx));
+        ctx.insert("newest_day", &day_link(site, newest));
+        // Hours per area this week, from the task tree (as in the week's report).
+        let week = crate::report::WeekReport::new(log, log.weeks.len() - 1)
+            .map_err(|d| anyhow::anyhow!("{d}"))?;
+        let most = week.areas.iter().map(|a| a.1).max().unwrap_or(0).max(1);
+        let areas: Vec<serde_json::Value> = week
+            .areas
+            .iter()
+            .map(|(name, m)| json!({"name": name, "hours": i18n::hours(*m), "percent": u64::from(*m) * 100 / u64::from(most)}))
+            .collect();
+        ctx.insert("areas", &areas);
         ctx.insert("step_counts", &log.step_counts());
     }
     let open: Vec<serde_json::Value> = site
         .kb
         .iter()
         .filter(|e| !e.resolved())
-        .map(|e| json!({"title": e.title, "url": href(&e.url()), "since": i18n::short_date(e.first_seen, &site.lang), "days_open": e.days_open()}))
+        .map(|e| json!({"title": e.title, "url": href(&e.url()), "since": i18n::short_date(e.first_seen, &site.lang), "days_open": e.days_open(), "span": i18n::span(e.notes(), e.days_open(), &site.lang)}))
         .collect();
     ctx.insert("open_problems", &open);
     let latest: Vec<serde_json::Value> = log
@@ -73,7 +104,11 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
         .iter()
         .rev()
         .take(7)
-        .map(|d| day_link(site, d))
+        .map(|d| {
+            let mut link = day_link(site, d);
+            link["declared_differs"] = json!(d.declared_differs());
+            link
+        })
         .collect();
     ctx.insert("latest", &latest);
     site.render_template("index.html", &ctx)
