@@ -88,6 +88,7 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("steps_done", pick("完了", "Done")),
         ("steps_open", pick("未完了", "Open")),
         ("feelings", pick("感じたこと", "Feelings")),
+        ("top_of_page", pick("ページ上部", "top of the page")),
         ("newest_note", pick("最新の日報", "The newest note")),
         (
             "hours_per_area",
