@@ -49,6 +49,11 @@ fn charts_are_legible_and_day_pages_have_a_pager_at_the_top() {
         if overlaps.as_array().is_none_or(|a| !a.is_empty()) {
             failures.push(format!("{name}: month labels overlap: {overlaps}"));
         }
+        // The header and menu take one compact band of a phone's screen.
+        let top = browser.eval("document.querySelector('main').getBoundingClientRect().top");
+        if mobile && top.as_f64().is_none_or(|t| t > 100.0) {
+            failures.push(format!("{name}: the header takes {top} px"));
+        }
         browser.screenshot_png(&shots.join(format!("mentor-home-{name}.png")));
         browser.navigate(&format!("{base}days/2025-04-29.html"));
         // Previous and next are on the first screen.

@@ -83,3 +83,34 @@ fn a_day_whose_declared_hours_differ_is_marked_on_the_home_page() {
     );
     assert!(!days[1].contains("申告と計算が違う"), "{days:?}");
 }
+
+#[test]
+fn an_excluded_task_is_marked_once_not_on_each_child() {
+    let out = build_into(sample_root(), None);
+    let day = html(&out.path().join("site"), "days/2025-04-28.html");
+    let badges: Vec<String> = texts_of(&day, ".tasks .badge")
+        .into_iter()
+        .filter(|b| b == "学習時間に含めない")
+        .collect();
+    assert_eq!(badges.len(), 1, "the seed's meeting has five children");
+    assert_eq!(
+        texts_of(&day, "li.task.excluded").len(),
+        6,
+        "all six are still marked excluded"
+    );
+}
+
+#[test]
+fn a_day_page_has_previous_and_next_at_the_top() {
+    let out = build_into(sample_root(), None);
+    let day = html(&out.path().join("site"), "days/2025-04-29.html");
+    let sel = scraper::Selector::parse("nav.pager-top a").unwrap();
+    let links: Vec<&str> = day
+        .select(&sel)
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        ["../days/2025-04-28.html", "../days/2025-04-30.html"]
+    );
+}
