@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod cohort;
 pub mod cors;
 pub mod new;
 pub mod serve;
@@ -39,6 +40,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create the note for today (or --date) and print its path
     New(new::NewArgs),
+    /// Build a mentor's site over several learners' logs (cohort.toml); `cohort serve`
+    Cohort(cohort::CohortArgs),
 }
 
 /// The flags every command shares.
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cors(args) => cors::execute(args),
         Command::New(args) => new::execute(args),
         Command::Serve(args) => serve::execute(args),
+        Command::Cohort(args) => cohort::execute(args),
     }
 }
 

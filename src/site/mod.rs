@@ -46,7 +46,7 @@ pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'/')
     .add(b'\\');
 
-pub use build::{build, build_cached, build_cached_edited_first, SiteCache};
+pub use build::{build, build_cached, build_cached_edited_first, build_nested, SiteCache};
 
 /// How to build.
 #[derive(Clone, Debug)]
