@@ -38,7 +38,11 @@ fn learners_sort_filter_and_become_cards_on_a_phone() {
         .arg(out.path())
         .output()
         .unwrap();
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let (base, _server) = serve_dir(out.path());
     let mut browser = Browser::launch();
     browser.set_viewport(1280, 800, false);
@@ -74,7 +78,10 @@ fn learners_sort_filter_and_become_cards_on_a_phone() {
     browser.eval("document.getElementById('filter').focus(); true");
     browser.type_text("mio");
     assert_eq!(names(browser.eval(SHOWN)), ["mio"]);
-    assert_eq!(browser.eval("document.getElementById('shown').textContent"), "1 / 3");
+    assert_eq!(
+        browser.eval("document.getElementById('shown').textContent"),
+        "1 / 3"
+    );
     browser.eval("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); true");
     assert_eq!(names(browser.eval(SHOWN)).len(), 3);
     assert!(browser.take_js_errors().is_empty());
@@ -85,8 +92,14 @@ fn learners_sort_filter_and_become_cards_on_a_phone() {
     browser.set_viewport(390, 844, true);
     browser.navigate(&format!("{base}index.html"));
     browser.eval("document.fonts.ready.then(() => true)");
-    let scroll = browser.eval("document.documentElement.scrollWidth").as_u64().unwrap();
-    assert!(scroll <= 390, "the overview is {scroll} px wide on a 390 px phone");
+    let scroll = browser
+        .eval("document.documentElement.scrollWidth")
+        .as_u64()
+        .unwrap();
+    assert!(
+        scroll <= 390,
+        "the overview is {scroll} px wide on a 390 px phone"
+    );
     assert_eq!(
         browser.eval("getComputedStyle(document.querySelector('tr.learner')).display"),
         "block"
@@ -99,7 +112,10 @@ fn learners_sort_filter_and_become_cards_on_a_phone() {
         .eval("document.querySelector('tr.learner').getBoundingClientRect().width")
         .as_f64()
         .unwrap();
-    assert!(card_width <= 390.0 && card_width > 300.0, "card {card_width} px");
+    assert!(
+        card_width <= 390.0 && card_width > 300.0,
+        "card {card_width} px"
+    );
     browser.screenshot_png(&screenshot_dir().join("cohort-phone.png"));
     click_sort(&mut browser, "streak");
     assert_eq!(names(browser.eval(SHOWN)).len(), 3);
@@ -111,7 +127,9 @@ fn screenshot_dir() -> std::path::PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(target).join("screenshots");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(target)
+        .join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -244,6 +244,8 @@ fn no_draft_or_private_text_of_any_member_reaches_the_cohort() {
     )
     .unwrap();
     built_cohort(dir.path());
+    // A second build replaces the first, the member's copy included.
+    built_cohort(dir.path());
     let mut files = 0;
     for entry in walkdir::WalkDir::new(dir.path().join("public")) {
         let entry = entry.unwrap();
@@ -375,4 +377,73 @@ fn each_bad_configuration_names_the_member_and_keeps_the_previous_site() {
             .collect();
         assert!(leftovers.is_empty(), "{what}: {leftovers:?}");
     }
+}
+
+/// GETs a page from the server as text.
+fn get(url: &str) -> String {
+    ureq::get(url)
+        .call()
+        .and_then(|mut r| r.body_mut().read_to_string())
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+#[test]
+fn cohort_serve_rebuilds_when_a_members_data_changes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let json = stdout_of(&[
+        Path::new("stats"),
+        Path::new("--json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    ]);
+    std::fs::write(dir.path().join("a.json"), &json).unwrap();
+    std::fs::write(
+        dir.path().join("cohort.toml"),
+        "[[member]]\nname = \"a\"\ndata = \"a.json\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logsite"))
+        .args(["cohort", "serve", "--port", "0"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let total = |page: &str| -> i64 {
+        let html = Html::parse_document(page);
+        let row = html.select(&sel("tr.learner")).next().expect("a row");
+        attr_num(&row, "data-total")
+    };
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let before = doc["total_minutes"].as_i64().unwrap();
+    let page = get(&format!("{url}index.html"));
+    assert_eq!(total(&page), before);
+    assert!(
+        page.contains("/__logsite/live.js"),
+        "the reload script is injected"
+    );
+    std::fs::write(
+        dir.path().join("a.json"),
+        json.replacen(
+            &format!("\"total_minutes\": {before}"),
+            "\"total_minutes\": 12345",
+            1,
+        ),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut now = before;
+    while now != 12345 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        now = total(&get(&format!("{url}index.html")));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(now, 12345, "the overview was rebuilt from the changed data");
 }

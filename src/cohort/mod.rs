@@ -43,8 +43,9 @@ pub struct CohortSummary {
     /// Members whose site the cohort built, with their build's one-line summary.
     pub built: Vec<String>,
     pub elapsed: Duration,
-    /// The local files and folders the cohort was built from (what `serve` watches).
-    pub sources: Vec<PathBuf>,
+    /// The `log` members' folders and the `data` files: what `serve` watches.
+    pub logs: Vec<PathBuf>,
+    pub data_files: Vec<PathBuf>,
 }
 
 /// Builds the cohort folder `dir` (holding `cohort.toml`). On any error, naming the
@@ -126,20 +127,21 @@ pub fn build(dir: &Path, options: &CohortOptions) -> Result<CohortSummary> {
     });
     pages::render(&members, &overview, &mut shared, (&title, &lang), &staging)?;
     staging.commit()?;
-    let local = sources
-        .iter()
-        .filter_map(|s| match s {
-            Source::Log(p) | Source::File(p) => Some(p.clone()),
-            Source::Url(_) => None,
-        })
-        .chain([dir.join("cohort.toml")])
-        .collect();
+    let (mut logs, mut data_files) = (Vec::new(), Vec::new());
+    for source in sources {
+        match source {
+            Source::Log(p) => logs.push(p),
+            Source::File(p) => data_files.push(p),
+            Source::Url(_) => {}
+        }
+    }
     Ok(CohortSummary {
         out_dir,
         members: members.len(),
         built,
         elapsed: started.elapsed(),
-        sources: local,
+        logs,
+        data_files,
     })
 }
 
@@ -160,11 +162,8 @@ fn build_member(
         );
     }
     let log_config = crate::config::Config::load(root)?;
-    output::check_target(
-        root,
-        &crate::load::content_dir(root, &log_config),
-        &out_dir.join(&m.name),
-    )?;
+    // Their notes must not be inside the cohort's output, nor the output inside them.
+    output::check_target(root, &crate::load::content_dir(root, &log_config), out_dir)?;
     let build_options = BuildOptions {
         include_drafts: false,
         base_url: config

@@ -22,6 +22,9 @@ pub struct Inputs {
     book_toml: PathBuf,
     /// content/, templates/, static/: watched recursively where they exist.
     dirs: Vec<PathBuf>,
+    /// Single files elsewhere (a cohort's data files, its members' book.toml): their
+    /// folders are watched, not recursively.
+    files: Vec<PathBuf>,
     out: PathBuf,
 }
 
@@ -35,6 +38,27 @@ impl Inputs {
                 root.join("templates"),
                 root.join("static"),
             ],
+            files: Vec::new(),
+            out: real(out),
+            root,
+        }
+    }
+
+    /// A cohort's inputs: `cohort.toml`, each `log` member's inputs as `serve` watches
+    /// them (`logs`: each member's folder and config) and each `data` file.
+    pub fn cohort(dir: &Path, logs: &[(PathBuf, Config)], data: &[PathBuf], out: &Path) -> Inputs {
+        let root = real(dir);
+        let mut dirs = Vec::new();
+        let mut files: Vec<PathBuf> = data.iter().map(|f| real(f)).collect();
+        for (log, config) in logs {
+            let member = Inputs::new(log, config, out);
+            dirs.extend(member.dirs);
+            files.push(member.book_toml);
+        }
+        Inputs {
+            book_toml: root.join("cohort.toml"),
+            dirs,
+            files,
             out: real(out),
             root,
         }
@@ -47,15 +71,18 @@ impl Inputs {
         }
         let Ok(rel) = path.strip_prefix(&self.root) else {
             // A content folder outside the log folder (`src = "../notes"`).
-            return self
-                .dirs
-                .iter()
-                .any(|d| path.strip_prefix(d).is_ok_and(|rel| !is_litter(rel)));
+            return self.files.iter().any(|f| f == path)
+                || self
+                    .dirs
+                    .iter()
+                    .any(|d| path.strip_prefix(d).is_ok_and(|rel| !is_litter(rel)));
         };
         if is_litter(rel) {
             return false;
         }
-        path == self.book_toml || self.dirs.iter().any(|d| path.starts_with(d))
+        path == self.book_toml
+            || self.files.iter().any(|f| f == path)
+            || self.dirs.iter().any(|d| path.starts_with(d))
     }
 }
 
@@ -180,6 +207,12 @@ impl Watcher {
                 .filter(|d| d.is_dir() && !d.starts_with(&inputs.out))
                 .map(|d| (real(d), RecursiveMode::Recursive)),
         );
+        for folder in inputs.files.iter().filter_map(|f| f.parent()) {
+            let watch = (real(folder), RecursiveMode::NonRecursive);
+            if folder.is_dir() && !wanted.contains(&watch) {
+                wanted.push(watch);
+            }
+        }
         let stale: Vec<_> = self
             .watched
             .iter()
@@ -215,6 +248,7 @@ mod tests {
                 root.join("templates"),
                 root.join("static"),
             ],
+            files: Vec::new(),
             out: root.join("public"),
             root,
         }
