@@ -266,9 +266,40 @@ fn no_draft_or_private_text_of_any_member_reaches_the_cohort() {
         files > 10,
         "the cohort and aiko's site were written ({files} files)"
     );
-    // What is published does arrive.
-    let problems = std::fs::read_to_string(dir.path().join("public/problems.html")).unwrap();
-    assert!(problems.contains("CORSエラーが出る"));
+    // What is published does arrive: the problem both entries share, side by side,
+    // under its topic, with the resolution lines and a link to the day page.
+    let problems = page(&dir.path().join("public/problems.html"));
+    let group = problems
+        .select(&sel("article.group"))
+        .next()
+        .expect("a shared problem");
+    let text = |e: scraper::ElementRef, s: &str| -> Vec<String> {
+        e.select(&sel(s))
+            .map(|x| x.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(text(group, "h3"), ["CORSエラーが出る"]);
+    assert_eq!(text(group, ".tag"), ["CORS"]);
+    assert_eq!(text(group, ".hit h4"), ["aiko", "aiko-data"]);
+    assert!(text(group, ".resolution li")
+        .iter()
+        .all(|l| l == "→ サーバー側の設定"));
+    assert_eq!(
+        text(group, ".learnings li")[0],
+        "CORSはサーバー側で設定する"
+    );
+    let day_link = group
+        .select(&sel(".hit a[href$='days/2025-05-01.html']"))
+        .next()
+        .expect("a link to aiko's day page");
+    assert_eq!(
+        day_link.value().attr("href"),
+        Some("aiko/days/2025-05-01.html")
+    );
+    assert!(dir
+        .path()
+        .join("public/aiko/days/2025-05-01.html")
+        .is_file());
 }
 
 #[test]

@@ -137,23 +137,15 @@ pub fn share(
                 .map(|&(mi, pi)| hit(&members[mi], &per_member[mi][pi], reference))
                 .collect();
             let (mi, pi) = at[0];
-            let text = fold(&format!(
-                "{}\n{}",
-                per_member[mi][pi].title,
-                hits.iter()
-                    .flat_map(|h| h.resolution.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ));
+            let title = &per_member[mi][pi].title;
+            let lines: Vec<&str> = hits
+                .iter()
+                .flat_map(|h| h.resolution.iter().map(String::as_str))
+                .collect();
             Group {
-                title: per_member[mi][pi].title.clone(),
+                title: title.clone(),
                 anchor: format!("p{}-{}", n + 1, crate::text::slug(key)),
-                topics: topic_names
-                    .iter()
-                    .zip(&folded_topics)
-                    .filter(|(_, f)| mentions(&text, f))
-                    .map(|(t, _)| t.clone())
-                    .collect(),
+                topics: topics_of(title, &lines, &topic_names, &folded_topics),
                 learners: hits.len(),
                 open: hits.iter().filter(|h| h.resolved_on.is_none()).count(),
                 hits,
@@ -199,6 +191,25 @@ fn hit(m: &Member, p: &MemberProblem, reference: NaiveDate) -> Hit {
         learnings: day.learnings.clone(),
         first_url: day_link(m, p.seen[0]),
         last_url: day_link(m, last),
+    }
+}
+
+/// The topics a problem's title mentions; where it mentions none, those its learners'
+/// lines mention (a title names the problem, the lines wander).
+fn topics_of(title: &str, lines: &[&str], names: &[String], folded: &[String]) -> Vec<String> {
+    let matching = |text: &str| -> Vec<String> {
+        names
+            .iter()
+            .zip(folded)
+            .filter(|(_, f)| mentions(text, f))
+            .map(|(t, _)| t.clone())
+            .collect()
+    };
+    let in_title = matching(&fold(title));
+    if in_title.is_empty() {
+        matching(&fold(&lines.join("\n")))
+    } else {
+        in_title
     }
 }
 
