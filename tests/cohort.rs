@@ -199,6 +199,25 @@ fn overview_figures_equal_each_members_own_stats() {
         }
         let open = last.values().filter(|r| !**r).count() as i64;
         assert_eq!(attr_num(row, "data-open"), open, "{name}: open problems");
+        // Overdue: the newest note's unchecked steps due before the reference date.
+        let newest = doc["days"].as_array().unwrap().last().unwrap();
+        let overdue = newest["next"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                s["done"] != true
+                    && s["state"].as_str().is_none_or(|st| st == "open")
+                    && s["due"]
+                        .as_str()
+                        .is_some_and(|d| d.parse::<NaiveDate>().unwrap() < reference)
+            })
+            .count() as i64;
+        assert_eq!(
+            attr_num(row, "data-overdue"),
+            overdue,
+            "{name}: overdue steps"
+        );
         // The name links to the cohort's copy of their site, which links back.
         let link = row
             .select(&sel("a.name"))

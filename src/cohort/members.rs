@@ -77,7 +77,8 @@ pub struct StepData {
     pub due: Option<NaiveDate>,
     #[serde(default)]
     pub done: bool,
-    /// `open`, `overdue`, `done`, `dropped` where the export says.
+    /// `open`, `done` or `dropped` where the export says (a logsite that tracks steps
+    /// across notes); a step not `open` is never overdue.
     #[serde(default)]
     pub state: Option<String>,
 }

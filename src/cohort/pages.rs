@@ -323,9 +323,9 @@ fn heat_row(days: &[super::members::DayData], first: NaiveDate, name: &str) -> S
         days.len()
     );
     for d in days {
+        // A note without hours is still a day written: never the empty colour.
         let level = match d.minutes {
-            0 => 0,
-            1..=59 => 1,
+            0..=59 => 1,
             60..=119 => 2,
             120..=239 => 3,
             _ => 4,
