@@ -45,7 +45,10 @@ fn check_format_github_prints_workflow_commands_with_paths_from_the_repository_r
     );
     // Every command is one line and has file, line and column.
     for c in &commands {
-        assert!(c.contains("file=") && c.contains(",line=") && c.contains(",col="), "{c}");
+        assert!(
+            c.contains("file=") && c.contains(",line=") && c.contains(",col="),
+            "{c}"
+        );
     }
 }
 
@@ -61,8 +64,15 @@ fn check_format_json_prints_one_object_per_diagnostic_and_keeps_stdout_clean() {
     assert_eq!(diags.len(), 4, "{out}");
     for d in &diags {
         let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["column", "line", "message", "path", "severity"], "{d}");
-        assert_eq!(d["path"], "content/2025-05-01.md", "paths from the log folder");
+        assert_eq!(
+            keys,
+            ["column", "line", "message", "path", "severity"],
+            "{d}"
+        );
+        assert_eq!(
+            d["path"], "content/2025-05-01.md",
+            "paths from the log folder"
+        );
     }
     assert!(diags
         .iter()
@@ -76,7 +86,10 @@ fn check_format_json_prints_one_object_per_diagnostic_and_keeps_stdout_clean() {
         "declared Today 4h but logsite computes 1h (the hours at lines 2, 3 are outside parentheses and not counted: put them in parentheses first)",
         "no value is advised while hours are left uncounted"
     );
-    assert!(err.contains("Checked 1 note(s)"), "the summary goes to stderr: {err}");
+    assert!(
+        err.contains("Checked 1 note(s)"),
+        "the summary goes to stderr: {err}"
+    );
 }
 
 #[test]
@@ -108,7 +121,10 @@ fn exit_codes_are_one_for_a_problem_in_the_log_and_two_for_wrong_usage() {
     assert!(err.contains("/nonexistent/log is not a folder"), "{err}");
     // Done (0).
     let (code, out, _) = run_logsite(&["--version"]);
-    assert_eq!((code, out.trim()), (0, format!("logsite {}", env!("CARGO_PKG_VERSION")).as_str()));
+    assert_eq!(
+        (code, out.trim()),
+        (0, format!("logsite {}", env!("CARGO_PKG_VERSION")).as_str())
+    );
 }
 
 #[test]
@@ -125,7 +141,12 @@ fn stats_json_into_a_reader_that_stops_early_ends_quietly() {
     stdout.read_exact(&mut first).unwrap();
     drop(stdout);
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(err, "", "nothing on stderr");
     assert_eq!(status.code(), Some(0));
@@ -142,7 +163,10 @@ fn completions_are_printed_for_each_shell() {
         let (code, out, err) = run_logsite(&["completions", shell]);
         assert_eq!(code, 0, "{shell}: {err}");
         assert!(out.contains(marker), "{shell} completion has `{marker}`");
-        assert!(out.contains("init") && out.contains("check"), "{shell} knows the commands");
+        assert!(
+            out.contains("init") && out.contains("check"),
+            "{shell} knows the commands"
+        );
     }
 }
 
