@@ -31,7 +31,7 @@ fn check_format_github_prints_workflow_commands_with_paths_from_the_repository_r
     let commands: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
     assert!(
         commands.contains(
-            &"::warning file=my log/content/2025-05-01.md,line=2,col=3,title=logsite warning::`1h` is outside parentheses, so logsite does not count it: write `- infra(1h)`"
+            &"::warning file=my log/content/2025-05-01.md,line=2,col=3,title=logsite warning::`1h` is outside parentheses, so it is not read as the task's hours: write `- infra(1h)`"
         ),
         "{out}"
     );
@@ -188,4 +188,46 @@ fn a_failed_first_build_does_not_speak_of_a_previous_site() {
     assert_eq!(code, 1);
     assert!(!err.contains("previous site"), "{err}");
     assert!(!log.path().join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_prints_errors_that_did_not_stop_the_build_with_file_and_line() {
+    use std::io::{BufRead, BufReader};
+    let note = "## 取り組んだ課題一覧\n- a(1h)\n\n![shot](missing.png)\n";
+    let log = TempLog::new(&[("content/2025-05-01.md", note.as_bytes())]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logsite"))
+        .args(["serve", log.path().to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The URL on stdout comes after the first build.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let url = rx.recv_timeout(std::time::Duration::from_secs(30));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        url.is_ok_and(|u| u.starts_with("http://")),
+        "the server started"
+    );
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("error: image `missing.png` does not exist")
+            && err.contains("--> content/2025-05-01.md:4:1")
+            && err.contains("4 | ![shot](missing.png)"),
+        "the terminal shows the error with file, line and the line itself:\n{err}"
+    );
 }

@@ -285,7 +285,7 @@ fn task(
             diags.uncounted.push(offset);
             diags.warn(
                 offset,
-                format!("`{hours}` is outside parentheses, so logsite does not count it: write `- {title}({hours})`"),
+                format!("`{hours}` is outside parentheses, so it is not read as the task's hours: write `- {title}({hours})`"),
             );
         }
     }
