@@ -127,6 +127,14 @@ fn exit_codes_are_one_for_a_problem_in_the_log_and_two_for_wrong_usage() {
     );
 }
 
+/// What a spawned command wrote to stderr, read to the end.
+fn all_of_stderr(child: &mut std::process::Child) -> String {
+    let mut err = String::new();
+    let mut pipe = child.stderr.take().expect("stderr is piped");
+    pipe.read_to_string(&mut err).unwrap();
+    err
+}
+
 #[test]
 fn stats_json_into_a_reader_that_stops_early_ends_quietly() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_logsite"))
@@ -140,13 +148,7 @@ fn stats_json_into_a_reader_that_stops_early_ends_quietly() {
     let mut first = [0u8; 100];
     stdout.read_exact(&mut first).unwrap();
     drop(stdout);
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = all_of_stderr(&mut child);
     let status = child.wait().unwrap();
     assert_eq!(err, "", "nothing on stderr");
     assert_eq!(status.code(), Some(0));
@@ -217,13 +219,7 @@ fn serve_prints_errors_that_did_not_stop_the_build_with_file_and_line() {
         url.is_ok_and(|u| u.starts_with("http://")),
         "the server started"
     );
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = all_of_stderr(&mut child);
     assert!(
         err.contains("error: image `missing.png` does not exist")
             && err.contains("--> content/2025-05-01.md:4:1")
