@@ -56,6 +56,7 @@ fn init_makes_a_log_that_checks_clean_builds_and_prints_the_next_steps() {
         "git push -u origin main",
         "Settings → Pages",
         "Source: GitHub Actions",
+        "Run workflow",
     ] {
         assert!(out.contains(step), "the next steps say `{step}`:\n{out}");
     }

@@ -96,14 +96,16 @@ Next:
 {cd}  logsite serve                     # the site at http://127.0.0.1:3000, rebuilt on every save
   logsite new                       # tomorrow: a new note with your open next steps
 
-Publish it on GitHub Pages (make an empty repository on GitHub first):
+Publish it on GitHub Pages (make an empty public repository YOU/REPO on GitHub first):
   git init -b main
   git add .
   git commit -m \"Start my learning log\"
   git remote add origin https://github.com/YOU/REPO.git
   git push -u origin main
-Then on GitHub: Settings → Pages → Build and deployment → Source: GitHub Actions.
-Every push to main then checks the notes and publishes the site."
+Then on GitHub: Settings → Pages → Build and deployment → Source: GitHub Actions,
+and once: Actions → Publish the log on GitHub Pages → Run workflow (the first push
+ran before Pages was on). Every push to main then checks the notes and publishes
+the site at https://YOU.github.io/REPO/."
     )
 }
 
