@@ -105,4 +105,9 @@ fn a_note_fresh_from_the_template_is_not_a_day_of_study_and_has_no_warning() {
         summary.streak_days, 2,
         "nor does it end the streak: the day is not over"
     );
+    // The week page counts two active days of its three notes.
+    let site = common::build_into(log.path(), None);
+    let week = common::html(&site.path().join("site"), "weeks/2025-W18.html");
+    let meta = common::text_of(&week, "p.meta");
+    assert!(meta.ends_with(" 2/7"), "{meta}");
 }

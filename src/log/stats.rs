@@ -2,7 +2,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{week_start_of, Day, Log};
+use super::{week_start_of, Day, Log, Week};
 
 /// The dashboard's headline figures, measured from a reference date
 /// (the newest note's date: a log read months later still shows its last week).
@@ -86,4 +86,9 @@ pub fn studied(day: &Day) -> bool {
             .is_some_and(|f| f.minutes > 0)
         || day.note.learnings.iter().any(|l| !l.own.is_empty())
         || day.note.problems.iter().any(|p| !p.first_line.is_empty())
+}
+
+/// The days of `week` that were [`studied`]: the "active days" of a week.
+pub fn active_days(log: &Log, week: &Week) -> usize {
+    week.days.iter().filter(|&&i| studied(&log.days[i])).count()
 }
