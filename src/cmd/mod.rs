@@ -29,6 +29,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new log: book.toml, today's note, .gitignore and a GitHub Pages workflow
+    Init(init::InitArgs),
     /// Build the site into public/ (or book.toml's [build] build-dir)
     Build(build::BuildArgs),
     /// Read every note and report what is wrong, by file and line
@@ -41,8 +43,6 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create the note for today (or --date) and print its path
     New(new::NewArgs),
-    /// Start a new log: book.toml, today's note, .gitignore and a GitHub Pages workflow
-    Init(init::InitArgs),
     /// Print the shell completion script for bash, zsh, fish or powershell
     Completions(completions::CompletionsArgs),
 }
