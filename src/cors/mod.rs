@@ -5,6 +5,7 @@
 //! [`probe::run_probe`] asks a real server and feeds its answers to the same
 //! rules.
 
+mod checks;
 pub mod origin;
 pub mod probe;
 pub mod rules;
@@ -12,4 +13,7 @@ pub mod safelist;
 
 pub use origin::{Origin, UrlError};
 pub use probe::{run_probe, ProbeArgs};
-pub use rules::{evaluate, Credentials, Scenario, Step, Verdict};
+pub use rules::{
+    evaluate, evaluate_until, next_request, Credentials, NextRequest, Redirect, Scenario, Step,
+    Until, Verdict,
+};
