@@ -191,13 +191,18 @@ fn probe(args: &ProbeArgs, out: &mut dyn Write) -> Result<i32, Failure> {
         }
 
         let mut actual = vec![("Origin".to_string(), next.origin.clone())];
-        actual.extend(next.headers.iter().cloned().filter(|(name, _)| {
-            !next
-                .shape
-                .forbidden
+        actual.extend(
+            next.headers
                 .iter()
-                .any(|f| f.eq_ignore_ascii_case(name))
-        }));
+                .filter(|(name, _)| {
+                    !next
+                        .shape
+                        .forbidden
+                        .iter()
+                        .any(|f| f.eq_ignore_ascii_case(name))
+                })
+                .cloned(),
+        );
         let answer = send(&agent, &next.shape.method, &next.url, &actual, out)?;
         match answer.redirect {
             Some(location) => scenario.redirects.push(Redirect {
