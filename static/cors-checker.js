@@ -238,7 +238,7 @@
       "class": "cors-checker-result",
       "aria-labelledby": heading.id,
       "aria-live": "polite"
-    }, [heading, steps, verdict, missingTitle, missing, ignored]);
+    }, [heading, verdict, steps, missingTitle, missing, ignored]);
 
     root.textContent = "";
     root.classList.add("cors-checker");

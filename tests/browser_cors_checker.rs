@@ -216,6 +216,13 @@ fn diagram_text_is_legible_and_the_seed_case_shows_a_styled_verdict_on_phone_and
                 ),
                 "localhost"
             );
+            // The verdict comes first: no scrolling past the steps to find it.
+            assert_eq!(
+                browser.eval(&format!(
+                    "{VERDICT}.compareDocumentPosition(document.querySelector('#cors-checker .cors-checker-steps')) & Node.DOCUMENT_POSITION_FOLLOWING"
+                )),
+                4
+            );
         }
     }
     let errors = browser.take_js_errors();
