@@ -677,8 +677,8 @@
     } else {
       var host = target.host;
       v.push("localhost", false,
-        "リクエスト先 " + host + " は「このページを開いている端末自身」を指します。開発者の PC では手元のサーバーが応答するため動いて見えますが、スマホや他の人の端末にはそのサーバーがないので接続に失敗します (CORS エラーではなくネットワークエラー)。公開している API の https の URL を使ってください。以降の CORS の判定は行いません。",
-        host + " means \"the device that opened this page\". On the developer's PC a local server answers, so it seems to work; on a phone or anyone else's device no such server exists and the request fails (a network error, not a CORS error). Use the public https URL of your API. The CORS checks are skipped.");
+        "リクエスト先 " + host + " は「このページを開いている端末自身」を指します。開発者の PC では手元のサーバーが応答するため動いて見えますが、スマホや他の人の端末にはそのサーバーがないので接続に失敗します (CORS エラーではなくネットワークエラー)。Chrome (142 以降) では、公開ページから localhost やプライベートネットワークへの接続に利用者の許可 (Local Network Access) も必要です。公開している API の https の URL を使ってください。以降の CORS の判定は行いません。",
+        host + " means \"the device that opened this page\". On the developer's PC a local server answers, so it seems to work; on a phone or anyone else's device no such server exists and the request fails (a network error, not a CORS error). Chrome (142 and later) also asks the reader's permission (Local Network Access) before a public page may connect to localhost or a private network. Use the public https URL of your API. The CORS checks are skipped.");
       return false;
     }
     return true;
