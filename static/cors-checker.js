@@ -3,7 +3,7 @@
  *
  * Fills <div id="cors-checker" data-lang="ja"></div> with a form; on every
  * input it runs window.CorsCheck.evaluate (static/cors-check.js, loaded
- * first) and shows each step with ✓/✗ and the verdict. No framework, no
+ * first after cors-safelist.js and cors-checks.js) and shows each step with ✓/✗ and the verdict. No framework, no
  * external resource: it works from file:// and offline. Everything the
  * reader types goes into the page as text (textContent), never as HTML.
  */

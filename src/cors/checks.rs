@@ -2,7 +2,7 @@
 //! status, `Access-Control-Allow-Origin` and `-Credentials` on every
 //! response, and the preflight's `-Allow-Methods` and `-Allow-Headers`.
 //!
-//! `static/cors-check.js` has the same checks with the same words.
+//! `static/cors-checks.js` has the same checks with the same words.
 
 use super::rules::Verdict;
 use super::safelist::{is_safelisted_method, is_token, trim_http, PreflightReason, RequestShape};

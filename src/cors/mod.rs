@@ -1,7 +1,8 @@
 //! CORS: why a page on one origin may or may not read a response from another.
 //!
 //! [`rules::evaluate`] is the browser's decision as a list of explained steps;
-//! `static/cors-check.js` is the same rules for the explainer page's checker;
+//! `static/cors-check.js` (with `cors-safelist.js` and `cors-checks.js`) is
+//! the same rules for the explainer page's checker;
 //! [`probe::run_probe`] asks a real server and feeds its answers to the same
 //! rules.
 

@@ -1,6 +1,7 @@
 //! What makes a request "simple": the Fetch standard's CORS-safelisted
 //! methods and request headers, the forbidden headers a script cannot set,
 //! and the arguments `fetch()` refuses outright with a TypeError.
+//! `static/cors-safelist.js` is its twin.
 
 /// Why a browser sends a preflight before this request.
 #[derive(Debug, Clone, PartialEq, Eq)]
