@@ -5,6 +5,8 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+mod common;
+
 use logsite::cors::{run_probe, ProbeArgs};
 
 type Respond = Box<dyn Fn(&str, &str) -> String + Send>;
@@ -374,4 +376,29 @@ fn duplicate_allow_credentials_is_called_a_duplicate() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("2 times (duplicate)"), "{out}");
     assert!(!out.contains("only lowercase true"), "{out}");
+}
+
+/// From the command line: `-H` values lose HTTP whitespace only, so a
+/// trailing NBSP (pasted from a document) stays, makes Content-Language
+/// unsafelisted, and a browser would preflight: so does the probe.
+#[test]
+fn a_header_value_ending_in_nbsp_keeps_it_and_needs_a_preflight() {
+    let server = Server::start(|_| "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *");
+    let (code, out, err) = common::run_logsite(&[
+        "cors",
+        "probe",
+        &server.url,
+        "--origin",
+        "http://localhost:3000",
+        "-H",
+        "Content-Language:  ja\u{a0}",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let requests = server.requests();
+    assert!(requests[0].starts_with("options "), "{requests:?}");
+    assert!(
+        requests[0].contains("access-control-request-headers: content-language\r\n"),
+        "{requests:?}"
+    );
+    assert!(out.contains("✗ allow-headers"), "{out}");
 }
