@@ -14,6 +14,14 @@ pub const EMBEDDED: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("site.js", include_bytes!("../../static/site.js")),
     (
+        "cors-safelist.js",
+        include_bytes!("../../static/cors-safelist.js"),
+    ),
+    (
+        "cors-checks.js",
+        include_bytes!("../../static/cors-checks.js"),
+    ),
+    (
         "cors-check.js",
         include_bytes!("../../static/cors-check.js"),
     ),
