@@ -218,6 +218,7 @@ impl Watcher {
     }
 
     /// How many folders are watched (each one inotify watch).
+    #[cfg(test)]
     pub fn watched(&self) -> usize {
         self.watched.len()
     }
