@@ -42,6 +42,17 @@ fn check_errors(root: &Path) -> (i32, Vec<String>) {
     (code, errors)
 }
 
+/// `logsite build ROOT -d DEST` with the binary: its exit code and stderr.
+fn build_with_binary(root: &Path, dest: &Path) -> (i32, String) {
+    let (code, _, err) = run_logsite(&[
+        "build",
+        root.to_str().unwrap(),
+        "-d",
+        dest.to_str().unwrap(),
+    ]);
+    (code, err)
+}
+
 const OUTSIDE: &str = "OUTSIDE-THE-LOG-7d41";
 
 #[cfg(unix)]
@@ -171,12 +182,7 @@ fn static_and_template_links_out_of_the_log_fail_the_build_and_linked_folders_ar
         std::os::unix::fs::symlink(&target, &path).unwrap();
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("site");
-        let (code, _, err) = run_logsite(&[
-            "build",
-            log.path().to_str().unwrap(),
-            "-d",
-            dest.to_str().unwrap(),
-        ]);
+        let (code, err) = build_with_binary(log.path(), &dest);
         assert_eq!(code, 1, "{link}: {err}");
         assert!(
             err.contains("outside the log folder") && err.contains(link),
@@ -283,12 +289,7 @@ fn a_missing_screenshot_is_a_notice_naming_the_file_and_the_build_succeeds() {
     let log = TempLog::new(&[("content/2025/05/2025-05-01.md", note.as_bytes())]);
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
-    let (code, _, err) = run_logsite(&[
-        "build",
-        log.path().to_str().unwrap(),
-        "-d",
-        dest.to_str().unwrap(),
-    ]);
+    let (code, err) = build_with_binary(log.path(), &dest);
     assert_eq!(code, 0, "{err}");
     let day = html(&dest, "days/2025-05-01.html");
     let notice = common::text_of(&day, "main .missing-image");
@@ -308,12 +309,7 @@ fn a_missing_screenshot_is_a_notice_naming_the_file_and_the_build_succeeds() {
     let shot = log.path().join("content/2025/05/shots/20250501-pc.png");
     std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     std::fs::write(&shot, tiny_png()).unwrap();
-    let (code, _, err) = run_logsite(&[
-        "build",
-        log.path().to_str().unwrap(),
-        "-d",
-        dest.to_str().unwrap(),
-    ]);
+    let (code, err) = build_with_binary(log.path(), &dest);
     assert_eq!(code, 0, "{err}");
     let day = html(&dest, "days/2025-05-01.html");
     assert_eq!(day.select(&sel).count(), 1);
