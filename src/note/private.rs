@@ -70,7 +70,9 @@ fn might_have_private_heading(body: &str, roles: &Roles) -> bool {
             let t = line.trim_start_matches(['>', ' ', '\t']).trim_end();
             !t.is_empty() && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'))
         };
-        if (line.contains('#') && named(line)) || (underline && named(previous)) {
+        // An entity or an escape (`非&#x516C;開`) could spell a name the line does not hold.
+        let spelled = |line: &str| named(line) || line.contains(['&', '\\']);
+        if (line.contains('#') && spelled(line)) || (underline && spelled(previous)) {
             return true;
         }
         previous = line;
@@ -214,6 +216,7 @@ mod tests {
         ] {
             assert!(might_have_private_heading(body, &roles), "{body}");
         }
+        assert!(might_have_private_heading("## 非&#x516C;開\n", &roles));
         assert!(!might_have_private_heading(
             "## 感じたこと\n- 非公開にしたい\n",
             &roles
