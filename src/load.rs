@@ -228,6 +228,11 @@ impl Folders {
         }
     }
 
+    /// The log folder alone, for files that are not under content/.
+    pub fn log(root: &Path) -> Folders {
+        Folders::new(root, root)
+    }
+
     /// The real path of `path` (symlinks resolved) when it lies inside the log or the
     /// content folder; an error naming where it leads otherwise. For the log's own
     /// `templates/` and `static/`, whose files go into the site.

@@ -30,9 +30,9 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
     }
     let own = site.root.join("static");
     if own.is_dir() {
-        // Links are followed only where they stay inside the log (walkdir does not
-        // follow them: each is resolved and checked here; a linked folder is skipped).
-        let folders = crate::load::Folders::new(site.root, site.root);
+        // walkdir does not follow links: each is resolved here, a link out of the log
+        // fails the build, and a linked folder inside it is not entered.
+        let folders = crate::load::Folders::log(site.root);
         let real_own = folders.inside(&own)?;
         for entry in walkdir::WalkDir::new(&real_own)
             .into_iter()

@@ -40,7 +40,7 @@ pub fn load(root: &Path) -> Result<(tera::Tera, u64)> {
     let mut own_hash = 0;
     if dir.is_dir() {
         // A template's text ends up in every page: a link out of the log is refused.
-        let folders = crate::load::Folders::new(root, root);
+        let folders = crate::load::Folders::log(root);
         let real_dir = folders.inside(&dir)?;
         let mut own = Vec::new();
         for entry in std::fs::read_dir(&real_dir)
