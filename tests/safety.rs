@@ -100,6 +100,12 @@ fn images_that_resolve_outside_the_log_are_never_published_and_check_reports_eac
     .iter()
     .map(|p| std::fs::metadata(p).map(|m| (m.dev(), m.ino())).unwrap())
     .collect();
+    let log_inodes: Vec<(u64, u64)> = everything_below(log.path())
+        .iter()
+        .filter_map(|p| std::fs::symlink_metadata(p).ok())
+        .filter(|m| m.is_file())
+        .map(|m| (m.dev(), m.ino()))
+        .collect();
     for out in &sites {
         let site = out.path().join("site");
         for path in everything_below(&site) {
@@ -108,6 +114,15 @@ fn images_that_resolve_outside_the_log_are_never_published_and_check_reports_eac
                 !meta.file_type().is_symlink(),
                 "a symlink in the site: {path:?}"
             );
+            // A file with other names is one of the log's own files, linked, never
+            // a file from elsewhere.
+            if meta.is_file() && meta.nlink() > 1 {
+                assert!(
+                    log_inodes.contains(&(meta.dev(), meta.ino())),
+                    "{path:?} has {} names, not all in the log",
+                    meta.nlink()
+                );
+            }
             assert!(
                 !outside_inodes.contains(&(meta.dev(), meta.ino())),
                 "{path:?} is a hard link to a file outside the log"
