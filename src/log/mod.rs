@@ -273,10 +273,21 @@ impl Log {
             }),
         };
         let mut total = u64::from(self.baseline_minutes);
+        // The latest task line so far with hours outside parentheses (its week, and
+        // where it is): a declared week or Total after it likely counts those hours.
+        let mut uncounted: Option<(usize, String)> = None;
         for day in &mut days {
             total += u64::from(day.minutes);
             day.total_minutes = total.min(u64::from(u32::MAX)) as u32;
-            compare_declared(day, &self.root);
+            if let Some(line) = day.note.declared.uncounted_lines.last() {
+                uncounted = Some((day.week, format!("{}:{line}", day.note.path.display())));
+            }
+            let in_week = uncounted.as_ref().filter(|(w, _)| *w == day.week);
+            let uncounted_before = Uncounted {
+                week: in_week.map(|(_, at)| at.as_str()),
+                total: uncounted.as_ref().map(|(_, at)| at.as_str()),
+            };
+            compare_declared(day, &self.root, &uncounted_before);
         }
         self.diagnostics.extend(future_days(&mut days, self.today));
         self.days = days;
@@ -473,16 +484,56 @@ fn duplicate_dates(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Where hours written outside parentheses were left uncounted, up to a day.
+struct Uncounted<'a> {
+    /// The latest such task line in the day's week (`path:line`).
+    week: Option<&'a str>,
+    /// The latest anywhere up to the day.
+    total: Option<&'a str>,
+}
+
 /// Warns where the author's hand-kept tally differs from what logsite computed.
-fn compare_declared(day: &mut Day, root: &Path) {
+fn compare_declared(day: &mut Day, root: &Path, uncounted: &Uncounted) {
     let note = &mut day.note;
-    for (name, declared, computed) in [
-        ("Today", &note.declared.today, day.minutes),
-        ("week", &note.declared.week, day.week_minutes),
-        ("Total", &note.declared.total, day.total_minutes),
+    let own_lines = note
+        .declared
+        .uncounted_lines
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>();
+    let today_at = (!own_lines.is_empty()).then(|| {
+        let word = if own_lines.len() == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        format!("{word} {}", own_lines.join(", "))
+    });
+    for (name, declared, computed, uncounted_at) in [
+        ("Today", &note.declared.today, day.minutes, today_at),
+        (
+            "week",
+            &note.declared.week,
+            day.week_minutes,
+            uncounted.week.map(str::to_string),
+        ),
+        (
+            "Total",
+            &note.declared.total,
+            day.total_minutes,
+            uncounted.total.map(str::to_string),
+        ),
     ] {
         let Some(figure) = declared else { continue };
         if figure.minutes != computed {
+            // Hours logsite could not count are likely in the author's figure: advise
+            // fixing those lines, not a value that would be wrong once they are fixed.
+            let advice = match uncounted_at {
+                None => format!("write `{name}: {}`", duration::format(computed)),
+                Some(at) => format!(
+                    "the hours at {at} are outside parentheses and not counted: put them in parentheses first"
+                ),
+            };
             note.diagnostics.push(Diagnostic {
                 line: Some(figure.line),
                 column: Some(1),
@@ -491,10 +542,9 @@ fn compare_declared(day: &mut Day, root: &Path) {
                     &note.path,
                     Severity::Warning,
                     format!(
-                        "declared {name} {} but logsite computes {} (write `{name}: {}`)",
+                        "declared {name} {} but logsite computes {} ({advice})",
                         duration::format(figure.minutes),
                         duration::format(computed),
-                        duration::format(computed)
                     ),
                 )
             });

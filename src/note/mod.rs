@@ -172,6 +172,11 @@ impl Span {
         }
     }
 
+    /// True when the span covers nothing (an empty list item).
+    pub fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+
     /// The text this span covers ("" if `text` is not the text it was made for).
     pub fn of(self, text: &str) -> &str {
         text.get(self.start as usize..self.end as usize)
@@ -354,6 +359,9 @@ pub struct Declared {
     pub today: Option<Figure>,
     pub week: Option<Figure>,
     pub total: Option<Figure>,
+    /// Lines of task items whose hours are written outside parentheses (`- infra 1h`):
+    /// logsite does not count them, but the author's tally likely does.
+    pub uncounted_lines: Vec<usize>,
 }
 
 /// One declared figure, with its line quoted for warnings.

@@ -271,9 +271,20 @@ impl Rebuilds {
         self.building.store(false, Ordering::SeqCst);
         match outcome {
             Ok((Ok(summary), _)) => {
+                // Errors that did not stop the build, each with file and line (warnings
+                // are `logsite check`'s: printed on every save they would bury these).
+                let problems: Vec<_> = summary
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity >= crate::diagnostic::Severity::Error)
+                    .cloned()
+                    .collect();
+                for d in &problems {
+                    eprintln!("{d}\n");
+                }
                 eprintln!("{summary}");
                 let pages = reload::changed_pages(summary.changed.as_deref());
-                self.state.send_modify(|s| s.advance(pages));
+                self.state.send_modify(|s| s.finish(pages, problems));
             }
             Ok((Err(failure), first)) => {
                 eprintln!("{failure}");

@@ -137,7 +137,8 @@ impl fmt::Display for BuildFailure {
         if let Some(e) = &self.error {
             writeln!(f, "error: {e:#}")?;
         }
-        write!(f, "The build failed; the previous site was left as it was.")
+        // Said the same whether or not a site was there before: the build changed no file.
+        write!(f, "The build failed; no file was changed.")
     }
 }
 
