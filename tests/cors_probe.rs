@@ -183,13 +183,13 @@ fn seed_phone_setup_exits_1_without_sending_anything() {
 }
 
 #[test]
-fn closed_port_exits_2() {
+fn closed_port_exits_3() {
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
     let (code, out) = probe(&args(&format!("http://127.0.0.1:{port}/"), "GET", &[]));
-    assert_eq!(code, 2, "{out}");
+    assert_eq!(code, 3, "{out}");
     assert!(out.contains("error: cannot reach"), "{out}");
 }
 
@@ -249,7 +249,7 @@ fn a_file_url_is_refused_by_browsers_not_by_the_tool() {
 fn a_control_byte_fetch_accepts_is_not_called_invalid() {
     let server = Server::start(|_| "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *");
     let (code, out) = probe(&args(&server.url, "GET", &[("X-A", "a\u{1}b")]));
-    assert_eq!(code, 2, "{out}");
+    assert_eq!(code, 3, "{out}");
     assert!(out.contains("fetch() would send"), "{out}");
     assert!(out.contains("a\\x01b"), "shown escaped: {out}");
     assert!(!out.contains("invalid\""), "{out}");

@@ -16,7 +16,7 @@ pub struct CorsArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum CorsCommand {
     /// Send a real preflight and request with an Origin header and judge the answer
-    /// like a browser: exit 0 allowed, 1 blocked, 2 unreachable or bad arguments
+    /// like a browser: exit 0 allowed, 1 blocked, 2 bad arguments, 3 unreachable
     Probe(ProbeCli),
 }
 
@@ -49,7 +49,7 @@ pub fn execute(args: CorsArgs) -> Result<ExitCode> {
             }
             _ => {
                 eprintln!("error: --header {h:?} is not `Name: value`");
-                return Ok(ExitCode::from(probe::UNREACHABLE as u8));
+                return Ok(ExitCode::from(probe::USAGE as u8));
             }
         }
     }

@@ -36,13 +36,17 @@ pub struct ProbeArgs {
 pub const ALLOWED: i32 = 0;
 /// Exit status: a browser would block the request or withhold the response.
 pub const BLOCKED: i32 = 1;
-/// Exit status: wrong arguments, or the server could not be reached.
-pub const UNREACHABLE: i32 = 2;
+/// Exit status: wrong arguments (an origin or URL that does not parse), as
+/// for every command: 2 is for usage only.
+pub const USAGE: i32 = 2;
+/// Exit status: no verdict, because the server could not be reached (or the
+/// request could not be sent by this tool).
+pub const UNREACHABLE: i32 = 3;
 
 /// Sends the preflight (when the rules say a browser would) and the actual
 /// request with an `Origin` header, writes each step of the verdict and the
 /// headers the server is missing to `out`, and returns the exit status:
-/// [`ALLOWED`], [`BLOCKED`] or [`UNREACHABLE`].
+/// [`ALLOWED`], [`BLOCKED`], [`USAGE`] or [`UNREACHABLE`].
 ///
 /// Like a browser, it sends nothing `fetch()` would refuse (a URL with
 /// user:password, CONNECT, a header value with CR), does not send the actual
@@ -62,11 +66,20 @@ pub fn run_probe(args: &ProbeArgs, out: &mut dyn Write) -> i32 {
             let _ = writeln!(out, "エラー: {}\nerror: {}", visible(&ja), visible(&en));
             UNREACHABLE
         }
+        Err(Failure::Usage { ja, en }) => {
+            let _ = writeln!(out, "エラー: {}\nerror: {}", visible(&ja), visible(&en));
+            USAGE
+        }
     }
 }
 
 enum Failure {
     Unreachable {
+        ja: String,
+        en: String,
+    },
+    /// An argument that does not parse.
+    Usage {
         ja: String,
         en: String,
     },
@@ -84,9 +97,13 @@ fn unreachable(ja: String, en: String) -> Failure {
     Failure::Unreachable { ja, en }
 }
 
+fn usage(ja: String, en: String) -> Failure {
+    Failure::Usage { ja, en }
+}
+
 fn probe(args: &ProbeArgs, out: &mut dyn Write) -> Result<i32, Failure> {
     let page = Origin::parse(&args.origin).map_err(|e| {
-        unreachable(
+        usage(
             format!(
                 "--origin「{}」を解釈できません: {}",
                 args.origin,
@@ -103,7 +120,7 @@ fn probe(args: &ProbeArgs, out: &mut dyn Write) -> Result<i32, Failure> {
         // A file: URL is the browser's refusal, reported as the verdict.
         Ok(_) | Err(UrlError::FileScheme) => {}
         Err(e) => {
-            return Err(unreachable(
+            return Err(usage(
                 format!("URL「{}」を解釈できません: {}", args.url, e.message_ja()),
                 format!("cannot parse URL \"{}\": {}", args.url, e.message_en()),
             ))

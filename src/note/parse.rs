@@ -42,6 +42,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         excluded_words: Vec::new(),
         diagnostics: Vec::new(),
         text_hash: super::text_hash(&source.text),
+        private: source.private.clone(),
         text: None,
     };
     let line_starts: Vec<usize> = std::iter::once(0)

@@ -17,6 +17,7 @@
 //! line until the next good build reloads it (as Zola does).
 
 mod files;
+mod host;
 mod reload;
 mod watch;
 
@@ -186,7 +187,9 @@ impl Server {
         let building = self.rebuilds.building.clone();
         let rebuilds = tokio::spawn(self.rebuilds.run());
         let abort = rebuilds.abort_handle();
-        let router = files::router(self.app);
+        let hosts = Arc::new(host::Hosts::new(self.addr.ip()));
+        let router =
+            files::router(self.app).layer(axum::middleware::from_fn_with_state(hosts, host::guard));
         axum::serve(self.listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
@@ -268,6 +271,8 @@ impl Rebuilds {
                 1 => eprintln!("Changed: {shown}"),
                 n => eprintln!("Changed: {shown} and {} more", n - 1),
             }
+            // A new folder (content/2025/05/) is watched before its notes are read.
+            self.watcher.sync(&self.inputs);
             self.rebuild().await;
         }
     }
