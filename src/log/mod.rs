@@ -205,6 +205,7 @@ impl Log {
         }
         notes.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(&b.path)));
         duplicate_dates(&notes, &mut diagnostics);
+        diagnostics.extend(pages.iter().flat_map(blocked_urls));
         if options.check_images {
             let content_dir = crate::load::content_dir(root, &config);
             notes
@@ -371,6 +372,26 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
+}
+
+/// A warning at each link or image of a published page (pages, KB entries,
+/// explainers) that is written as text for its scheme; notes get theirs in `note`.
+fn blocked_urls(page: &Source) -> Vec<Diagnostic> {
+    if page.front.draft {
+        return Vec::new();
+    }
+    crate::markdown::blocked_urls(page.body())
+        .into_iter()
+        .map(|(url, offset)| {
+            Diagnostic::at(
+                &page.path,
+                &page.text,
+                page.body_start + offset,
+                Severity::Warning,
+                crate::markdown::blocked_url_message(&url),
+            )
+        })
+        .collect()
 }
 
 /// Linked images that do not exist are errors: the day page would show a broken image.

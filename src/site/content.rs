@@ -72,9 +72,12 @@ impl Renderer {
                             _ => {}
                         }
                     }
-                    transformed.push(Event::Html(CowStr::from(
-                        self.img_tag(&dest_url, &title, &alt, page),
-                    )));
+                    // A `javascript:` or other refused source: the description, as text.
+                    transformed.push(if markdown::is_allowed_url(&dest_url) {
+                        Event::Html(CowStr::from(self.img_tag(&dest_url, &title, &alt, page)))
+                    } else {
+                        Event::Text(CowStr::from(alt))
+                    });
                 }
                 Event::Start(Tag::Link { .. }) => {
                     in_link += 1;
