@@ -38,7 +38,7 @@ fn hostile_items(indent: &str) -> String {
 fn hostile_note() -> String {
     let items = hostile_items("");
     format!(
-        "+++\ntitle = \"危険なリンク\"\n+++\n# 今日学んだこと\n\n\
+        "+++\ntitle = \"危険な[リンク](javascript:alert(14))\"\ntags = [\"[t](javascript:alert(15))\"]\n+++\n# 今日学んだこと\n\n\
          ## 取り組んだ課題一覧\n- ハッカソン（2h）\n{tasks}\n\
          ## 現在発生している問題\n- **[問題](javascript:alert(11))が起きた**\n    - 原因は [不明](vbscript:x)\n\n\
          ## わかったこと\n{items}\n\
@@ -49,9 +49,10 @@ fn hostile_note() -> String {
     )
 }
 
+/// A page whose body and front matter (title, tags) hold every hostile form.
 fn hostile_page(title: &str, extra_front: &str) -> String {
     format!(
-        "+++\ntitle = \"{title}\"\n{extra_front}+++\n# {title}\n\n段落の [リンク](javascript:alert(20)) と ![画像](data:image/svg+xml,x)\n\n{}\n[ref]: javascript:alert(21)\n",
+        "+++\ntitle = \"{title} [t](javascript:alert(22))\"\n{extra_front}+++\n# {title}\n\n段落の [リンク](javascript:alert(20)) と ![画像](data:image/svg+xml,x)\n\n{}\n[ref]: javascript:alert(21)\n",
         hostile_items("")
     )
 }
