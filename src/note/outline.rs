@@ -138,12 +138,13 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                 let section = sections.last_mut().expect("non-empty");
                 section.blocked.push((dest_url.to_string(), range.start));
             }
-            // A refused image is published as its description: no file to look for.
-            Event::Start(Tag::Image { dest_url, .. }) if !markdown::is_allowed_url(dest_url) => {
-                let section = sections.last_mut().expect("non-empty");
-                section.blocked.push((dest_url.to_string(), range.start));
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if !markdown::is_allowed_url(dest_url) {
+                    let section = sections.last_mut().expect("non-empty");
+                    section.blocked.push((dest_url.to_string(), range.start));
+                }
+                image = Some(dest_url.to_string())
             }
-            Event::Start(Tag::Image { dest_url, .. }) => image = Some(dest_url.to_string()),
             Event::End(TagEnd::Image) => {
                 if let Some(url) = image.take() {
                     sections

@@ -17,6 +17,7 @@
 //! line until the next good build reloads it (as Zola does).
 
 mod files;
+mod host;
 mod reload;
 mod watch;
 
@@ -152,7 +153,9 @@ impl Server {
         let building = self.rebuilds.building.clone();
         let rebuilds = tokio::spawn(self.rebuilds.run());
         let abort = rebuilds.abort_handle();
-        let router = files::router(self.app);
+        let hosts = Arc::new(host::Hosts::new(self.addr.ip()));
+        let router =
+            files::router(self.app).layer(axum::middleware::from_fn_with_state(hosts, host::guard));
         axum::serve(self.listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
@@ -232,6 +235,8 @@ impl Rebuilds {
                 1 => eprintln!("Changed: {shown}"),
                 n => eprintln!("Changed: {shown} and {} more", n - 1),
             }
+            // A new folder (content/2025/05/) is watched before its notes are read.
+            self.watcher.sync(&self.inputs);
             self.rebuild().await;
         }
     }
@@ -266,9 +271,20 @@ impl Rebuilds {
         self.building.store(false, Ordering::SeqCst);
         match outcome {
             Ok((Ok(summary), _)) => {
+                // Errors that did not stop the build, each with file and line (warnings
+                // are `logsite check`'s: printed on every save they would bury these).
+                let problems: Vec<_> = summary
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity >= crate::diagnostic::Severity::Error)
+                    .cloned()
+                    .collect();
+                for d in &problems {
+                    eprintln!("{d}\n");
+                }
                 eprintln!("{summary}");
                 let pages = reload::changed_pages(summary.changed.as_deref());
-                self.state.send_modify(|s| s.advance(pages));
+                self.state.send_modify(|s| s.finish(pages, problems));
             }
             Ok((Err(failure), first)) => {
                 eprintln!("{failure}");

@@ -264,7 +264,10 @@ impl Output for Staging {
             std::fs::metadata(from).with_context(|| format!("cannot read {}", from.display()))?;
         let identity = crate::log::hash_of(&(meta.len(), meta.modified().ok()));
         self.manifest.record(rel, identity);
-        if self.manifest.unchanged(rel, identity) && self.link_previous(rel) {
+        // A symlink left in the previous site by an older logsite is never linked again.
+        let previous_is_file =
+            std::fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.file_type().is_file());
+        if self.manifest.unchanged(rel, identity) && previous_is_file && self.link_previous(rel) {
             self.manifest.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
