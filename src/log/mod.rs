@@ -200,6 +200,7 @@ impl Log {
         }
         notes.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(&b.path)));
         duplicate_dates(&notes, &mut diagnostics);
+        diagnostics.extend(pages.iter().flat_map(blocked_urls));
         if options.check_images {
             let folders = crate::load::Folders::new(root, &crate::load::content_dir(root, &config));
             notes
@@ -393,6 +394,26 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
+/// A warning at each link or image of a published page (pages, KB entries,
+/// explainers) that is written as text for its scheme; notes get theirs in `note`.
+fn blocked_urls(page: &Source) -> Vec<Diagnostic> {
+    if page.front.draft {
+        return Vec::new();
+    }
+    crate::markdown::blocked_urls(page.body())
+        .into_iter()
+        .map(|(url, offset)| {
+            Diagnostic::at(
+                &page.path,
+                &page.text,
+                page.body_start + offset,
+                Severity::Warning,
+                crate::markdown::blocked_url_message(&url),
+            )
+        })
+        .collect()
+}
+
 /// Linked images that do not exist, or that would not be published (outside the log
 /// folder, `file:`, absolute), are errors: the day page shows a notice in their place.
 fn check_images(note: &mut Note, root: &Path, folders: &crate::load::Folders) {
@@ -441,6 +462,9 @@ fn check_page_images(page: &Source, folders: &crate::load::Folders) -> Vec<Diagn
 fn image_error(url: &str, dir: &Path, folders: &crate::load::Folders) -> Option<String> {
     match crate::load::image(url, dir, folders) {
         crate::load::Image::Remote | crate::load::Image::Local { .. } => None,
+        // `  javascript:…` is no file name: it is written as text, and warned about
+        // as a refused scheme.
+        crate::load::Image::Missing { .. } if !crate::markdown::is_allowed_url(url) => None,
         crate::load::Image::Missing { rel } => Some(format!(
             "image `{url}` does not exist (looked for {})",
             rel.display()

@@ -109,6 +109,9 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
             _ => {}
         }
         images(section, base, &mut note.image_refs, &diags);
+        for (url, offset) in &section.blocked {
+            diags.warn(base + offset, markdown::blocked_url_message(url));
+        }
     }
     if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
         diags.warn(base, "no `##` sections: write 取り組んだ課題一覧 / 学習時間 … headings so hours can be counted");

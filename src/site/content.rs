@@ -157,6 +157,12 @@ impl Renderer {
         let resolved = self.image(dest, page.source_dir);
         let src = match &resolved.image {
             crate::load::Image::Local { rel, .. } => format!("{}{}", page.root, media_url(rel)),
+            // A `javascript:`, `data:`… source (however disguised): the description, as text.
+            crate::load::Image::Remote | crate::load::Image::Missing { .. }
+                if !markdown::is_allowed_url(dest) =>
+            {
+                return escape(alt)
+            }
             crate::load::Image::Remote => dest.to_string(),
             // A visible notice naming the file, not a broken image: the author sees
             // what is wrong on the page itself (`check` says why).
