@@ -16,6 +16,7 @@
 //! command-line commands as thin shells over the stages.
 
 pub mod cmd;
+pub mod cohort;
 pub mod config;
 pub mod cors;
 pub mod diagnostic;

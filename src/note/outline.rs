@@ -19,6 +19,9 @@ pub struct OutlineSection {
     pub items: Vec<Item>,
     /// Images as (destination, byte offset).
     pub images: Vec<(String, usize)>,
+    /// Links and images whose destination is published as text (`javascript:`…),
+    /// as (destination, byte offset).
+    pub blocked: Vec<(String, usize)>,
 }
 
 /// A list item: its own text (without nested lists) as lines, and its children.
@@ -131,7 +134,17 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                 }
                 continue;
             }
-            Event::Start(Tag::Image { dest_url, .. }) => image = Some(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) if !markdown::is_allowed_url(dest_url) => {
+                let section = sections.last_mut().expect("non-empty");
+                section.blocked.push((dest_url.to_string(), range.start));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if !markdown::is_allowed_url(dest_url) {
+                    let section = sections.last_mut().expect("non-empty");
+                    section.blocked.push((dest_url.to_string(), range.start));
+                }
+                image = Some(dest_url.to_string())
+            }
             Event::End(TagEnd::Image) => {
                 if let Some(url) = image.take() {
                     sections
