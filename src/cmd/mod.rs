@@ -119,6 +119,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(a) => Some(&a.log.dir),
         Command::Check(a) => Some(&a.log.dir),
         Command::Stats(a) => Some(&a.log.dir),
+        Command::Report(a) => Some(&a.log.dir),
         Command::Serve(a) => Some(&a.log.dir),
         Command::New(a) => Some(&a.log.dir),
         Command::Cors(_) | Command::Init(_) | Command::Completions(_) | Command::Cohort(_) => None,
