@@ -209,8 +209,12 @@ fn seed_export_matches_format_md() {
     assert_eq!(day["warnings"], serde_json::json!([]));
     assert_eq!(
         json["weeks"][0],
-        serde_json::json!({"week": "2025-W18", "start": "2025-04-28", "minutes": 360, "days": 1})
+        serde_json::json!({"week": "2025-W18", "start": "2025-04-28", "minutes": 360, "days": 1, "goal_percent": null})
     );
+    // Added for the mentor: a lone note's plan is all open, as of its own date.
+    assert_eq!(day["next"][0]["state"], "open");
+    assert_eq!(json["steps"]["as_of"], "2025-04-28");
+    assert_eq!(json["weekly_goal_minutes"], serde_json::Value::Null);
 }
 
 #[test]
