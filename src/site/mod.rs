@@ -23,7 +23,7 @@ use percent_encoding::{AsciiSet, CONTROLS};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::SourceKind;
+use crate::load::{Source, SourceKind};
 use crate::log::kb::KbEntry;
 use crate::log::topics::{mentions, FoldedDay, Topic};
 use crate::log::Log;
@@ -259,7 +259,13 @@ impl<'a> Site<'a> {
             })
             .collect();
         let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
-        let kb = crate::log::kb::group(&log.days);
+        let hand_written: Vec<String> = log
+            .pages
+            .iter()
+            .filter(|p| p.kind == SourceKind::Kb)
+            .map(Source::slug)
+            .collect();
+        let kb = crate::log::kb::group(&log.days, &hand_written);
         let (tera, own_templates) = templates::load(root)?;
         // Everything every page depends on: a change means every page is rendered again.
         let global_key = crate::log::hash_of(&(
