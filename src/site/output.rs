@@ -89,10 +89,7 @@ impl Manifest {
         let mut current = std::mem::take(&mut *self.current.lock().expect("manifest lock"));
         current.sort();
         current.dedup();
-        let mut text = String::from(MARKER_HEADER);
-        for (rel, hash) in &current {
-            text.push_str(&format!("{hash:016x} {rel}\n"));
-        }
+        let text = manifest_text(current.iter().map(|(rel, hash)| (rel.as_str(), *hash)));
         (text, current.into_iter().map(|(rel, _)| rel).collect())
     }
 }
@@ -121,10 +118,14 @@ impl Staging {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("public");
+        remove_stale(&parent, name);
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-"))
+            .prefix(&format!(".{name}.building-{}-", std::process::id()))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        // Marks the folder as logsite's from the start, so that if this build is killed
+        // the next one knows the leftover is its own to remove.
+        write_file(&dir.path().join(MARKER), MARKER_HEADER.as_bytes())?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -293,13 +294,19 @@ pub struct InPlace {
 }
 
 impl InPlace {
-    pub fn new(target: &Path) -> InPlace {
-        InPlace {
+    /// Starts a rebuild of `target`. The manifest is read, then emptied on disk before
+    /// any file changes: a rebuild killed halfway leaves files the manifest does not
+    /// describe, and the next build must not take them for the previous build's.
+    /// [`InPlace::finish`] writes it again last, [`InPlace::revert`] puts it back.
+    pub fn new(target: &Path) -> Result<InPlace> {
+        let manifest = Manifest::load(target);
+        write_file(&target.join(MARKER), MARKER_HEADER.as_bytes())?;
+        Ok(InPlace {
             target: target.to_path_buf(),
-            manifest: Manifest::load(target),
+            manifest,
             replaced: Mutex::default(),
             first: Vec::new(),
-        }
+        })
     }
 
     /// Writes a file ahead of the rest of the build (the page being edited, so it can be
@@ -322,7 +329,15 @@ impl InPlace {
                     .with_context(|| format!("cannot remove {}", dest.display()))?,
             }
         }
-        Ok(())
+        // Every file is the previous build's again: so is its manifest.
+        let mut previous: Vec<(&str, u64)> = (self.manifest.previous.iter())
+            .map(|(rel, hash)| (rel.as_str(), *hash))
+            .collect();
+        previous.sort();
+        write_file(
+            &self.target.join(MARKER),
+            manifest_text(previous).as_bytes(),
+        )
     }
 
     /// Files left as they were.
@@ -486,6 +501,15 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// The manifest of files and hashes, in the order given.
+fn manifest_text<'a>(entries: impl IntoIterator<Item = (&'a str, u64)>) -> String {
+    let mut text = String::from(MARKER_HEADER);
+    for (rel, hash) in entries {
+        text.push_str(&format!("{hash:016x} {rel}\n"));
+    }
+    text
+}
+
 fn read_manifest(path: &Path) -> HashMap<String, u64> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return HashMap::new();
@@ -517,6 +541,15 @@ pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
             content.display()
         );
     }
+    if let Ok(meta) = std::fs::symlink_metadata(out) {
+        if !meta.is_dir() {
+            anyhow::bail!(
+                "refusing to write the site to {}: it is {}, not a folder (choose a folder for the site; logsite leaves this one as it is)",
+                out.display(),
+                if meta.is_symlink() { "a symbolic link" } else { "a file" }
+            );
+        }
+    }
     if out.is_dir() && !out.join(MARKER).exists() && std::fs::read_dir(out)?.next().is_some() {
         anyhow::bail!(
             "refusing to replace {}: it is not empty and was not written by logsite (move its files away, or choose another build-dir)",
@@ -524,6 +557,52 @@ pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Removes what killed builds of the site `name` left in `parent`: the folders named
+/// `.{name}.building-{pid}-…` and `.{name}.old-{pid}` that hold logsite's marker, and
+/// whose process is gone. Anything else, an author's file above all, stays.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let (building, old) = (format!(".{name}.building-"), format!(".{name}.old-"));
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        // This process's own staging folder may be in use; its own `.old-` one is a
+        // leftover of a killed process that had the same id, and would block the swap.
+        let (pid, live): (Option<&str>, fn(u32) -> bool) = match (
+            file_name.strip_prefix(&building),
+            file_name.strip_prefix(&old),
+        ) {
+            (Some(rest), _) => (rest.split('-').next(), process_running),
+            (_, Some(rest)) => (Some(rest), other_process_running),
+            _ => continue,
+        };
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let path = entry.path();
+        let ours = entry.file_type().is_ok_and(|t| t.is_dir()) && path.join(MARKER).is_file();
+        if ours && !live(pid) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// True when process `pid` may still be running its build. Where there is no `/proc`
+/// to ask, every process is taken to be running: a leftover stays rather than a
+/// running build losing its folder.
+fn process_running(pid: u32) -> bool {
+    pid == std::process::id() || other_process_running(pid)
+}
+
+fn other_process_running(pid: u32) -> bool {
+    pid != std::process::id()
+        && (!Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists())
 }
 
 /// Removes `.` and `..` lexically (the folders may not exist yet).
