@@ -11,7 +11,8 @@ use logsite::log::{Log, LogOptions};
 
 /// The seed note, as the author wrote it (the sample log keeps it unchanged).
 pub fn seed_text() -> String {
-    std::fs::read_to_string(seed_path()).expect("the seed note content/2025/04/2025-04-28.md is readable")
+    std::fs::read_to_string(seed_path())
+        .expect("the seed note content/2025/04/2025-04-28.md is readable")
 }
 
 pub fn seed_path() -> PathBuf {
