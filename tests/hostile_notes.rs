@@ -77,6 +77,31 @@ fn deeply_nested_lists_build_with_an_error_at_their_line() {
 }
 
 #[test]
+fn serve_survives_saving_a_deeply_nested_note() {
+    let log = TempLog::with_seed(&[]);
+    let server = common::serving::Serving::start(&log);
+    let mut note = String::from("## 取り組んだ課題一覧\n");
+    for i in 0..600 {
+        note.push_str(&format!("{}- task{i} (1m)\n", "  ".repeat(i)));
+    }
+    log.write(NOTE, &note);
+    let page = server.out.join("days/2025-04-29.html");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !page.is_file() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit was never built"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let reply = ureq::get(&server.url("/days/2025-04-29.html"))
+        .call()
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    server.shut_down();
+}
+
+#[test]
 fn long_japanese_titles_get_short_distinct_file_names() {
     let long = "とても長い問題のタイトル".repeat(8); // 96 characters, 288 bytes
     let note = format!(
