@@ -1,73 +1,165 @@
 #!/usr/bin/env python3
-"""Benchmark: `logsite build` against a floor (plain pulldown-cmark, one file per note).
+"""Benchmark: `logsite build` beside Hugo and beside a floor, in one run on one machine.
 
-    python3 scripts/bench.py [N ...] [--runs 5] [--tmpfs]
+    python3 scripts/bench.py [N ...] [--runs 3] [--tmpfs] [--no-hugo]
 
-For each N (default 365 3650 10000) it generates N notes with scripts/gen-notes
-(cached under $TMPDIR/logsite-bench/N), then runs each command as a fresh process
---runs times after one warm-up, writing to a fresh output folder on disk, and again on
-tmpfs (/dev/shm) with --tmpfs. It prints medians of wall, user and sys seconds, the
-peak RSS (from wait4), notes/s and ms/note, and logsite / floor ratios.
-Run by hand on an otherwise idle machine; it is not part of the tests.
+For each N (default 365 3650) it generates N notes with scripts/gen-notes (cached
+under $TMPDIR/logsite-bench/N), converts them into a Hugo site with
+scripts/hugo_site.py, and runs three commands in turn, A B C A B C …, each as a
+fresh process writing into a fresh output folder, one warm-up round then --runs
+counted rounds:
+
+- logsite: `logsite build LOG -d OUT`
+- hugo:    `hugo --source SITE --destination OUT --quiet` (Debian's `hugo`; installed
+           with apt-get when missing and this runs as root)
+- floor:   `cp -r` of logsite's own output tree, plus every note rendered by plain
+           pulldown-cmark into one file each (`examples/floor.rs`): what any generator
+           writing logsite's site must pay at least.
+
+Output goes to a folder on disk, and also to tmpfs (/dev/shm) with --tmpfs. It
+prints the medians of wall, user and sys seconds and of peak RSS (from wait4), then
+the ratios of each pair of runs of the same round (median), and the targets of
+issue 16 as met or not. Only figures from one run of this script compare: the
+machine's speed drifts between runs. Run it by hand on an otherwise idle machine;
+it is not part of the tests.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GEN = ROOT / "scripts" / "gen-notes"
+HUGO_SITE = ROOT / "scripts" / "hugo_site.py"
 
 
 def run(cmd):
     """Runs cmd; returns (wall s, user s, sys s, peak RSS MiB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(map(str, cmd))}")
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{proc.stderr.read().decode(errors='replace')}")
+    proc.stderr.close()
     return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def measure(cmd_for, out_base, runs):
-    rows = []
-    for i in range(runs + 1):
-        out = Path(tempfile.mkdtemp(dir=out_base))
-        try:
-            r = run(cmd_for(out / "site"))
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
-        if i > 0:  # the first run warms the page cache
-            rows.append(r)
-    return [statistics.median(col) for col in zip(*rows)]
+def alternate(commands, out_base, runs):
+    """Runs each command of `commands` (name -> fn(out) -> argv) once a round, in
+    turn, for one warm-up round and `runs` counted rounds; returns name -> rows."""
+    rows = {name: [] for name in commands}
+    for round_ in range(runs + 1):
+        for name, cmd_for in commands.items():
+            out = Path(tempfile.mkdtemp(dir=out_base))
+            try:
+                figures = run(cmd_for(out / "site"))
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+            if round_ > 0:  # the warm-up round fills the page cache
+                rows[name].append(figures)
+    return rows
+
+
+def ensure_hugo():
+    if shutil.which("hugo"):
+        return shutil.which("hugo")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("bench: installing Debian's hugo", file=sys.stderr)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "hugo"],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        return shutil.which("hugo")
+    sys.exit("bench: no hugo: apt-get install hugo (or pass --no-hugo)")
+
+
+def median_ratio(a_rows, b_rows, pick):
+    return statistics.median(pick(a) / pick(b) for a, b in zip(a_rows, b_rows))
+
+
+def cpu(row):
+    return row[1] + row[2]
+
+
+def wall(row):
+    return row[0]
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("n", nargs="*", type=int, default=[365, 3650, 10000])
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("n", nargs="*", type=int, default=[365, 3650])
+    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tmpfs", action="store_true", help="also measure with the output on /dev/shm")
+    ap.add_argument("--no-hugo", action="store_true", help="leave Hugo out (e.g. for 100,000 notes)")
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "logsite", "--example", "floor"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "logsite", "--example", "floor"],
+                   cwd=ROOT, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     logsite, floor = target / "release/logsite", target / "release/examples/floor"
+    hugo = None if a.no_hugo else ensure_hugo()
+    if hugo:
+        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+        print(f"peer: {version}")
+    print(f"runs: {a.runs} counted rounds after one warm-up, commands alternating; medians")
     cache = Path(tempfile.gettempdir()) / "logsite-bench"
     places = [("disk", cache / "out")] + ([("tmpfs", Path("/dev/shm/logsite-bench"))] if a.tmpfs else [])
-    print(f"{'notes':>6} {'output':<6} {'command':<8} {'wall s':>7} {'user s':>7} {'sys s':>6} {'peak MiB':>9} {'notes/s':>8} {'ms/note':>8}")
+    header = f"{'notes':>6} {'output':<6} {'command':<8} {'wall s':>7} {'user s':>7} {'sys s':>6} {'cpu s':>6} {'peak MiB':>9}"
+    print(header)
+    verdicts = []
     for n in a.n:
         log = cache / str(n)
         if not (log / "expected.json").exists():
             shutil.rmtree(log, ignore_errors=True)
             subprocess.run([sys.executable, str(GEN), str(n), str(log)], check=True, stdout=subprocess.DEVNULL)
+        site = cache / f"{n}-hugo"
+        if hugo and not (site / "hugo.toml").exists():
+            subprocess.run([sys.executable, str(HUGO_SITE), str(log), str(site)], check=True,
+                           stdout=subprocess.DEVNULL)
+        # The floor copies logsite's own output: build it once, outside the timing.
+        reference = cache / f"{n}-public"
+        shutil.rmtree(reference, ignore_errors=True)
+        subprocess.run([logsite, "build", log, "-d", reference], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for place, base in places:
             base.mkdir(parents=True, exist_ok=True)
-            results = {
-                "logsite": measure(lambda out: [logsite, "build", log, "-d", out], base, a.runs),
-                "floor": measure(lambda out: [floor, log, out], base, a.runs),
-            }
-            for name, (wall, user, sys_, rss) in results.items():
-                print(f"{n:>6} {place:<6} {name:<8} {wall:>7.2f} {user:>7.2f} {sys_:>6.2f} {rss:>9.0f} {n / wall:>8.0f} {wall * 1000 / n:>8.3f}")
-            lw, fw = results["logsite"][0], results["floor"][0]
-            print(f"{n:>6} {place:<6} {'ratio':<8} {lw / fw:>7.2f}x wall")
+            commands = {"logsite": lambda out: [logsite, "build", log, "-d", out]}
+            if hugo:
+                commands["hugo"] = lambda out: [hugo, "--source", site, "--destination", out, "--quiet"]
+            commands["floor"] = lambda out: [
+                "sh", "-c", 'mkdir -p "$2" && cp -r "$1" "$2/copy" && exec "$3" "$4" "$2/render"', "floor",
+                reference, out, floor, log]
+            rows = alternate(commands, base, a.runs)
+            for name, runs in rows.items():
+                w, u, s, rss = (statistics.median(col) for col in zip(*runs))
+                print(f"{n:>6} {place:<6} {name:<8} {w:>7.2f} {u:>7.2f} {s:>6.2f} {u + s:>6.2f} {rss:>9.0f}")
+            mine = rows["logsite"]
+            if hugo:
+                cpu_ratio = median_ratio(mine, rows["hugo"], cpu)
+                wall_ratio = median_ratio(rows["hugo"], mine, wall)
+                print(f"{n:>6} {place:<6} logsite cpu / hugo cpu {cpu_ratio:.2f}; hugo wall / logsite wall {wall_ratio:.2f}")
+                if place == "tmpfs":
+                    verdicts.append((f"{n} notes, tmpfs: logsite CPU <= 1/3 of Hugo's", cpu_ratio <= 1 / 3, f"{cpu_ratio:.2f}"))
+                else:
+                    verdicts.append((f"{n} notes, disk: >= 3x faster than Hugo (wall)", wall_ratio >= 3, f"{wall_ratio:.2f}x"))
+            floor_ratio = median_ratio(mine, rows["floor"], wall)
+            print(f"{n:>6} {place:<6} logsite wall / floor wall {floor_ratio:.2f}")
+            if place == "disk":
+                verdicts.append((f"{n} notes, disk: <= 1.5x the floor (wall)", floor_ratio <= 1.5, f"{floor_ratio:.2f}x"))
+            if n >= 100_000:
+                w = statistics.median(wall(r) for r in mine)
+                rss = statistics.median(r[3] for r in mine)
+                verdicts.append((f"{n} notes, {place}: under 30 s", w < 30, f"{w:.1f} s"))
+                verdicts.append((f"{n} notes, {place}: under 1 GiB", rss < 1024, f"{rss:.0f} MiB"))
+        shutil.rmtree(reference, ignore_errors=True)
+    print("targets:")
+    for what, met, figure in verdicts:
+        print(f"  {'met    ' if met else 'NOT met'}  {what}: {figure}")
     return 0
 
 

@@ -1,5 +1,7 @@
 //! Diagnostics: what is wrong with a note, collected by the stages, shown by the commands.
 
+pub mod format;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -13,6 +13,7 @@
 //! command-line commands as thin shells over the stages.
 
 pub mod cmd;
+pub mod cohort;
 pub mod config;
 pub mod cors;
 pub mod diagnostic;

@@ -61,6 +61,9 @@ pub struct Source {
     /// A page's file name in the site (without `.html`): the slug of its own file
     /// name, unless the log stage had to change it (see [`Source::slug`]).
     pub slug: Option<String>,
+    /// Byte ranges of `text` blanked as never published (`## 非公開`): set by the log
+    /// stage (`note::private::redact`), empty as loaded.
+    pub private: Vec<std::ops::Range<usize>>,
 }
 
 impl Source {
@@ -185,16 +188,27 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// The content-relative path of a file a note links (an image), or `None` for a
-/// remote URL, an anchor, or a path that leaves the content folder.
-pub fn local_file(dest: &str, source_dir: &Path) -> Option<PathBuf> {
-    if dest.is_empty()
-        || dest.contains("://")
-        || dest.starts_with("data:")
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-    {
-        return None;
+/// What an image destination names before the file system is asked: a remote URL, a
+/// content-relative path, or something that is never a file of the log.
+enum Lexical {
+    Remote,
+    File(PathBuf),
+    Refused(String),
+}
+
+fn lexical(dest: &str, source_dir: &Path) -> Lexical {
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
+        return Lexical::Remote;
+    }
+    if let Some(scheme) = scheme_of(dest) {
+        return if scheme.eq_ignore_ascii_case("file") {
+            Lexical::Refused("a file: URL names a file on the reader's own disk, not in the site: put the image beside the note and write its relative path".into())
+        } else {
+            Lexical::Remote
+        };
+    }
+    if dest.starts_with('/') || dest.starts_with('\\') {
+        return Lexical::Refused("an absolute path is not a file of the log: put the image beside the note and write its relative path (e.g. images/shot.png)".into());
     }
     let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
     let mut path = source_dir.to_path_buf();
@@ -204,14 +218,120 @@ pub fn local_file(dest: &str, source_dir: &Path) -> Option<PathBuf> {
             std::path::Component::ParentDir => {
                 // Never outside the content folder.
                 if !path.pop() {
-                    return None;
+                    return Lexical::Refused(
+                        "the path leaves the content folder: only images inside it are published".into(),
+                    );
                 }
             }
             std::path::Component::CurDir => {}
-            _ => return None,
+            _ => {
+                return Lexical::Refused(
+                    "an absolute path is not a file of the log: write the image's path relative to the note".into(),
+                )
+            }
         }
     }
-    Some(path)
+    Lexical::File(path)
+}
+
+/// The scheme of an absolute URL (`https`, `file`), per RFC 3986: a letter, then
+/// letters, digits, `+`, `-` or `.`, then `:`.
+fn scheme_of(dest: &str) -> Option<&str> {
+    let (scheme, _) = dest.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// The folders a published file may come from, resolved once: the log folder and the
+/// content folder (which book.toml may put elsewhere).
+#[derive(Clone, Debug)]
+pub struct Folders {
+    content: PathBuf,
+    real_root: Option<PathBuf>,
+    real_content: Option<PathBuf>,
+}
+
+impl Folders {
+    pub fn new(root: &Path, content: &Path) -> Folders {
+        Folders {
+            content: content.to_path_buf(),
+            real_root: root.canonicalize().ok(),
+            real_content: content.canonicalize().ok(),
+        }
+    }
+
+    /// The log folder alone, for files that are not under content/.
+    pub fn log(root: &Path) -> Folders {
+        Folders::new(root, root)
+    }
+
+    /// The real path of `path` (symlinks resolved) when it lies inside the log or the
+    /// content folder; an error naming where it leads otherwise. For the log's own
+    /// `templates/` and `static/`, whose files go into the site.
+    pub fn inside(&self, path: &Path) -> anyhow::Result<PathBuf> {
+        let real = path
+            .canonicalize()
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        if !self.holds(&real) {
+            anyhow::bail!(
+                "{} is a link to {}, outside the log folder: nothing outside the log is published (copy the file into the log instead)",
+                path.display(),
+                real.display()
+            );
+        }
+        Ok(real)
+    }
+
+    /// True when `real` (a canonical path) is inside the log or the content folder.
+    pub fn holds(&self, real: &Path) -> bool {
+        [&self.real_root, &self.real_content]
+            .into_iter()
+            .flatten()
+            .any(|folder| real.starts_with(folder))
+    }
+}
+
+/// Where an image a note or page links is, once resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Image {
+    /// Not a file of the log: a remote URL, `data:`, an anchor.
+    Remote,
+    /// A regular file inside the log folder: its content-relative path (its place under
+    /// `media/`) and its real path, symlinks resolved, which is what is read.
+    Local { rel: PathBuf, real: PathBuf },
+    /// Written as a file of the log, but there is no such file.
+    Missing { rel: PathBuf },
+    /// Never published: a `file:` URL, an absolute path, a path out of the content
+    /// folder, or a link that resolves outside the log folder; the reason says which.
+    Refused(String),
+}
+
+/// Resolves an image destination written in a file of `source_dir` (content-relative).
+/// Symlinks are followed to see where the file really is: an image is published only
+/// when its real path lies inside the log folder, so a link to `/etc/passwd` or into
+/// a linked folder outside the log is never copied into the site.
+pub fn image(dest: &str, source_dir: &Path, folders: &Folders) -> Image {
+    let rel = match lexical(dest, source_dir) {
+        Lexical::Remote => return Image::Remote,
+        Lexical::Refused(reason) => return Image::Refused(reason),
+        Lexical::File(rel) => rel,
+    };
+    let Ok(real) = folders.content.join(&rel).canonicalize() else {
+        return Image::Missing { rel };
+    };
+    if !folders.holds(&real) {
+        return Image::Refused(format!(
+            "it is a link to {}, outside the log folder: only files inside the log are published",
+            real.display()
+        ));
+    }
+    match std::fs::metadata(&real) {
+        Ok(meta) if meta.is_file() => Image::Local { rel, real },
+        Ok(_) => Image::Refused("it is not a regular file".into()),
+        Err(_) => Image::Missing { rel },
+    }
 }
 
 /// Which kind of file a content-relative path is.
@@ -266,6 +386,7 @@ pub fn read_source(
         front,
         date: None,
         slug: None,
+        private: Vec::new(),
     };
     if kind == SourceKind::Note {
         source.date = Some(note_date(&source)?);

@@ -8,6 +8,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // clap exits 2 on a wrong command line, 0 for --help and --version.
     let cli = logsite::cmd::Cli::parse();
     if matches!(cli.command, logsite::cmd::Command::Serve(_)) {
         // A server keeps the memory it rebuilds with (see the function).
@@ -15,9 +16,6 @@ fn main() -> ExitCode {
     }
     match logsite::cmd::run(cli) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
+        Err(e) => logsite::cmd::report_error(&e),
     }
 }

@@ -16,6 +16,34 @@ pub fn nfkc(s: &str) -> String {
     normalized(s).into_owned()
 }
 
+/// `s` with every character XML 1.0 forbids (C0 controls but tab, line feed and
+/// carriage return; U+FFFE, U+FFFF) and every control HTML calls a parse error (DEL,
+/// C1) replaced by U+FFFD: a colour code pasted from a terminal (`ESC[31m`) would
+/// otherwise make the feed invalid XML, which feed readers drop whole. Replaced, not
+/// dropped, so the reader sees that something was there.
+pub fn markup_safe(s: String) -> String {
+    // Bytes first (most pages have no byte that could start one), then characters.
+    let maybe = |b: &u8| {
+        (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7F | 0xC2 | 0xEF)
+    };
+    if !s.as_bytes().iter().any(maybe) || !s.chars().any(is_forbidden_in_markup) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if is_forbidden_in_markup(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn is_forbidden_in_markup(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
 /// NFKC, borrowing the text when it is normalised already.
 fn normalized(s: &str) -> Cow<'_, str> {
     // Most text is already NFKC (plain kana, kanji, ASCII); the quick check skips

@@ -3,7 +3,7 @@
  *
  * Fills <div id="cors-checker" data-lang="ja"></div> with a form; on every
  * input it runs window.CorsCheck.evaluate (static/cors-check.js, loaded
- * first) and shows each step with ✓/✗ and the verdict. No framework, no
+ * first after cors-safelist.js and cors-checks.js) and shows each step with ✓/✗ and the verdict. No framework, no
  * external resource: it works from file:// and offline. Everything the
  * reader types goes into the page as text (textContent), never as HTML.
  */
@@ -22,6 +22,7 @@
         credentials: "same-origin",
         preflight_status: "200",
         preflight_response: "",
+        redirects: "",
         actual_response: "content-type: application/json\naccess-control-allow-origin: *"
       }
     },
@@ -36,6 +37,7 @@
         credentials: "same-origin",
         preflight_status: "200",
         preflight_response: "",
+        redirects: "",
         actual_response: "content-type: application/json\naccess-control-allow-origin: https://saburo.xyz\nvary: Origin"
       }
     },
@@ -50,7 +52,23 @@
         credentials: "include",
         preflight_status: "200",
         preflight_response: "",
+        redirects: "",
         actual_response: "access-control-allow-origin: *\naccess-control-allow-credentials: true"
+      }
+    },
+    {
+      id: "redirect-null",
+      label: "リダイレクトで Origin が null になる例",
+      scenario: {
+        page_url: "https://saburo.xyz/",
+        request_url: "https://api.saburo.xyz/v1/message",
+        method: "GET",
+        request_headers: "",
+        credentials: "same-origin",
+        preflight_status: "200",
+        preflight_response: "",
+        redirects: "307 https://api2.saburo.xyz/message\naccess-control-allow-origin: https://saburo.xyz",
+        actual_response: "access-control-allow-origin: https://saburo.xyz"
       }
     },
     {
@@ -64,6 +82,7 @@
         credentials: "same-origin",
         preflight_status: "200",
         preflight_response: "access-control-allow-origin: https://saburo.xyz\naccess-control-allow-methods: GET, POST, PUT\naccess-control-allow-headers: *",
+        redirects: "",
         actual_response: "access-control-allow-origin: https://saburo.xyz"
       }
     }
@@ -80,7 +99,8 @@
       credentials: "資格情報モード (credentials mode)",
       preflight_status: "プリフライト応答のステータス (preflight status)",
       preflight_response: "プリフライト応答のヘッダー (preflight response headers): プリフライトが必要なときだけ使われます",
-      actual_response: "実際の応答のヘッダー (actual response headers)",
+      redirects: "リダイレクト (redirects): 1 回ごとに 1 行目「307 https://次の URL」、続けてその応答のヘッダー、空行で区切る",
+      actual_response: "最終的な応答のヘッダー (actual response headers)",
       presets: "例を読み込む (presets)",
       result: "判定の手順 (steps)",
       allowed: "判定: ブラウザはこのリクエストを許可します (allowed)",
@@ -100,7 +120,8 @@
       credentials: "Credentials mode",
       preflight_status: "Preflight response status",
       preflight_response: "Preflight response headers (used only when a preflight is needed)",
-      actual_response: "Actual response headers",
+      redirects: "Redirects: per hop a first line \"307 https://next.url/\", then that response's headers; a blank line between hops",
+      actual_response: "Final (actual) response headers",
       presets: "Presets",
       result: "Steps",
       allowed: "Verdict: the browser allows this request",
@@ -132,6 +153,21 @@
       else headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
     });
     return { headers: headers, bad: bad };
+  }
+
+  // Blocks separated by blank lines: "STATUS LOCATION", then header lines.
+  function parseRedirects(text) {
+    var redirects = [], bad = [];
+    text.split(/\r?\n[ \t]*\r?\n/).forEach(function (block) {
+      if (block.trim() === "") return;
+      var lines = block.split(/\r?\n/).filter(function (l) { return l.trim() !== ""; });
+      var m = /^\s*(\d{3})\s+(\S+)\s*$/.exec(lines[0]);
+      if (!m) { bad.push(lines[0].trim()); return; }
+      var headers = parseHeaders(lines.slice(1).join("\n"));
+      bad = bad.concat(headers.bad);
+      redirects.push({ status: parseInt(m[1], 10), location: m[2], response: headers.headers });
+    });
+    return { redirects: redirects, bad: bad };
   }
 
   function build(root) {
@@ -186,6 +222,7 @@
         el("legend", { text: t.server }),
         field("preflight_status", status),
         field("preflight_response", textarea()),
+        field("redirects", textarea()),
         field("actual_response", textarea())
       ])
     ]);
@@ -201,9 +238,10 @@
       "class": "cors-checker-result",
       "aria-labelledby": heading.id,
       "aria-live": "polite"
-    }, [heading, steps, verdict, missingTitle, missing, ignored]);
+    }, [heading, verdict, steps, missingTitle, missing, ignored]);
 
     root.textContent = "";
+    root.classList.add("cors-checker");
     root.appendChild(form);
     root.appendChild(result);
 
@@ -216,6 +254,7 @@
       var req = parseHeaders(fields.request_headers.value);
       var pre = parseHeaders(fields.preflight_response.value);
       var act = parseHeaders(fields.actual_response.value);
+      var red = parseRedirects(fields.redirects.value);
       var status = parseInt(fields.preflight_status.value, 10);
       var v = window.CorsCheck.evaluate({
         page_url: fields.page_url.value,
@@ -225,22 +264,25 @@
         credentials: fields.credentials.value,
         preflight_status: isNaN(status) ? 200 : status,
         preflight_response: pre.headers,
-        actual_response: act.headers
+        actual_response: act.headers,
+        redirects: red.redirects
       });
       steps.textContent = "";
       v.steps.forEach(function (s) {
-        var mark = el("span", { "aria-hidden": "true", text: s.ok ? "✓ " : "✗ " });
+        var mark = el("span", { "class": "cors-checker-icon", "aria-hidden": "true", text: s.ok ? "✓ " : "✗ " });
         var sr = el("span", { "class": "visually-hidden", text: (s.ok ? t.ok : t.ng) + ": " });
         var li = el("li", { "class": s.ok ? "ok" : "fail", "data-rule": s.rule }, [
           mark, sr, el("code", { text: s.rule }), document.createTextNode(" " + (lang === "en" ? s.message_en : s.message_ja))
         ]);
         steps.appendChild(li);
       });
-      verdict.textContent = v.allowed ? t.allowed : t.blocked;
+      verdict.textContent = "";
+      verdict.appendChild(el("span", { "class": "cors-checker-icon", "aria-hidden": "true", text: v.allowed ? "✓ " : "✗ " }));
+      verdict.appendChild(document.createTextNode(v.allowed ? t.allowed : t.blocked));
       verdict.className = "cors-checker-verdict " + (v.allowed ? "ok" : "fail");
       missing.textContent = v.missing_headers.join("\n");
       missingTitle.hidden = missing.hidden = v.missing_headers.length === 0;
-      var bad = req.bad.concat(pre.bad, act.bad);
+      var bad = req.bad.concat(pre.bad, act.bad, red.bad);
       ignored.textContent = bad.length ? t.skipped + bad.join(" / ") : "";
       ignored.hidden = bad.length === 0;
     }

@@ -13,11 +13,12 @@
   "use strict";
 
   var VERSION = 2;
-  // The bytes (before gzip) a query aims to read, shards and docs: the shards its
-  // grams need, then as many docs files as the rest holds, reckoned from the mean
-  // sizes in meta.json (so a little more or less; under 300 KB at 3,650 notes). A
-  // word whose matches lie far apart costs a docs file each.
-  var BUDGET = 256 * 1024;
+  // The bytes (before gzip) a query may read, meta, shards and docs: the shards of
+  // its terms' covers, then docs files while the bytes read so far plus the next
+  // files (at their mean size, meta.chunk_bytes) stay within it. A word whose
+  // matches lie far apart costs a docs file each, so a rare one may show fewer
+  // results than exist (complete: false).
+  var BUDGET = 292 * 1000;
 
   // ---- text --------------------------------------------------------------
 
@@ -47,6 +48,11 @@
     return h >>> 0;
   }
 
+  // The UTF-8 bytes of a parsed file written back as compact JSON: what it weighed.
+  function jsonBytes(value) {
+    return new TextEncoder().encode(JSON.stringify(value)).length;
+  }
+
   function shardOf(gram, shards) {
     return fnv1a32(gram) % shards;
   }
@@ -73,6 +79,41 @@
     }
     for (var j = 0; j + 1 < cs.length; j++) {
       if (!inTrigram[j]) add(cs[j] + cs[j + 1]);
+    }
+    return out;
+  }
+
+  // A few of a term's grams that together cover every one of its characters: a
+  // record holding the term holds them all, so their postings' intersection still
+  // finds every match (candidates' texts are checked anyway), and a long term reads
+  // a third of the shards (ModuleNotFoundError: 7 trigrams of 17).
+  function coverOf(term) {
+    var cs = Array.from(term);
+    if (cs.length <= 1) return cs.slice();
+    // Every gram gramsOf looks the term up by, with where it stands.
+    var all = gramsOf(term);
+    var placed = [];
+    for (var i = 0; i + 1 < cs.length; i++) {
+      [2, 3].forEach(function (n) {
+        var g = cs.slice(i, i + n).join("");
+        if (i + n <= cs.length && all.indexOf(g) >= 0) placed.push([g, i, n]);
+      });
+    }
+    placed.sort(function (a, b) { return a[1] - b[1] || b[2] - a[2]; });
+    // Greedy interval cover, left to right: the gram reaching furthest among
+    // those starting at or before the first uncovered character.
+    var out = [];
+    var covered = 0;
+    var k = 0;
+    while (covered < cs.length && k < placed.length) {
+      var best = null;
+      while (k < placed.length && placed[k][1] <= covered) {
+        if (!best || placed[k][1] + placed[k][2] > best[1] + best[2]) best = placed[k];
+        k++;
+      }
+      if (!best) { best = placed[k]; k++; }
+      if (out.indexOf(best[0]) < 0) out.push(best[0]);
+      covered = best[1] + best[2];
     }
     return out;
   }
@@ -266,19 +307,27 @@
     var empty = { terms: ts, results: [], total: 0, complete: true };
     if (!ts.length) return empty;
     var meta = await this.meta();
-    var grams = [];
+    // The shards of each term's cover; then every other gram of the terms that
+    // lives in a shard already read narrows the candidates for nothing.
+    var add = function (list, g) { if (list.indexOf(g) < 0) list.push(g); };
+    var cover = [];
+    var every = [];
     ts.forEach(function (t) {
-      gramsOf(t).forEach(function (g) { if (grams.indexOf(g) < 0) grams.push(g); });
+      coverOf(t).forEach(function (g) { add(cover, g); });
+      gramsOf(t).forEach(function (g) { add(every, g); });
     });
     var self = this;
-    var shardIds = grams.map(function (g) { return shardOf(g, meta.shards); });
-    var shards = await Promise.all(shardIds.map(function (n) {
+    var shardIds = [];
+    cover.forEach(function (g) { add(shardIds, shardOf(g, meta.shards)); });
+    var read = await Promise.all(shardIds.map(function (n) {
       return self.file("index/" + n + ".json");
     }));
-    var shardsRead = shardIds.filter(function (n, i) { return shardIds.indexOf(n) === i; }).length;
-    var docBudget = BUDGET - shardsRead * meta.shard_bytes;
-    var maxChunks = options.maxChunks ||
-      Math.max(2, Math.min(24, Math.floor(docBudget / Math.max(1, meta.chunk_bytes))));
+    var grams = every.filter(function (g) { return shardIds.indexOf(shardOf(g, meta.shards)) >= 0; });
+    var shards = grams.map(function (g) { return read[shardIds.indexOf(shardOf(g, meta.shards))]; });
+    // What the files read so far weigh (their JSON text, as downloaded).
+    var spent = jsonBytes(meta);
+    read.forEach(function (shard) { spent += jsonBytes(shard); });
+    var maxChunks = options.maxChunks || Infinity;
     var lists = [];
     for (var i = 0; i < grams.length; i++) {
       var value = shards[i][grams[i]];
@@ -293,11 +342,15 @@
     var results = [];
     var chunksRead = 0;
     var next = 0;
-    while (next < candidates.length && results.length < limit && chunksRead < maxChunks) {
+    var fits = function (files) {
+      return chunksRead + files <= maxChunks &&
+        (options.maxChunks || spent + files * meta.chunk_bytes * 1.25 <= BUDGET);
+    };
+    while (next < candidates.length && results.length < limit && fits(1)) {
       // The next few chunks the candidates need, read together.
       var wanted = [];
       var j = next;
-      while (j < candidates.length && wanted.length < 4 && chunksRead + wanted.length < maxChunks) {
+      while (j < candidates.length && wanted.length < 4 && fits(wanted.length + 1)) {
         var c = Math.floor(candidates[j] / meta.chunk);
         if (wanted.indexOf(c) < 0) wanted.push(c);
         j++;
@@ -306,6 +359,7 @@
         return self.file("docs/" + c + ".json");
       }));
       chunksRead += wanted.length;
+      docs.forEach(function (doc) { spent += jsonBytes(doc); });
       while (next < candidates.length && results.length < limit) {
         var id = candidates[next];
         var at = wanted.indexOf(Math.floor(id / meta.chunk));

@@ -244,3 +244,83 @@ fn a_tab_on_a_page_the_edit_did_not_change_is_not_reloaded() {
     server.shut_down();
     drop(browser);
 }
+
+#[test]
+fn errors_that_do_not_stop_the_build_show_in_a_panel_the_author_can_close() {
+    // The seed links two screenshots; one is missing: an error, but the site is built.
+    let seed = common::seed_text();
+    let png = common::tiny_png();
+    let log = TempLog::new(&[
+        (NOTE, seed.as_bytes()),
+        ("content/2025/04/20250428-pc.png", &png),
+    ]);
+    let server = Serving::start(&log);
+    let mut browser = Browser::launch();
+    browser.set_viewport(1280, 800, false);
+    browser.navigate(&server.url(DAY));
+    opened(&mut browser);
+    wait_through_reloads(
+        &mut browser,
+        "document.getElementById('logsite-problems')",
+        WAIT,
+    );
+    let panel = eval_settled(
+        &mut browser,
+        "document.getElementById('logsite-problems').innerText",
+    );
+    let panel = panel.as_str().unwrap_or_default().to_string();
+    assert!(
+        panel.contains("2025-04-28.md:68") && panel.contains("20250428-smartphone.png"),
+        "the panel names the file, the line and the missing image: {panel}"
+    );
+    assert_eq!(
+        eval_settled(&mut browser, "document.getElementById('logsite-overlay')"),
+        Value::Null,
+        "an error that did not stop the build covers nothing: the page is readable"
+    );
+    assert_eq!(
+        eval_settled(
+            &mut browser,
+            "document.body.innerText.includes('今日学んだこと') || document.querySelector('main') !== null"
+        ),
+        true
+    );
+
+    // Closed, it stays closed on this page and after a reload, while the problems are
+    // the same.
+    eval_settled(
+        &mut browser,
+        "document.getElementById('logsite-problems-close').click()",
+    );
+    assert_eq!(
+        eval_settled(&mut browser, "document.getElementById('logsite-problems')"),
+        Value::Null
+    );
+    browser.navigate(&server.url(DAY));
+    opened(&mut browser);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        eval_settled(&mut browser, "document.getElementById('logsite-problems')"),
+        Value::Null,
+        "a closed panel does not come back for the same problems"
+    );
+
+    // The screenshot added: the tab reloads onto a build without problems.
+    let reloads_before = reloads(&mut browser);
+    std::fs::write(
+        log.path().join("content/2025/04/20250428-smartphone.png"),
+        &png,
+    )
+    .unwrap();
+    wait_through_reloads(
+        &mut browser,
+        &format!(
+            "window.__logsiteReloads > {reloads_before} && !document.getElementById('logsite-problems')"
+        ),
+        RELOAD_WAIT,
+    );
+    let errors = browser.take_js_errors();
+    assert!(errors.is_empty(), "JavaScript exceptions: {errors:?}");
+    server.shut_down();
+    drop(browser);
+}

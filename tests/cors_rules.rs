@@ -14,6 +14,10 @@ struct Vectors {
 #[derive(Deserialize)]
 struct Vector {
     name: String,
+    /// `wpt-file :: test name` for a case taken from web-platform-tests (or
+    /// `whatwg/fetch fetch.bs :: algorithm` for one taken from the standard).
+    #[serde(default)]
+    wpt: Option<String>,
     scenario: Scenario,
     allowed: bool,
     steps: Vec<String>,
@@ -73,6 +77,7 @@ fn vectors_cover_every_rule_both_ways() {
         "allow-credentials",
         "allow-methods",
         "allow-headers",
+        "redirect",
     ] {
         for outcome in ["ok", "fail"] {
             // A cross-origin request is not a failure: same-origin never fails.
@@ -84,6 +89,54 @@ fn vectors_cover_every_rule_both_ways() {
                 vectors.iter().any(|v| v.steps.contains(&id)),
                 "no vector expects {id}"
             );
+        }
+    }
+}
+
+#[test]
+fn vectors_cite_the_web_platform_tests_they_come_from() {
+    let vectors = load();
+    let mut per_file = std::collections::BTreeMap::<&str, usize>::new();
+    for v in &vectors {
+        if let Some(wpt) = &v.wpt {
+            let (file, test) = wpt
+                .split_once(" :: ")
+                .unwrap_or_else(|| panic!("{}: wpt is not `file :: test`: {wpt}", v.name));
+            assert!(!test.trim().is_empty(), "{}: no test name", v.name);
+            *per_file.entry(file).or_default() += 1;
+        }
+    }
+    for file in [
+        "fetch/api/cors/cors-redirect.any.js",
+        "fetch/api/cors/cors-redirect-preflight.any.js",
+        "fetch/api/cors/cors-preflight-redirect.any.js",
+        "fetch/api/cors/cors-redirect-credentials.any.js",
+        "fetch/api/cors/cors-preflight-response-validation.any.js",
+        "fetch/api/cors/cors-origin.any.js",
+        "fetch/api/cors/cors-preflight-star.any.js",
+        "fetch/api/cors/cors-preflight-not-cors-safelisted.any.js",
+        "fetch/api/cors/cors-preflight-status.any.js",
+        "fetch/api/basic/request-forbidden-headers.any.js",
+        "fetch/api/request/request-error.js",
+        "fetch/api/headers/header-values.html",
+        "cors/origin.htm",
+        "cors/credentials-flag.htm",
+    ] {
+        assert!(
+            per_file.contains_key(file),
+            "no vector from {file}: {per_file:?}"
+        );
+    }
+}
+
+/// fetch() refusing a request (TypeError) is a step of its own, and only
+/// ever fails: when fetch() accepts, there is no such step.
+#[test]
+fn a_refused_request_is_one_failed_step_after_the_origin() {
+    for v in load() {
+        let got = evaluate(&v.scenario);
+        if let Some(i) = got.steps.iter().position(|s| s.rule == "request") {
+            assert!(!got.steps[i].ok && i == got.steps.len() - 1, "{}", v.name);
         }
     }
 }

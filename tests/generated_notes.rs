@@ -14,7 +14,9 @@ fn generated_notes_match_their_expected_hours() {
         .arg(&generator)
         .args(["400", dir.path().to_str().unwrap(), "--seed", "7"])
         .status()
-        .expect("python3 runs scripts/gen-notes");
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}): install Python 3 to run scripts/gen-notes")
+        });
     assert!(status.success());
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("expected.json")).unwrap())

@@ -191,10 +191,18 @@ fn seed_export_matches_format_md() {
     );
     assert_eq!(day["tasks"][0]["title"], "ハッカソン");
     assert_eq!(day["tasks"][0]["children"][0]["counted"], false);
+    let problem = &day["problems"][0];
+    assert_eq!(problem["title"], "ドメインアクセス時のレスポンスについて");
+    assert_eq!(problem["time"], "21:20");
+    assert_eq!(problem["resolved"], false);
+    // Added for cohorts: the folded key the knowledge base groups by, and its lines.
     assert_eq!(
-        day["problems"][0],
-        serde_json::json!({"title": "ドメインアクセス時のレスポンスについて", "time": "21:20", "resolved": false})
+        problem["key"],
+        logsite::text::fold("ドメインアクセス時のレスポンスについて")
     );
+    assert!(problem["details"][0]
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
     assert_eq!(day["next"][0]["due"], "2025-04-29");
     assert_eq!(day["next"][0]["area"], "backend");
     assert_eq!(day["next"][3]["text"], "CI/CDで自動デプロイで、想定通りのレスポンス \"Hello from FastAPI + MySQL in Docker!\"が返ってくるかを確認する");

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use crate::cors::safelist::trim_http;
 use crate::cors::{probe, ProbeArgs};
 
 #[derive(Debug, clap::Args)]
@@ -15,7 +16,7 @@ pub struct CorsArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum CorsCommand {
     /// Send a real preflight and request with an Origin header and judge the answer
-    /// like a browser: exit 0 allowed, 1 blocked, 2 unreachable or bad arguments
+    /// like a browser: exit 0 allowed, 1 blocked, 2 bad arguments, 3 unreachable
     Probe(ProbeCli),
 }
 
@@ -41,13 +42,14 @@ pub fn execute(args: CorsArgs) -> Result<ExitCode> {
     let CorsCommand::Probe(cli) = args.command;
     let mut headers = Vec::new();
     for h in &cli.headers {
-        match h.split_once(':') {
-            Some((name, value)) if !name.trim().is_empty() => {
-                headers.push((name.trim().to_string(), value.trim().to_string()))
+        // HTTP whitespace only, as fetch() trims: a trailing NBSP stays.
+        match h.split_once(':').map(|(n, v)| (trim_http(n), trim_http(v))) {
+            Some((name, value)) if !name.is_empty() => {
+                headers.push((name.to_string(), value.to_string()))
             }
             _ => {
                 eprintln!("error: --header {h:?} is not `Name: value`");
-                return Ok(ExitCode::from(probe::UNREACHABLE as u8));
+                return Ok(ExitCode::from(probe::USAGE as u8));
             }
         }
     }

@@ -2,7 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod cohort;
+pub mod completions;
 pub mod cors;
+pub mod init;
 pub mod new;
 pub mod serve;
 pub mod stats;
@@ -27,6 +30,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new log: book.toml, today's note, .gitignore and a GitHub Pages workflow
+    Init(init::InitArgs),
     /// Build the site into public/ (or book.toml's [build] build-dir)
     Build(build::BuildArgs),
     /// Read every note and report what is wrong, by file and line
@@ -39,15 +44,19 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create the note for today (or --date) and print its path
     New(new::NewArgs),
+    /// Build a mentor's site over several learners' logs (cohort.toml); `cohort serve`
+    Cohort(cohort::CohortArgs),
+    /// Print the shell completion script for bash, zsh, fish or powershell
+    Completions(completions::CompletionsArgs),
 }
 
 /// The flags every command shares.
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {
-    /// The log folder (holds book.toml and content/); default: the current folder
+    /// The log folder (holds book.toml and content/)
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Include notes marked `draft` in the site, the sums and log.json
+    /// Count notes marked `draft` like the others (build and serve then publish them too)
     #[arg(long)]
     pub drafts: bool,
 }
@@ -68,8 +77,57 @@ impl LogArgs {
     }
 }
 
+/// A command line that parsed but asks for something that cannot be (a log folder
+/// that does not exist): exit 2, like clap's own usage errors.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Prints a command's error and picks the exit code: 2 for wrong usage, 1 for a
+/// problem in the log (a book.toml or note that cannot be read, a file that cannot be
+/// written), and 0, silently, when stdout was closed by the reader (`stats --json | head`).
+pub fn report_error(e: &anyhow::Error) -> ExitCode {
+    let broken_pipe = e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {e:#}");
+    if e.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let dir = match &cli.command {
+        Command::Build(a) => Some(&a.log.dir),
+        Command::Check(a) => Some(&a.log.dir),
+        Command::Stats(a) => Some(&a.log.dir),
+        Command::Serve(a) => Some(&a.log.dir),
+        Command::New(a) => Some(&a.log.dir),
+        Command::Cors(_) | Command::Init(_) | Command::Completions(_) | Command::Cohort(_) => None,
+    };
+    if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+        return Err(UsageError(format!(
+            "{} is not a folder (give the log folder, the one holding book.toml and content/; `logsite init {}` starts one)",
+            dir.display(),
+            dir.display()
+        ))
+        .into());
+    }
     match cli.command {
         Command::Build(args) => build::execute(args),
         Command::Check(args) => check::execute(args),
@@ -77,6 +135,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cors(args) => cors::execute(args),
         Command::New(args) => new::execute(args),
         Command::Serve(args) => serve::execute(args),
+        Command::Cohort(args) => cohort::execute(args),
+        Command::Init(args) => init::execute(args),
+        Command::Completions(args) => completions::execute(args),
     }
 }
 

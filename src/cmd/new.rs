@@ -16,6 +16,8 @@ use crate::note::duration;
 
 /// The default note template; `templates/note.md` in the log folder wins.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/note.md");
+/// The default note template of a log whose `[book] language` is `en`.
+pub const DEFAULT_TEMPLATE_EN: &str = include_str!("../../templates/note.en.md");
 
 /// The placeholders a note template may use, each `{{name}}`.
 pub const PLACEHOLDERS: &[&str] = &["date", "previous", "carried_tasks", "week", "total"];
@@ -36,21 +38,45 @@ pub fn execute(args: NewArgs) -> Result<ExitCode> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    match create(root, date, args.log.drafts)? {
+        Created::Written(path) => {
+            println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Created::Exists(existing) => {
+            eprintln!(
+                "a note for {date} already exists: {} (logsite new never overwrites a note)",
+                display_path(root, &existing)
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// What [`create`] did.
+#[derive(Debug)]
+pub enum Created {
+    /// The note was written at this path.
+    Written(PathBuf),
+    /// A note for the date was already there: nothing was written.
+    Exists(PathBuf),
+}
+
+/// Writes the note for `date` into the log at `root` from its note template (the
+/// log's `templates/note.md`, else the built-in one), where the log puts notes.
+/// Never overwrites a file.
+pub fn create(root: &Path, date: NaiveDate, include_drafts: bool) -> Result<Created> {
     let config = Config::load(root)?;
     let content = crate::load::content_dir(root, &config);
-    let template = load_template(root)?;
+    let template = load_template(root, &config.book.language)?;
     let options = LogOptions {
-        include_drafts: args.log.drafts,
+        include_drafts,
         today: date,
         check_images: false,
     };
     let log = Log::open(root, config, &options);
     if let Some(existing) = existing_note(&log, &content, date) {
-        eprintln!(
-            "a note for {date} already exists: {} (logsite new never overwrites a note)",
-            display_path(root, &existing)
-        );
-        return Ok(ExitCode::from(1));
+        return Ok(Created::Exists(existing));
     }
     let path = content.join(note_rel_path(&log, date));
     let values = Fill::new(&log, date).map_err(|d| anyhow::anyhow!("{d}"))?;
@@ -63,25 +89,25 @@ pub fn execute(args: NewArgs) -> Result<ExitCode> {
     let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "a note for {date} already exists: {} (logsite new never overwrites a note)",
-                path.display()
-            );
-            return Ok(ExitCode::from(1));
+            return Ok(Created::Exists(path));
         }
         Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
     };
     file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!("{}", path.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(Created::Written(path))
 }
 
-fn load_template(root: &Path) -> Result<String> {
+fn load_template(root: &Path, language: &str) -> Result<String> {
     let own = root.join("templates").join("note.md");
+    let default = if language == "en" {
+        DEFAULT_TEMPLATE_EN
+    } else {
+        DEFAULT_TEMPLATE
+    };
     match std::fs::read_to_string(&own) {
         Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(DEFAULT_TEMPLATE.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default.to_string()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", own.display())),
     }
 }

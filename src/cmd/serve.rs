@@ -62,24 +62,48 @@ async fn serve(args: ServeArgs) -> Result<()> {
         debounce: DEBOUNCE,
     };
     let server = Server::start(options).await?;
+    run(server, args.interface, args.open).await
+}
+
+/// `logsite cohort serve`: the cohort folder built and served on loopback, rebuilt
+/// when its local sources change.
+pub fn execute_cohort(args: super::cohort::CohortServeArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let interface = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let options = ServeOptions {
+            root: args.build.dir.clone(),
+            build: BuildOptions::new(chrono::Local::now().date_naive()),
+            addr: SocketAddr::new(interface, args.port),
+            poll: args.poll,
+            debounce: DEBOUNCE,
+        };
+        let server = Server::start_cohort(options, args.build.options()).await?;
+        run(server, interface, args.open).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Announces the server and runs it until Ctrl-C.
+async fn run(server: Server, interface: IpAddr, open: bool) -> Result<()> {
     if let Some(port) = server.port_taken() {
         eprintln!(
             "Port {port} is in use; using {} instead.",
             server.local_addr().port()
         );
     }
-    if !args.interface.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: anyone on your network can read this log",
-            args.interface
-        );
+    if !interface.is_loopback() {
+        eprintln!("warning: listening on {interface}: anyone on your network can read this log");
     }
     eprintln!(
         "Serving {} and watching for changes (Ctrl-C to stop)",
         server.out_dir().display()
     );
     println!("{}", server.url());
-    if args.open {
+    if open {
         open_browser(&server.url());
     }
     server.run(stop_signal()).await?;

@@ -37,42 +37,55 @@ pub fn execute(args: StatsArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Through a locked stdout with errors returned, not println!: a reader that stops
+    // early (`| head`) ends the command quietly instead of a panic.
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let s = Summary::new(&log);
     let Some(now) = s.reference_date else {
-        println!("No notes yet. Total: {}", hours(s.total_minutes));
+        writeln!(out, "No notes yet. Total: {}", hours(s.total_minutes))?;
         return Ok(ExitCode::SUCCESS);
     };
-    println!("As of {now} (the newest note):");
-    println!(
+    writeln!(out, "As of {now} (the newest note):")?;
+    writeln!(
+        out,
         "  Total        {:>10}   ({} days, baseline {})",
         hours(s.total_minutes),
         s.days,
         hours(log.baseline_minutes)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  This week    {:>10}   (last week {})",
         hours(s.this_week_minutes),
         hours(s.last_week_minutes)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  Last 7 days  {:>10}   ({} active day(s))",
         hours(s.last_7_days_minutes),
         s.last_7_days_active
-    );
-    println!("  Streak       {:>10}", format!("{} day(s)", s.streak_days));
-    println!();
-    println!(
+    )?;
+    writeln!(
+        out,
+        "  Streak       {:>10}",
+        format!("{} day(s)", s.streak_days)
+    )?;
+    writeln!(out,)?;
+    writeln!(
+        out,
         "  {:<10} {:<10} {:>10} {:>5}",
         "week", "from", "hours", "days"
-    );
+    )?;
     for w in &log.weeks {
-        println!(
+        writeln!(
+            out,
             "  {:<10} {:<10} {:>10} {:>5}",
             w.id,
             w.start,
             hours(w.minutes),
             w.days.len()
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

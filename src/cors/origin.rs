@@ -26,6 +26,9 @@ pub enum UrlError {
     MissingScheme,
     /// A scheme other than http or https.
     UnsupportedScheme(String),
+    /// A `file:` URL: the request's target, which browsers never fetch
+    /// cross-origin, or the page, whose origin is opaque.
+    FileScheme,
     /// Nothing between `://` and the path.
     MissingHost,
     /// A port that is not a number from 0 to 65535.
@@ -40,6 +43,7 @@ impl UrlError {
             UrlError::UnsupportedScheme(s) => {
                 format!("スキーム「{s}」は対象外です (http と https のみ)")
             }
+            UrlError::FileScheme => "file: の URL です。ブラウザは file: の URL への fetch() を拒否し (TypeError)、file: で開いたページのオリジンは「null」です。http://localhost などで配信してください".to_string(),
             UrlError::MissingHost => "ホストがありません".to_string(),
             UrlError::BadPort(p) => format!("ポート「{p}」が不正です"),
         }
@@ -52,6 +56,7 @@ impl UrlError {
             UrlError::UnsupportedScheme(s) => {
                 format!("scheme \"{s}\" is not supported (http and https only)")
             }
+            UrlError::FileScheme => "it is a file: URL. Browsers refuse this: fetch() of a file: URL throws a TypeError, and a page opened from file: has the opaque origin \"null\". Serve it over http://localhost or similar".to_string(),
             UrlError::MissingHost => "it has no host".to_string(),
             UrlError::BadPort(p) => format!("port \"{p}\" is invalid"),
         }
@@ -81,17 +86,7 @@ impl Origin {
     /// Userinfo, path, query and fragment are ignored; an empty port
     /// (`https://a:/`) means the default one, as in the URL standard.
     pub fn parse(url: &str) -> Result<Origin, UrlError> {
-        let url = url.trim();
-        let (scheme, rest) = url.split_once("://").ok_or(UrlError::MissingScheme)?;
-        if scheme.is_empty() {
-            return Err(UrlError::MissingScheme);
-        }
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
-            return Err(UrlError::UnsupportedScheme(scheme));
-        }
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let authority = &rest[..end];
+        let (scheme, authority) = split(url)?;
         let authority = match authority.rfind('@') {
             Some(at) => &authority[at + 1..],
             None => authority,
@@ -135,6 +130,69 @@ impl Origin {
             && parts
                 .iter()
                 .all(|p| parse_port(p).is_some_and(|n| n <= 255))
+    }
+}
+
+/// The URL parser strips leading and trailing C0 controls and spaces.
+fn trim_url(url: &str) -> &str {
+    url.trim_matches(|c: char| c <= ' ')
+}
+
+/// The lowercase scheme and the authority of an absolute http(s) URL.
+fn split(url: &str) -> Result<(String, &str), UrlError> {
+    let url = trim_url(url);
+    if url.len() >= 5 && url[..5].eq_ignore_ascii_case("file:") {
+        return Err(UrlError::FileScheme);
+    }
+    let (scheme, rest) = url.split_once("://").ok_or(UrlError::MissingScheme)?;
+    if scheme.is_empty() {
+        return Err(UrlError::MissingScheme);
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(UrlError::UnsupportedScheme(scheme));
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Ok((scheme, &rest[..end]))
+}
+
+/// Whether an http(s) URL carries a user name or a password
+/// (`https://user:pw@host/`, `https://user:@host/`, `https://:pw@host/`);
+/// a bare `@` carries neither.
+pub fn has_credentials(url: &str) -> bool {
+    match split(url) {
+        Ok((_, authority)) => authority
+            .rfind('@')
+            .is_some_and(|at| authority[..at].chars().any(|c| c != ':')),
+        Err(_) => false,
+    }
+}
+
+/// Resolves a `Location` value against the URL it came from: absolute,
+/// scheme-relative (`//host/p`), path-absolute (`/p`) or relative (`p`, `?q`).
+pub fn resolve(base: &str, location: &str) -> String {
+    let base = trim_url(base);
+    let location = trim_url(location);
+    let has_scheme = location.split_once(':').is_some_and(|(s, _)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let (scheme, rest) = base.split_once("://").unwrap_or(("", base));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let root = &base[..scheme.len() + 3 + authority_end];
+    if has_scheme {
+        location.to_string()
+    } else if location.starts_with("//") {
+        format!("{scheme}:{location}")
+    } else if location.starts_with('/') {
+        format!("{root}{location}")
+    } else {
+        let path = &rest[authority_end..];
+        let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+        let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+        let dir = if dir.is_empty() { "/" } else { dir };
+        format!("{root}{dir}{location}")
     }
 }
 
@@ -187,6 +245,36 @@ mod tests {
     }
 
     #[test]
+    fn credentials_need_a_user_name_or_a_password() {
+        for url in [
+            "http://u:p@a/",
+            "http://u:@a/",
+            "http://:p@a/",
+            "http://u@a/",
+        ] {
+            assert!(has_credentials(url), "{url}");
+        }
+        for url in [
+            "http://@a/",
+            "http://:@a/",
+            "http://a/@x",
+            "http://a/?u=a@b",
+        ] {
+            assert!(!has_credentials(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn locations_resolve_against_the_current_url() {
+        let base = "https://a.example/x/y?q";
+        assert_eq!(resolve(base, "https://b.example/"), "https://b.example/");
+        assert_eq!(resolve(base, "//c.example/z"), "https://c.example/z");
+        assert_eq!(resolve(base, "/z"), "https://a.example/z");
+        assert_eq!(resolve(base, "z"), "https://a.example/x/z");
+        assert_eq!(resolve("https://a.example", "z"), "https://a.example/z");
+    }
+
+    #[test]
     fn errors_name_the_problem() {
         assert_eq!(
             Origin::parse("api.saburo.xyz"),
@@ -197,6 +285,10 @@ mod tests {
             Err(UrlError::UnsupportedScheme("ftp".into()))
         );
         assert_eq!(Origin::parse("https:///x"), Err(UrlError::MissingHost));
+        assert_eq!(
+            Origin::parse("file:///C:/a.html"),
+            Err(UrlError::FileScheme)
+        );
         assert_eq!(
             Origin::parse("https://a:99999/"),
             Err(UrlError::BadPort("99999".into()))

@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::origin::{Origin, UrlError};
-use super::safelist::{PreflightReason, RequestShape};
+use super::checks::{self, Which};
+use super::origin::{has_credentials, resolve, Origin, UrlError};
+use super::safelist::{refusal, Refusal, RequestShape};
 
 /// The `credentials` option of `fetch()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -47,10 +48,38 @@ pub struct Scenario {
     /// The headers of the preflight (OPTIONS) response; only read when a preflight is needed.
     #[serde(default)]
     pub preflight_response: Vec<(String, String)>,
-    /// The headers of the actual response.
+    /// The headers of the actual response: the final one, after any redirects.
     #[serde(default)]
     pub actual_response: Vec<(String, String)>,
+    /// The redirects the server answers with before the actual response,
+    /// in order: the first one answers `request_url`.
+    #[serde(default)]
+    pub redirects: Vec<Redirect>,
 }
+
+/// One redirect response, and the preflight at the URL it leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redirect {
+    /// 301, 302, 303, 307 or 308.
+    pub status: u16,
+    /// The `Location` value, absolute or relative.
+    pub location: String,
+    /// The redirect response's headers (CORS-checked like any response).
+    #[serde(default)]
+    pub response: Vec<(String, String)>,
+    /// The preflight's status at the new URL, when one is needed there;
+    /// omitted: the same as the scenario's `preflight_status`.
+    #[serde(default)]
+    pub preflight_status: Option<u16>,
+    /// The preflight's headers at the new URL; omitted: the same as the
+    /// scenario's `preflight_response` (one server answering alike).
+    #[serde(default)]
+    pub preflight_response: Option<Vec<(String, String)>>,
+}
+
+/// Browsers give up after this many redirects.
+pub const MAX_REDIRECTS: usize = 20;
 
 fn ok_status() -> u16 {
     200
@@ -59,9 +88,11 @@ fn ok_status() -> u16 {
 /// One check the browser makes, with its outcome explained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
-    /// A stable id: `origin`, `same-origin`, `mixed-content`, `localhost`,
-    /// `preflight`, `allow-origin`, `allow-credentials`, `allow-methods`,
-    /// `allow-headers`.
+    /// A stable id: `origin`, `request` (only when `fetch()` throws),
+    /// `same-origin`, `mixed-content`, `localhost`, `preflight`,
+    /// `allow-origin`, `allow-credentials`, `allow-methods`,
+    /// `allow-headers`, `redirect`. With redirects, the steps from
+    /// `same-origin` on repeat for each URL, after its `redirect` step.
     pub rule: &'static str,
     /// Whether the request gets past this check.
     pub ok: bool,
@@ -77,8 +108,9 @@ pub struct Verdict {
     /// Whether the page's script gets the response.
     pub allowed: bool,
     /// The checks in the order the browser makes them; evaluation stops after
-    /// a same-origin match, an unparsable URL, mixed content or a localhost
-    /// request from a public page, since nothing after them matters.
+    /// a same-origin match, an unparsable URL, a request `fetch()` refuses,
+    /// mixed content, a localhost request from a public page, or a failed
+    /// hop before a redirect, since nothing after them matters.
     pub steps: Vec<Step>,
     /// Header lines (`Name: value`) the server must send, added or corrected,
     /// for the request to pass; empty when the fix is not on the server.
@@ -86,7 +118,13 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn push(&mut self, rule: &'static str, ok: bool, message_ja: String, message_en: String) {
+    pub(super) fn push(
+        &mut self,
+        rule: &'static str,
+        ok: bool,
+        message_ja: String,
+        message_en: String,
+    ) {
         self.steps.push(Step {
             rule,
             ok,
@@ -95,57 +133,57 @@ impl Verdict {
         });
     }
 
-    fn need(&mut self, line: String) {
+    pub(super) fn need(&mut self, line: String) {
         if !self.missing_headers.contains(&line) {
             self.missing_headers.push(line);
         }
     }
 }
 
-/// Which response a check reads.
-#[derive(Clone, Copy)]
-enum Which {
+/// How far [`evaluate_until`] goes on the last URL of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Up to the decision to send a request there (no preflight, no response).
+    Request,
+    /// Through the preflight's checks, as if the actual request were not sent.
     Preflight,
-    Actual,
+    /// Every check.
+    Everything,
 }
 
-impl Which {
-    fn ja(self) -> &'static str {
-        match self {
-            Which::Preflight => "プリフライト応答",
-            Which::Actual => "実際の応答",
-        }
-    }
-    fn en(self) -> &'static str {
-        match self {
-            Which::Preflight => "preflight response",
-            Which::Actual => "actual response",
-        }
-    }
-}
-
-/// All values of a response header (case-insensitive name), joined with
-/// ", " as HTTP combines repeated headers; `None` when absent.
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<String> {
-    let values: Vec<&'a str> = headers
-        .iter()
-        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim())
-        .collect();
-    (!values.is_empty()).then(|| values.join(", "))
-}
-
-/// A comma-separated header value as a list of trimmed, non-empty items.
-fn list(value: &str) -> Vec<&str> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+/// What the browser sends to the last URL of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextRequest {
+    /// The URL.
+    pub url: String,
+    /// The `Origin` header: the page's origin, or `null` once tainted.
+    pub origin: String,
+    /// The request as classified there (the method may have become GET).
+    pub shape: RequestShape,
+    /// The headers the script set, minus those a 303 dropped.
+    pub headers: Vec<(String, String)>,
+    /// Whether CORS applies (false: a same-origin request, no checks).
+    pub cross_origin: bool,
 }
 
 /// Decides, as a browser would, whether the page may read the response.
 pub fn evaluate(s: &Scenario) -> Verdict {
+    walk(s, Until::Everything).0
+}
+
+/// Like [`evaluate`], stopping early on the last URL: what a probe needs
+/// before it knows that URL's answers.
+pub fn evaluate_until(s: &Scenario, until: Until) -> Verdict {
+    walk(s, until).0
+}
+
+/// The request the browser makes next, after the scenario's redirects;
+/// `None` when it makes none (see [`evaluate_until`] with [`Until::Request`]).
+pub fn next_request(s: &Scenario) -> Option<NextRequest> {
+    walk(s, Until::Request).1
+}
+
+fn walk(s: &Scenario, until: Until) -> (Verdict, Option<NextRequest>) {
     let mut v = Verdict {
         allowed: false,
         steps: Vec::new(),
@@ -153,11 +191,14 @@ pub fn evaluate(s: &Scenario) -> Verdict {
     };
     let page = match Origin::parse(&s.page_url) {
         Ok(o) => o,
-        Err(e) => return unparsable(v, "ページ", "page", &s.page_url, &e),
+        Err(e) => return (unparsable(v, "ページ", "page", &s.page_url, &e), None),
     };
-    let target = match Origin::parse(&s.request_url) {
+    let mut target = match Origin::parse(&s.request_url) {
         Ok(o) => o,
-        Err(e) => return unparsable(v, "リクエスト先", "request", &s.request_url, &e),
+        Err(e) => {
+            let v = unparsable(v, "リクエスト先", "request", &s.request_url, &e);
+            return (v, None);
+        }
     };
     v.push(
         "origin",
@@ -165,59 +206,288 @@ pub fn evaluate(s: &Scenario) -> Verdict {
         format!("ページのオリジン (origin) は {page}、リクエスト先のオリジンは {target} です。オリジンはスキーム・ホスト・ポートの組です。"),
         format!("The page's origin is {page}; the request's origin is {target}. An origin is scheme + host + port."),
     );
-    if page == target {
-        v.push(
-            "same-origin",
-            true,
-            "同一オリジン (same-origin) です。CORS は関係なく、ブラウザはそのまま応答を読ませます。".into(),
-            "Same origin: CORS does not apply and the page may read the response.".into(),
-        );
-        v.allowed = true;
-        return v;
-    }
-    v.push(
-        "same-origin",
-        true,
-        "オリジンが違うのでクロスオリジン (cross-origin) リクエストです。同一オリジンポリシー (same-origin policy) により、サーバーが CORS ヘッダーで許可しない限りページは応答を読めません。".into(),
-        "Different origins: a cross-origin request. Under the same-origin policy the page may read the response only if the server allows it with CORS headers.".into(),
-    );
-    if !mixed_content(&mut v, &page, &target) || !localhost(&mut v, &page, &target) {
-        return v;
+    if let Some((ja, en)) = refused(s) {
+        v.push("request", false, ja, en);
+        return (v, None);
     }
 
-    let shape = RequestShape::classify(&s.method, &s.request_headers);
+    let mut hop = Hop {
+        url: s.request_url.clone(),
+        method: super::safelist::normalize_method(&s.method),
+        headers: s.request_headers.clone(),
+        cors: false,
+        tainted: false,
+    };
     let credentialed = s.credentials == Credentials::Include;
-    preflight(&mut v, &shape, s.preflight_status);
-    let mut responses = Vec::new();
-    if shape.needs_preflight() {
-        responses.push((Which::Preflight, s.preflight_response.as_slice()));
-    }
-    responses.push((Which::Actual, s.actual_response.as_slice()));
-    allow_origin(&mut v, &page, credentialed, &responses);
-    if credentialed {
-        allow_credentials(&mut v, &responses);
-    }
-    if shape.needs_preflight() {
-        allow_methods(&mut v, &shape.method, credentialed, &s.preflight_response);
-        allow_headers(
-            &mut v,
-            &shape.unsafe_names,
-            credentialed,
-            &s.preflight_response,
-        );
+    for k in 0..=s.redirects.len() {
+        let last = k == s.redirects.len();
+        if !cross_origin(&mut v, &page, &target, &mut hop, k) {
+            // Same origin, untainted: no CORS, the browser reads it.
+            if last {
+                v.allowed = v.steps.iter().all(|s| s.ok);
+                let next = (until == Until::Request).then(|| hop.next(&page));
+                return (v, next);
+            }
+        } else {
+            if !mixed_content(&mut v, &page, &target) || !localhost(&mut v, &page, &target) {
+                return (v, None);
+            }
+            if last && until == Until::Request {
+                v.allowed = v.steps.iter().all(|s| s.ok);
+                let next = hop.next(&page);
+                return (v, Some(next));
+            }
+            let (status, preflight_response) = match k {
+                0 => (s.preflight_status, &s.preflight_response),
+                _ => {
+                    let r = &s.redirects[k - 1];
+                    (
+                        r.preflight_status.unwrap_or(s.preflight_status),
+                        r.preflight_response
+                            .as_ref()
+                            .unwrap_or(&s.preflight_response),
+                    )
+                }
+            };
+            let response = match s.redirects.get(k) {
+                Some(r) => (Which::Redirect(k + 1, r.status), r.response.as_slice()),
+                None => (Which::Actual, s.actual_response.as_slice()),
+            };
+            let stop_at_preflight = last && until == Until::Preflight;
+            check_responses(
+                &mut v,
+                &hop,
+                &page,
+                credentialed,
+                (status, preflight_response),
+                (!stop_at_preflight).then_some(response),
+            );
+        }
+        if !v.steps.iter().all(|s| s.ok) || last {
+            break;
+        }
+        match follow(&mut v, &page, &target, &mut hop, k, &s.redirects[k]) {
+            Some(next) => target = next,
+            None => break,
+        }
     }
     v.allowed = v.steps.iter().all(|s| s.ok);
-    v
+    (v, None)
 }
 
-fn unparsable(mut v: Verdict, ja: &str, en: &str, url: &str, e: &UrlError) -> Verdict {
-    v.push(
-        "origin",
-        false,
-        format!("{ja}の URL「{url}」を解釈できません: {}", e.message_ja()),
-        format!("Cannot parse the {en} URL \"{url}\": {}", e.message_en()),
+/// The request at one URL of the chain.
+struct Hop {
+    url: String,
+    method: String,
+    headers: Vec<(String, String)>,
+    /// Fetch's response tainting is "cors": once cross-origin, always.
+    cors: bool,
+    /// Fetch's tainted origin flag: the `Origin` header says `null`.
+    tainted: bool,
+}
+
+impl Hop {
+    fn origin(&self, page: &Origin) -> String {
+        if self.tainted {
+            "null".to_string()
+        } else {
+            page.to_string()
+        }
+    }
+
+    fn next(&self, page: &Origin) -> NextRequest {
+        NextRequest {
+            url: self.url.clone(),
+            origin: self.origin(page),
+            shape: RequestShape::classify(&self.method, &self.headers),
+            headers: self.headers.clone(),
+            cross_origin: self.cors,
+        }
+    }
+}
+
+/// Why `fetch()` throws a TypeError before sending anything, if it does.
+fn refused(s: &Scenario) -> Option<(String, String)> {
+    const TYPE_ERROR_JA: &str = "fetch() は何も送らずに TypeError を投げます";
+    const TYPE_ERROR_EN: &str = "fetch() throws a TypeError and sends nothing";
+    if has_credentials(&s.request_url) {
+        let url = &s.request_url;
+        return Some((
+            format!("URL「{url}」にユーザー名・パスワード (user:password@) が含まれています。{TYPE_ERROR_JA}。資格情報は URL ではなく Authorization ヘッダーで送ってください。"),
+            format!("The URL \"{url}\" includes a user name or password (user:password@): {TYPE_ERROR_EN}. Send credentials in an Authorization header, not in the URL."),
+        ));
+    }
+    let method = if s.method.is_empty() {
+        "GET"
+    } else {
+        &s.method
+    };
+    Some(match refusal(method, &s.request_headers)? {
+        Refusal::BadMethod(m) => (
+            format!("メソッド「{m}」は HTTP のトークンではありません。{TYPE_ERROR_JA}。"),
+            format!("Method \"{m}\" is not an HTTP token: {TYPE_ERROR_EN}."),
+        ),
+        Refusal::ForbiddenMethod(m) => (
+            format!("メソッド {m} は禁止メソッド (forbidden method: CONNECT, TRACE, TRACK) です。{TYPE_ERROR_JA}。"),
+            format!("Method {m} is a forbidden method (CONNECT, TRACE, TRACK): {TYPE_ERROR_EN}."),
+        ),
+        Refusal::BadHeaderName(n) => (
+            format!("ヘッダー名「{n}」は HTTP のトークンではありません。{TYPE_ERROR_JA}。"),
+            format!("Header name \"{n}\" is not an HTTP token: {TYPE_ERROR_EN}."),
+        ),
+        Refusal::BadHeaderValue { name, value } => (
+            format!("ヘッダー {name} の値「{}」に NUL・CR・LF か U+00FF より後の文字があります。{TYPE_ERROR_JA}。ほかの制御文字は送られます。", escape(&value)),
+            format!("The value \"{}\" of header {name} holds NUL, CR, LF or a character past U+00FF: {TYPE_ERROR_EN}. Other control characters are sent.", escape(&value)),
+        ),
+    })
+}
+
+/// Control characters and characters past U+00FF that a message quotes,
+/// made visible.
+fn escape(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '\0'..='\x1f' | '\x7f' => format!("\\x{:02x}", c as u32),
+            _ => c.to_string(),
+        })
+        .collect()
+}
+
+/// The same-origin step for one URL; true when CORS applies to it.
+fn cross_origin(v: &mut Verdict, page: &Origin, target: &Origin, hop: &mut Hop, k: usize) -> bool {
+    let (ja, en) = if page == target && !hop.cors {
+        (
+            "同一オリジン (same-origin) です。CORS は関係なく、ブラウザはそのまま応答を読ませます。".to_string(),
+            "Same origin: CORS does not apply and the page may read the response.".to_string(),
+        )
+    } else if page == target {
+        (
+            "ページと同じオリジンですが、リクエストは途中でクロスオリジンを経由したので、CORS の確認は続きます。".to_string(),
+            "The page's own origin, but the request has been cross-origin on the way: the CORS checks still apply.".to_string(),
+        )
+    } else if k == 0 {
+        (
+            "オリジンが違うのでクロスオリジン (cross-origin) リクエストです。同一オリジンポリシー (same-origin policy) により、サーバーが CORS ヘッダーで許可しない限りページは応答を読めません。".to_string(),
+            "Different origins: a cross-origin request. Under the same-origin policy the page may read the response only if the server allows it with CORS headers.".to_string(),
+        )
+    } else {
+        (
+            format!("リダイレクト先 {target} はページとオリジンが違うので、クロスオリジン (cross-origin) リクエストとして CORS の確認を受けます。"),
+            format!("The redirect target {target} is another origin than the page's: a cross-origin request, checked with CORS."),
+        )
+    };
+    v.push("same-origin", true, ja, en);
+    hop.cors |= page != target;
+    hop.cors
+}
+
+/// The preflight and the CORS checks of one URL's responses; `response`
+/// is `None` when the actual request is not (yet) sent.
+fn check_responses(
+    v: &mut Verdict,
+    hop: &Hop,
+    page: &Origin,
+    credentialed: bool,
+    (status, preflight): (u16, &[(String, String)]),
+    response: Option<(Which, &[(String, String)])>,
+) {
+    let shape = RequestShape::classify(&hop.method, &hop.headers);
+    checks::preflight(v, &shape, status);
+    let mut responses = Vec::new();
+    if shape.needs_preflight() {
+        responses.push((Which::Preflight, preflight));
+    }
+    responses.extend(response);
+    let origin = hop.origin(page);
+    checks::allow_origin(v, &origin, credentialed, &responses);
+    if credentialed {
+        checks::allow_credentials(v, &responses);
+    }
+    if shape.needs_preflight() {
+        checks::allow_methods(v, &shape.method, credentialed, preflight);
+        checks::allow_headers(v, &shape.unsafe_names, credentialed, preflight);
+    }
+}
+
+/// Follows redirect `k` as Fetch's "HTTP-redirect fetch" does; returns the
+/// new URL's origin, or `None` (with a failed step) where the browser stops.
+fn follow(
+    v: &mut Verdict,
+    page: &Origin,
+    current: &Origin,
+    hop: &mut Hop,
+    k: usize,
+    r: &Redirect,
+) -> Option<Origin> {
+    let n = k + 1;
+    let status = r.status;
+    let url = resolve(&hop.url, &r.location);
+    let fail = |v: &mut Verdict, ja: String, en: String| {
+        v.push(
+            "redirect",
+            false,
+            format!("リダイレクト {n} ({status}, Location: {url}): {ja}"),
+            format!("Redirect {n} ({status}, Location: {url}): {en}"),
+        );
+        None
+    };
+    if ![301, 302, 303, 307, 308].contains(&status) {
+        return fail(
+            v,
+            "リダイレクトのステータス (301, 302, 303, 307, 308) ではありません。".into(),
+            "not a redirect status (301, 302, 303, 307, 308).".into(),
+        );
+    }
+    let next = match Origin::parse(&url) {
+        Ok(next) => next,
+        Err(e) => {
+            return fail(
+                v,
+                format!("リダイレクト先を読めないか http(s) ではないので、ブラウザはネットワークエラーにします: {}", e.message_ja()),
+                format!("the browser fails with a network error, as the target is not a readable http(s) URL: {}", e.message_en()),
+            )
+        }
+    };
+    if n > MAX_REDIRECTS {
+        return fail(
+            v,
+            format!("リダイレクトが {MAX_REDIRECTS} 回を超えたので、ブラウザはネットワークエラーにします。"),
+            format!("more than {MAX_REDIRECTS} redirects: the browser fails with a network error."),
+        );
+    }
+    if has_credentials(&url) && (hop.cors || next != *page) {
+        return fail(
+            v,
+            "リダイレクト先の URL にユーザー名・パスワード (user:password@) が含まれています。クロスオリジン (CORS) のリクエストでは、ブラウザはこれを追わずにネットワークエラーにします。".into(),
+            "the target URL includes a user name or password (user:password@): in a cross-origin (CORS) request the browser refuses to follow it (network error).".into(),
+        );
+    }
+    let (mut ja, mut en) = (
+        format!("リダイレクト {n} ({status}): ブラウザは Location の {url} へ自動で進みます (最大 {MAX_REDIRECTS} 回)。"),
+        format!("Redirect {n} ({status}): the browser follows Location to {url} (at most {MAX_REDIRECTS} redirects)."),
     );
-    v
+    if next != *current && *current != *page && !hop.tainted {
+        hop.tainted = true;
+        ja += " クロスオリジンの URL から別のオリジンへのリダイレクトなので、以降の Origin ヘッダーは「null」になり、サーバーは Access-Control-Allow-Origin: null (または資格情報なしなら *) を返す必要があります。";
+        en += " A redirect from a cross-origin URL to another origin: from now on the Origin header is \"null\", and the server must answer Access-Control-Allow-Origin: null (or * without credentials).";
+    }
+    let post_to_get = matches!(status, 301 | 302) && hop.method == "POST";
+    if post_to_get || (status == 303 && hop.method != "GET" && hop.method != "HEAD") {
+        ja += &format!(" {status} なので、メソッド {} は GET に変わり、本文と Content-Type などのヘッダーは送られません。", hop.method);
+        en += &format!(" Being a {status}, it turns method {} into GET and drops the body and its Content-Type and other body headers.", hop.method);
+        hop.method = "GET".to_string();
+        hop.headers.retain(|(name, _)| {
+            let name = name.to_ascii_lowercase();
+            !matches!(
+                name.as_str(),
+                "content-encoding" | "content-language" | "content-location" | "content-type"
+            )
+        });
+    }
+    v.push("redirect", true, ja, en);
+    hop.url = url;
+    Some(next)
 }
 
 /// Returns false when the browser blocks the request as mixed content.
@@ -275,282 +545,20 @@ fn localhost(v: &mut Verdict, page: &Origin, target: &Origin) -> bool {
         let host = &target.host;
         (
             false,
-            format!("リクエスト先 {host} は「このページを開いている端末自身」を指します。開発者の PC では手元のサーバーが応答するため動いて見えますが、スマホや他の人の端末にはそのサーバーがないので接続に失敗します (CORS エラーではなくネットワークエラー)。公開している API の https の URL を使ってください。以降の CORS の判定は行いません。"),
-            format!("{host} means \"the device that opened this page\". On the developer's PC a local server answers, so it seems to work; on a phone or anyone else's device no such server exists and the request fails (a network error, not a CORS error). Use the public https URL of your API. The CORS checks are skipped."),
+            format!("リクエスト先 {host} は「このページを開いている端末自身」を指します。開発者の PC では手元のサーバーが応答するため動いて見えますが、スマホや他の人の端末にはそのサーバーがないので接続に失敗します (CORS エラーではなくネットワークエラー)。Chrome (142 以降) では、公開ページから localhost やプライベートネットワークへの接続に利用者の許可 (Local Network Access) も必要です。公開している API の https の URL を使ってください。以降の CORS の判定は行いません。"),
+            format!("{host} means \"the device that opened this page\". On the developer's PC a local server answers, so it seems to work; on a phone or anyone else's device no such server exists and the request fails (a network error, not a CORS error). Chrome (142 and later) also asks the reader's permission (Local Network Access) before a public page may connect to localhost or a private network. Use the public https URL of your API. The CORS checks are skipped."),
         )
     };
     v.push("localhost", ok, ja, en);
     ok
 }
 
-fn preflight(v: &mut Verdict, shape: &RequestShape, status: u16) {
-    let method = &shape.method;
-    let (ok, mut ja, mut en) = if shape.needs_preflight() {
-        let (ja, en): (Vec<String>, Vec<String>) = shape.reasons.iter().map(reason).unzip();
-        (
-            (200..=299).contains(&status),
-            format!(
-                "プリフライト (preflight) の OPTIONS リクエストが先に送られます。理由: {}。",
-                ja.join("、")
-            ),
-            format!(
-                "A preflight OPTIONS request is sent first, because {}.",
-                en.join(", ")
-            ),
-        )
-    } else {
-        (
-            true,
-            format!("単純リクエスト (simple request) なのでプリフライト (preflight) は送られません: メソッド {method} と、CORS セーフリスト (CORS-safelisted) のヘッダーだけです。"),
-            format!("A simple request: no preflight is sent (method {method} and CORS-safelisted headers only)."),
-        )
-    };
-    if !ok {
-        ja += &format!(" しかしプリフライトの応答ステータスが {status} で、成功 (2xx, ok status) ではありません。");
-        en += &format!(" But the preflight response status is {status}, not a 2xx (ok) status.");
-    }
-    if !shape.forbidden.is_empty() {
-        let names = shape.forbidden.join(", ");
-        ja += &format!(
-            " ブラウザが JavaScript からの設定を無視するヘッダー (forbidden header): {names}。"
-        );
-        en += &format!(" Headers a script cannot set (forbidden headers) are ignored: {names}.");
-    }
-    v.push("preflight", ok, ja, en);
-}
-
-fn reason(r: &PreflightReason) -> (String, String) {
-    match r {
-        PreflightReason::Method(m) => (
-            format!("メソッド {m} は CORS セーフリストのメソッド (GET, HEAD, POST) ではない"),
-            format!("method {m} is not a CORS-safelisted method (GET, HEAD, POST)"),
-        ),
-        PreflightReason::Header(name) => (
-            format!("ヘッダー {name} はセーフリストにない"),
-            format!("header {name} is not safelisted"),
-        ),
-        PreflightReason::ContentType(value) => (
-            format!("Content-Type: {value} はセーフリストの値 (application/x-www-form-urlencoded, multipart/form-data, text/plain) ではない"),
-            format!("Content-Type: {value} is not a safelisted value (application/x-www-form-urlencoded, multipart/form-data, text/plain)"),
-        ),
-        PreflightReason::Value { name, value } => (
-            format!("ヘッダー {name} の値「{value}」はセーフリストの条件を満たさない"),
-            format!("the value \"{value}\" of header {name} does not meet the safelist conditions"),
-        ),
-        PreflightReason::TooLarge => (
-            "セーフリストのヘッダーの値が合計 1024 バイトを超える".to_string(),
-            "the safelisted header values exceed 1024 bytes in total".to_string(),
-        ),
-    }
-}
-
-/// Runs `check` on each response a browser checks and joins the outcomes
-/// into one step: ok only if every response passes.
-fn each_response(
-    v: &mut Verdict,
-    rule: &'static str,
-    responses: &[(Which, &[(String, String)])],
-    check: impl Fn(Which, &[(String, String)]) -> (bool, String, String),
-) -> bool {
-    let (mut all_ok, mut ja, mut en) = (true, Vec::new(), Vec::new());
-    for &(which, headers) in responses {
-        let (ok, j, e) = check(which, headers);
-        all_ok &= ok;
-        ja.push(j);
-        en.push(e);
-    }
-    v.push(rule, all_ok, ja.join(" "), en.join(" "));
-    all_ok
-}
-
-fn allow_origin(
-    v: &mut Verdict,
-    page: &Origin,
-    credentialed: bool,
-    responses: &[(Which, &[(String, String)])],
-) {
-    let origin = page.to_string();
-    let all_ok = each_response(v, "allow-origin", responses, |which, headers| {
-        let (l_ja, l_en) = (which.ja(), which.en());
-        match header(headers, "Access-Control-Allow-Origin") {
-            None => (
-                false,
-                format!("{l_ja}に Access-Control-Allow-Origin がありません。サーバーが許可していないので、ブラウザは応答をページに渡しません (コンソールに CORS エラー)。"),
-                format!("The {l_en} has no Access-Control-Allow-Origin: the server did not allow this origin, so the browser withholds the response (CORS error in the console)."),
-            ),
-            Some(value) if value == "*" && !credentialed => (
-                true,
-                format!("{l_ja}の Access-Control-Allow-Origin: * は資格情報なし (credentials なし) のリクエストを許可します。"),
-                format!("The {l_en} has Access-Control-Allow-Origin: *, which allows requests without credentials."),
-            ),
-            Some(value) if value == "*" => (
-                false,
-                format!("{l_ja}は Access-Control-Allow-Origin: * ですが、資格情報付き (credentials: include) のリクエストには * は使えません。オリジン {origin} をそのまま返す必要があります。"),
-                format!("The {l_en} has Access-Control-Allow-Origin: *, but * is not allowed for a request with credentials (credentials: include); it must echo {origin}."),
-            ),
-            Some(value) if value == origin => (
-                true,
-                format!("{l_ja}の Access-Control-Allow-Origin が {origin} と一致します。"),
-                format!("The {l_en}'s Access-Control-Allow-Origin matches {origin}."),
-            ),
-            Some(value) => {
-                let mut j = format!("{l_ja}の Access-Control-Allow-Origin「{value}」が {origin} と一致しません (完全一致が必要)。");
-                let mut e = format!("The {l_en}'s Access-Control-Allow-Origin \"{value}\" does not match {origin} (it must match exactly).");
-                if value.strip_suffix('/') == Some(origin.as_str()) {
-                    j += " 末尾の「/」が余分です。";
-                    e += " The trailing \"/\" is extra.";
-                }
-                if value.contains(',') {
-                    j += " 値は 1 つだけにしてください。";
-                    e += " Send exactly one value.";
-                }
-                (false, j, e)
-            }
-        }
-    });
-    if !all_ok {
-        v.need(format!("Access-Control-Allow-Origin: {origin}"));
-    }
-}
-
-fn allow_credentials(v: &mut Verdict, responses: &[(Which, &[(String, String)])]) {
-    let all_ok = each_response(v, "allow-credentials", responses, |which, headers| {
-        let (l_ja, l_en) = (which.ja(), which.en());
-        match header(headers, "Access-Control-Allow-Credentials") {
-            Some(value) if value == "true" => (
-                true,
-                format!("{l_ja}に Access-Control-Allow-Credentials: true があります。"),
-                format!("The {l_en} has Access-Control-Allow-Credentials: true."),
-            ),
-            None => (
-                false,
-                format!("{l_ja}に Access-Control-Allow-Credentials: true がありません。資格情報付き (credentials: include) のリクエストでは必須です。"),
-                format!("The {l_en} lacks Access-Control-Allow-Credentials: true, which a request with credentials (credentials: include) requires."),
-            ),
-            Some(value) => (
-                false,
-                format!("{l_ja}の Access-Control-Allow-Credentials が「{value}」です。小文字の true だけが有効です。"),
-                format!("The {l_en}'s Access-Control-Allow-Credentials is \"{value}\"; only lowercase true counts."),
-            ),
-        }
-    });
-    if !all_ok {
-        v.need("Access-Control-Allow-Credentials: true".to_string());
-    }
-}
-
-fn allow_methods(
-    v: &mut Verdict,
-    method: &str,
-    credentialed: bool,
-    preflight: &[(String, String)],
-) {
-    let value = header(preflight, "Access-Control-Allow-Methods");
-    let listed = value.as_deref().map(list).unwrap_or_default();
-    let (ok, ja, en) = if super::safelist::is_safelisted_method(method) {
-        (
-            true,
-            format!("メソッド {method} は CORS セーフリストのメソッドなので、Access-Control-Allow-Methods に書かれていなくても許可されます。"),
-            format!("Method {method} is CORS-safelisted, so it is allowed even if Access-Control-Allow-Methods does not list it."),
-        )
-    } else if listed.contains(&method) {
-        (
-            true,
-            format!(
-                "プリフライト応答の Access-Control-Allow-Methods に {method} が含まれています。"
-            ),
-            format!("The preflight response's Access-Control-Allow-Methods lists {method}."),
-        )
-    } else if listed.contains(&"*") && !credentialed {
-        (
-            true,
-            "プリフライト応答の Access-Control-Allow-Methods: * はすべてのメソッドを許可します (資格情報なしの場合)。".to_string(),
-            "The preflight response's Access-Control-Allow-Methods: * allows every method (without credentials).".to_string(),
-        )
-    } else if listed.contains(&"*") {
-        (
-            false,
-            format!("Access-Control-Allow-Methods: * は資格情報付きのリクエストでは「*」という名前のメソッドとして扱われ、{method} を許可しません。{method} を明示してください。"),
-            format!("With credentials, Access-Control-Allow-Methods: * is read as a method literally named \"*\" and does not allow {method}; list {method} explicitly."),
-        )
-    } else if let Some(value) = &value {
-        (
-            false,
-            format!("プリフライト応答の Access-Control-Allow-Methods「{value}」に {method} が含まれていません (大文字・小文字も区別されます)。"),
-            format!("The preflight response's Access-Control-Allow-Methods \"{value}\" does not include {method} (method names are case-sensitive)."),
-        )
-    } else {
-        (
-            false,
-            format!("プリフライト応答に Access-Control-Allow-Methods がありません。{method} を許可するには必要です。"),
-            format!("The preflight response has no Access-Control-Allow-Methods; it is needed to allow {method}."),
-        )
-    };
-    v.push("allow-methods", ok, ja, en);
-    if !ok {
-        v.need(format!("Access-Control-Allow-Methods: {method}"));
-    }
-}
-
-fn allow_headers(
-    v: &mut Verdict,
-    unsafe_names: &[String],
-    credentialed: bool,
-    preflight: &[(String, String)],
-) {
-    let value = header(preflight, "Access-Control-Allow-Headers");
-    let listed = value.as_deref().map(list).unwrap_or_default();
-    let star = listed.contains(&"*");
-    // `*` is a wildcard only without credentials, and never covers
-    // Authorization: a server must name that one on purpose.
-    let uncovered: Vec<&str> = unsafe_names
-        .iter()
-        .map(String::as_str)
-        .filter(|name| {
-            let named = listed.iter().any(|l| l.eq_ignore_ascii_case(name));
-            let wildcard = star && !credentialed && *name != "authorization";
-            !(named || wildcard)
-        })
-        .collect();
-    let names = unsafe_names.join(", ");
-    let (ok, ja, en) = if unsafe_names.is_empty() {
-        (
-            true,
-            "セーフリスト外のリクエストヘッダーはないので、Access-Control-Allow-Headers は不要です。".to_string(),
-            "No non-safelisted request headers, so Access-Control-Allow-Headers is not needed.".to_string(),
-        )
-    } else if uncovered.is_empty() {
-        (
-            true,
-            format!(
-                "プリフライト応答の Access-Control-Allow-Headers が {names} を許可しています。"
-            ),
-            format!("The preflight response's Access-Control-Allow-Headers allows {names}."),
-        )
-    } else {
-        let missing = uncovered.join(", ");
-        let (mut ja, mut en) = if value.is_some() {
-            (
-                format!("プリフライト応答の Access-Control-Allow-Headers に {missing} が含まれていません。"),
-                format!("The preflight response's Access-Control-Allow-Headers does not include {missing}."),
-            )
-        } else {
-            (
-                format!("プリフライト応答に Access-Control-Allow-Headers がありません。{missing} を許可するには必要です。"),
-                format!("The preflight response has no Access-Control-Allow-Headers; it is needed to allow {missing}."),
-            )
-        };
-        if star && credentialed {
-            ja += " 資格情報付きのリクエストでは * はワイルドカードになりません。";
-            en += " With credentials, * is not a wildcard.";
-        } else if star {
-            ja += " Authorization は * ではカバーされず、名前を書く必要があります。";
-            en += " Authorization is never covered by *; it must be named.";
-        }
-        (false, ja, en)
-    };
-    v.push("allow-headers", ok, ja, en);
-    if !ok {
-        v.need(format!("Access-Control-Allow-Headers: {names}"));
-    }
+fn unparsable(mut v: Verdict, ja: &str, en: &str, url: &str, e: &UrlError) -> Verdict {
+    v.push(
+        "origin",
+        false,
+        format!("{ja}の URL「{url}」を解釈できません: {}", e.message_ja()),
+        format!("Cannot parse the {en} URL \"{url}\": {}", e.message_en()),
+    );
+    v
 }

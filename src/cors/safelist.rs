@@ -1,5 +1,7 @@
 //! What makes a request "simple": the Fetch standard's CORS-safelisted
-//! methods and request headers, and the forbidden headers a script cannot set.
+//! methods and request headers, the forbidden headers a script cannot set,
+//! and the arguments `fetch()` refuses outright with a TypeError.
+//! `static/cors-safelist.js` is its twin.
 
 /// Why a browser sends a preflight before this request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,19 +51,21 @@ impl RequestShape {
         let mut forbidden: Vec<String> = Vec::new();
         let mut safelisted_size = 0;
         for (name, value) in headers {
-            let (name, value) = (name.trim(), value.trim());
+            // `Headers` normalises values: HTTP whitespace only, so a
+            // trailing NBSP or U+3000 stays part of the value.
+            let (name, value) = (name.as_str(), trim_http(value));
             if name.is_empty() {
                 continue;
             }
             let lower = name.to_ascii_lowercase();
-            if is_forbidden(&lower) {
+            if is_forbidden(&lower, value) {
                 if !forbidden.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     forbidden.push(name.to_string());
                 }
                 continue;
             }
             if is_safelisted_header(&lower, value) {
-                safelisted_size += value.len();
+                safelisted_size += byte_len(value);
                 safelisted_names.push(lower);
                 continue;
             }
@@ -100,7 +104,6 @@ impl RequestShape {
 /// written, so `patch` stays `patch` (and then matches no `PATCH` listed
 /// by the server).
 pub fn normalize_method(method: &str) -> String {
-    let method = method.trim();
     if method.is_empty() {
         return "GET".to_string();
     }
@@ -116,7 +119,108 @@ pub fn is_safelisted_method(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "POST")
 }
 
-fn is_forbidden(lower: &str) -> bool {
+/// HTTP whitespace: what Fetch strips from header values. Not Unicode
+/// whitespace: NBSP, U+3000 and U+FEFF are part of a value.
+pub fn is_http_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// A value with leading and trailing HTTP whitespace removed.
+pub fn trim_http(value: &str) -> &str {
+    value.trim_matches(is_http_whitespace)
+}
+
+/// An HTTP token: a method or a header name.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// CONNECT, TRACE and TRACK, in any case: `fetch()` refuses them.
+pub fn is_forbidden_method(method: &str) -> bool {
+    ["CONNECT", "TRACE", "TRACK"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(method))
+}
+
+/// A header value's length in bytes: `Headers` holds byte strings, one byte
+/// per character (values past U+00FF are refused before this is asked).
+fn byte_len(value: &str) -> usize {
+    value.chars().count()
+}
+
+/// Why `fetch()` throws a TypeError before sending anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The method is not an HTTP token (`GE T`).
+    BadMethod(String),
+    /// CONNECT, TRACE or TRACK.
+    ForbiddenMethod(String),
+    /// A header name that is not an HTTP token (`Bad Name`).
+    BadHeaderName(String),
+    /// A header value with NUL, CR or LF inside, or a character past
+    /// U+00FF (header values are byte strings).
+    BadHeaderValue { name: String, value: String },
+}
+
+/// Refuses what `fetch()` refuses: a method that is not a token or is
+/// forbidden, a header name that is not a token, a header value holding
+/// NUL, CR or LF (after trimming) or a character `ByteString` cannot hold.
+/// Other control bytes are fine: `fetch()` sends them.
+pub fn refusal(method: &str, headers: &[(String, String)]) -> Option<Refusal> {
+    if !method.is_empty() && !is_token(method) {
+        return Some(Refusal::BadMethod(method.to_string()));
+    }
+    if is_forbidden_method(method) {
+        return Some(Refusal::ForbiddenMethod(method.to_string()));
+    }
+    for (name, value) in headers {
+        if !is_token(name) {
+            return Some(Refusal::BadHeaderName(name.clone()));
+        }
+        let bad = |c: char| matches!(c, '\0' | '\r' | '\n') || c > '\u{ff}';
+        if trim_http(value).contains(bad) {
+            return Some(Refusal::BadHeaderValue {
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
+    }
+    None
+}
+
+/// Fetch's "get, decode, and split": commas outside double quotes split
+/// items, quotes stay in the item, tabs and spaces around items go.
+pub fn split_list(value: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                items.push(value[start..i].trim_matches([' ', '\t']));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(value[start..].trim_matches([' ', '\t']));
+    items
+}
+
+/// The method-override headers name a method a server may act on instead
+/// of the real one; naming a forbidden one makes the header forbidden.
+fn overrides_to_forbidden_method(lower: &str, value: &str) -> bool {
+    matches!(
+        lower,
+        "x-http-method" | "x-http-method-override" | "x-method-override"
+    ) && split_list(value).into_iter().any(is_forbidden_method)
+}
+
+fn is_forbidden(lower: &str, value: &str) -> bool {
     const NAMES: &[&str] = &[
         "accept-charset",
         "accept-encoding",
@@ -140,7 +244,10 @@ fn is_forbidden(lower: &str) -> bool {
         "upgrade",
         "via",
     ];
-    NAMES.contains(&lower) || lower.starts_with("proxy-") || lower.starts_with("sec-")
+    NAMES.contains(&lower)
+        || lower.starts_with("proxy-")
+        || lower.starts_with("sec-")
+        || overrides_to_forbidden_method(lower, value)
 }
 
 fn has_unsafe_byte(value: &str) -> bool {
@@ -150,7 +257,7 @@ fn has_unsafe_byte(value: &str) -> bool {
 }
 
 fn is_safelisted_header(lower: &str, value: &str) -> bool {
-    if value.len() > 128 {
+    if byte_len(value) > 128 {
         return false;
     }
     match lower {
@@ -159,7 +266,7 @@ fn is_safelisted_header(lower: &str, value: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b)),
         "content-type" => {
-            let essence = value.split(';').next().unwrap_or("").trim();
+            let essence = trim_http(value.split(';').next().unwrap_or(""));
             !has_unsafe_byte(value)
                 && matches!(
                     essence.to_ascii_lowercase().as_str(),

@@ -20,6 +20,9 @@ pub struct Export {
     pub total_minutes: u32,
     pub days: Vec<ExportDay>,
     pub weeks: Vec<ExportWeek>,
+    /// Topic names: `[topics] list` of book.toml, then front-matter tags (added in
+    /// schema 1; a cohort groups shared problems by them).
+    pub topics: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -36,6 +39,10 @@ pub struct ExportDay {
     pub next: Vec<ExportStep>,
     pub images: Vec<String>,
     pub warnings: Vec<String>,
+    /// Front-matter tags.
+    pub tags: Vec<String>,
+    /// Each わかったこと item's own text, plain.
+    pub learnings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +65,10 @@ pub struct ExportProblem {
     pub title: String,
     pub time: Option<String>,
     pub resolved: bool,
+    /// The folded title the knowledge base groups the same problem by across days.
+    pub key: String,
+    /// Its detail lines, plain; the author's analyses start with `→`.
+    pub details: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +117,7 @@ impl Export {
                     days: w.days.len(),
                 })
                 .collect(),
+            topics: super::topics::names(&log.days, &log.config.topics.list),
         }
     }
 
@@ -246,6 +258,12 @@ fn export_day(day: &Day, text: &str) -> ExportDay {
                 title: p.title.clone(),
                 time: p.time.clone(),
                 resolved: p.resolved,
+                key: p.key.clone(),
+                details: p
+                    .details
+                    .iter()
+                    .map(|d| crate::note::plain_line(d.line.of(text)))
+                    .collect(),
             })
             .collect(),
         next: note
@@ -260,6 +278,8 @@ fn export_day(day: &Day, text: &str) -> ExportDay {
             .collect(),
         images: note.images().map(str::to_string).collect(),
         warnings: note.diagnostics.iter().map(|d| d.one_line()).collect(),
+        tags: note.tags.clone(),
+        learnings: note.learnings.iter().map(|l| l.text(text)).collect(),
     }
 }
 

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Loaded, Source, SourceKind};
+use crate::note::private::redact;
 use crate::note::{self, duration, Note, NoteContext, Roles};
 
 /// One published day: a note and the hours computed for it.
@@ -116,10 +117,7 @@ impl Log {
             roles: &roles,
             exclude: &config.hours.exclude,
         };
-        let (note_sources, pages): (Vec<Source>, Vec<Source>) = loaded
-            .sources
-            .into_iter()
-            .partition(|s| s.kind == SourceKind::Note);
+        let (note_sources, pages) = redacted_sources(loaded.sources, &roles);
         // Each source is dropped as soon as its note is read, its text kept only within
         // the budget: the text is never held twice.
         let kept = kept_from(&note_sources);
@@ -150,15 +148,12 @@ impl Log {
             cache.notes.clear();
             cache.config_key = config_key;
         }
-        let (note_sources, pages): (Vec<Source>, Vec<Source>) = loaded
-            .sources
-            .into_iter()
-            .partition(|s| s.kind == SourceKind::Note);
+        let (note_sources, pages) = redacted_sources(loaded.sources, &roles);
         // A note is what its text, path and date make of it under this config: what is
         // cached by this key (parsed notes, folded text, topics, export) then matches.
         let keys: Vec<u64> = note_sources
             .par_iter()
-            .map(|s| hash_of(&(&s.text, &s.rel_path, s.date, config_key)))
+            .map(|s| hash_of(&(&s.text, &s.private, &s.rel_path, s.date, config_key)))
             .collect();
         let kept = kept_from(&note_sources);
         let parsed: Vec<(u64, Note)> = note_sources
@@ -208,11 +203,16 @@ impl Log {
         duplicate_dates(&notes, &mut diagnostics);
         names::name_pages(&mut pages, &mut diagnostics);
         names::reserved_names(&notes, &mut diagnostics);
+        diagnostics.extend(pages.iter().flat_map(blocked_urls));
         if options.check_images {
-            let content_dir = crate::load::content_dir(root, &config);
+            let folders = crate::load::Folders::new(root, &crate::load::content_dir(root, &config));
             notes
                 .par_iter_mut()
-                .for_each(|n| check_images(n, root, &content_dir));
+                .for_each(|n| check_images(n, root, &folders));
+            let published = pages
+                .iter()
+                .filter(|p| !p.front.draft || options.include_drafts);
+            diagnostics.extend(published.flat_map(|p| check_page_images(p, &folders)));
         }
 
         let mut log = Log {
@@ -277,10 +277,21 @@ impl Log {
             }),
         };
         let mut total = u64::from(self.baseline_minutes);
+        // The latest task line so far with hours outside parentheses (its week, and
+        // where it is): a declared week or Total after it likely counts those hours.
+        let mut uncounted: Option<(usize, String)> = None;
         for day in &mut days {
             total += u64::from(day.minutes);
             day.total_minutes = total.min(u64::from(u32::MAX)) as u32;
-            compare_declared(day, &self.root);
+            if let Some(line) = day.note.declared.uncounted_lines.last() {
+                uncounted = Some((day.week, format!("{}:{line}", day.note.path.display())));
+            }
+            let in_week = uncounted.as_ref().filter(|(w, _)| *w == day.week);
+            let uncounted_before = Uncounted {
+                week: in_week.map(|(_, at)| at.as_str()),
+                total: uncounted.as_ref().map(|(_, at)| at.as_str()),
+            };
+            compare_declared(day, &self.root, &uncounted_before);
         }
         self.diagnostics.extend(future_days(&mut days, self.today));
         self.days = days;
@@ -349,6 +360,16 @@ fn kept_from(sources: &[Source]) -> usize {
     0
 }
 
+/// Notes and pages apart, their private parts blanked: nothing after this sees them.
+fn redacted_sources(sources: Vec<Source>, roles: &Roles) -> (Vec<Source>, Vec<Source>) {
+    let (mut notes, mut pages): (Vec<Source>, Vec<Source>) = sources
+        .into_iter()
+        .partition(|s| s.kind == SourceKind::Note);
+    notes.par_iter_mut().for_each(|s| redact(s, roles));
+    pages.iter_mut().for_each(|p| redact(p, roles));
+    (notes, pages)
+}
+
 /// Parses a note, keeping its text in it when `keep` (see [`kept_from`]).
 fn parse_keeping(source: &Source, ctx: &NoteContext, keep: bool) -> Note {
     let mut note = note::parse(source, ctx);
@@ -376,36 +397,85 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
-/// Linked images that do not exist are errors: the day page would show a broken image.
-fn check_images(note: &mut Note, root: &Path, content_dir: &Path) {
+/// A warning at each link or image of a published page (pages, KB entries,
+/// explainers) that is written as text for its scheme; notes get theirs in `note`.
+fn blocked_urls(page: &Source) -> Vec<Diagnostic> {
+    if page.front.draft {
+        return Vec::new();
+    }
+    crate::markdown::blocked_urls(page.body())
+        .into_iter()
+        .map(|(url, offset)| {
+            Diagnostic::at(
+                &page.path,
+                &page.text,
+                page.body_start + offset,
+                Severity::Warning,
+                crate::markdown::blocked_url_message(&url),
+            )
+        })
+        .collect()
+}
+
+/// Linked images that do not exist, or that would not be published (outside the log
+/// folder, `file:`, absolute), are errors: the day page shows a notice in their place.
+fn check_images(note: &mut Note, root: &Path, folders: &crate::load::Folders) {
     let dir = note
         .rel_path
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
-    let mut missing = Vec::new();
+    let mut found = Vec::new();
     for image in &note.image_refs {
-        let Some(rel) = crate::load::local_file(&image.url, &dir) else {
+        let Some(message) = image_error(&image.url, &dir, folders) else {
             continue;
         };
-        if !content_dir.join(&rel).is_file() {
-            missing.push(Diagnostic {
-                line: Some(image.line),
-                column: Some(image.column),
-                source_line: note.source_line(root, image.line),
-                ..Diagnostic::new(
-                    &note.path,
+        found.push(Diagnostic {
+            line: Some(image.line),
+            column: Some(image.column),
+            source_line: note.source_line(root, image.line),
+            ..Diagnostic::new(&note.path, Severity::Error, message)
+        });
+    }
+    note.diagnostics.extend(found);
+}
+
+/// The same for hand-written pages (`content/pages/`, `kb/`, `explainers/`).
+fn check_page_images(page: &Source, folders: &crate::load::Folders) -> Vec<Diagnostic> {
+    let dir = page.rel_path.parent().unwrap_or(Path::new(""));
+    crate::markdown::parse(page.body(), crate::markdown::Options::default())
+        .into_iter()
+        .filter_map(|(event, range)| match event {
+            crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) => {
+                let message = image_error(&dest_url, dir, folders)?;
+                Some(Diagnostic::at(
+                    &page.path,
+                    &page.text,
+                    page.body_start + range.start,
                     Severity::Error,
-                    format!(
-                        "image `{}` does not exist (looked for {})",
-                        image.url,
-                        rel.display()
-                    ),
-                )
-            });
+                    message,
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Why an image destination will not show as an image, if it will not.
+fn image_error(url: &str, dir: &Path, folders: &crate::load::Folders) -> Option<String> {
+    match crate::load::image(url, dir, folders) {
+        crate::load::Image::Remote | crate::load::Image::Local { .. } => None,
+        // `  javascript:…` is no file name: it is written as text, and warned about
+        // as a refused scheme.
+        crate::load::Image::Missing { .. } if !crate::markdown::is_allowed_url(url) => None,
+        crate::load::Image::Missing { rel } => Some(format!(
+            "image `{url}` does not exist (looked for {})",
+            rel.display()
+        )),
+        crate::load::Image::Refused(reason) => {
+            Some(format!("image `{url}` is not published: {reason}"))
         }
     }
-    note.diagnostics.extend(missing);
 }
 
 /// The first day of the week that holds `date`.
@@ -441,16 +511,56 @@ fn duplicate_dates(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Where hours written outside parentheses were left uncounted, up to a day.
+struct Uncounted<'a> {
+    /// The latest such task line in the day's week (`path:line`).
+    week: Option<&'a str>,
+    /// The latest anywhere up to the day.
+    total: Option<&'a str>,
+}
+
 /// Warns where the author's hand-kept tally differs from what logsite computed.
-fn compare_declared(day: &mut Day, root: &Path) {
+fn compare_declared(day: &mut Day, root: &Path, uncounted: &Uncounted) {
     let note = &mut day.note;
-    for (name, declared, computed) in [
-        ("Today", &note.declared.today, day.minutes),
-        ("week", &note.declared.week, day.week_minutes),
-        ("Total", &note.declared.total, day.total_minutes),
+    let own_lines = note
+        .declared
+        .uncounted_lines
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>();
+    let today_at = (!own_lines.is_empty()).then(|| {
+        let word = if own_lines.len() == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        format!("{word} {}", own_lines.join(", "))
+    });
+    for (name, declared, computed, uncounted_at) in [
+        ("Today", &note.declared.today, day.minutes, today_at),
+        (
+            "week",
+            &note.declared.week,
+            day.week_minutes,
+            uncounted.week.map(str::to_string),
+        ),
+        (
+            "Total",
+            &note.declared.total,
+            day.total_minutes,
+            uncounted.total.map(str::to_string),
+        ),
     ] {
         let Some(figure) = declared else { continue };
         if figure.minutes != computed {
+            // Hours logsite could not count are likely in the author's figure: advise
+            // fixing those lines, not a value that would be wrong once they are fixed.
+            let advice = match uncounted_at {
+                None => format!("write `{name}: {}`", duration::format(computed)),
+                Some(at) => format!(
+                    "the hours at {at} are outside parentheses and not counted: put them in parentheses first"
+                ),
+            };
             note.diagnostics.push(Diagnostic {
                 line: Some(figure.line),
                 column: Some(1),
@@ -459,10 +569,9 @@ fn compare_declared(day: &mut Day, root: &Path) {
                     &note.path,
                     Severity::Warning,
                     format!(
-                        "declared {name} {} but logsite computes {} (write `{name}: {}`)",
+                        "declared {name} {} but logsite computes {} ({advice})",
                         duration::format(figure.minutes),
                         duration::format(computed),
-                        duration::format(computed)
                     ),
                 )
             });
@@ -525,6 +634,7 @@ mod tests {
             front: Default::default(),
             date: None,
             slug: None,
+            private: Vec::new(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{week_start_of, Log};
+use super::{week_start_of, Day, Log, Week};
 
 /// The dashboard's headline figures, measured from a reference date
 /// (the newest note's date: a log read months later still shows its last week).
@@ -13,9 +13,9 @@ pub struct Summary {
     pub this_week_minutes: u32,
     pub last_week_minutes: u32,
     pub last_7_days_minutes: u32,
-    /// Days with a note in the last 7 days.
+    /// Days studied (see [`studied`]) in the last 7 days.
     pub last_7_days_active: usize,
-    /// Consecutive days with a note, ending at the reference date.
+    /// Consecutive days studied, ending at the reference date.
     pub streak_days: usize,
     pub days: usize,
     pub weeks: usize,
@@ -44,8 +44,13 @@ impl Summary {
         };
         let mut streak = 0;
         let mut expect = now;
-        for day in log.days.iter().rev() {
-            if day.date() != expect {
+        let mut newest_first = log.days.iter().rev().peekable();
+        // Today's note not written yet keeps yesterday's streak: the day is not over.
+        if newest_first.next_if(|d| !studied(d)).is_some() {
+            expect = now - Days::new(1);
+        }
+        for day in newest_first {
+            if day.date() != expect || !studied(day) {
                 break;
             }
             streak += 1;
@@ -60,11 +65,31 @@ impl Summary {
             last_7_days_active: log
                 .days
                 .iter()
-                .filter(|d| d.date() >= seven_ago && d.date() <= now)
+                .filter(|d| d.date() >= seven_ago && d.date() <= now && studied(d))
                 .count(),
             streak_days: streak,
             days: log.days.len(),
             weeks: log.weeks.len(),
         }
     }
+}
+
+/// A day the author studied: counted hours, a declared Today, or something learned or
+/// run into. A note fresh from the template (`logsite new`, `logsite init`) is none of
+/// these: it is not an active day and neither makes nor breaks a streak until written.
+pub fn studied(day: &Day) -> bool {
+    day.minutes > 0
+        || day
+            .note
+            .declared
+            .today
+            .as_ref()
+            .is_some_and(|f| f.minutes > 0)
+        || day.note.learnings.iter().any(|l| !l.own.is_empty())
+        || day.note.problems.iter().any(|p| !p.first_line.is_empty())
+}
+
+/// The days of `week` that were [`studied`]: the "active days" of a week.
+pub fn active_days(log: &Log, week: &Week) -> usize {
+    week.days.iter().filter(|&&i| studied(&log.days[i])).count()
 }

@@ -1,6 +1,8 @@
-//! GFM extended autolinks: bare `http://`, `https://` and `www.` URLs in
-//! text become links, as GitHub renders them, with the end of a URL found
-//! the Japanese way (see CJK.md, defect 3).
+//! GFM extended autolinks: bare `http://`, `https://`, `ftp://` and `www.`
+//! URLs and e-mail addresses in text become links, as the GFM spec's autolink
+//! extension says, with the end of a URL found the Japanese way (see CJK.md,
+//! defect 3): a URL ends at the first non-ASCII character, and may follow
+//! Japanese text or a quote directly (GFM wants a space, `*`, `_`, `~` or `(`).
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -128,7 +130,7 @@ impl<'a, I: Iterator<Item = Item<'a>>> Iterator for Autolinks<'a, I> {
 
 /// Whether `text` has anything that starts an extended autolink.
 fn may_hold_url(text: &str) -> bool {
-    text.contains("://") || text.contains("www.")
+    text.contains("://") || text.contains("www.") || text.contains('@')
 }
 
 /// Pushes `text` to `out` as text and links; `slice(a, b)` makes the string
@@ -150,10 +152,13 @@ fn link_into<'a>(
         }
         let range = map(url.start)..map(url.end);
         let shown = slice(url.start, url.end);
-        let dest_url = if text[url.start..].starts_with("www.") {
-            CowStr::from(format!("http://{}", &text[url.start..url.end]))
-        } else {
+        let found = &text[url.start..url.end];
+        let dest_url = if found.contains("://") {
             shown.clone()
+        } else if found.starts_with("www.") {
+            CowStr::from(format!("http://{found}"))
+        } else {
+            CowStr::from(format!("mailto:{found}"))
         };
         let link = Tag::Link {
             link_type: LinkType::Autolink,
@@ -175,11 +180,56 @@ fn link_into<'a>(
     }
 }
 
-/// The next extended autolink in `text` at or after `from`.
-pub(crate) fn find_url(text: &str, mut from: usize) -> Option<Range<usize>> {
+/// The next extended autolink (URL or e-mail address) in `text` at or after `from`.
+pub(crate) fn find_url(text: &str, from: usize) -> Option<Range<usize>> {
+    let url = find_web_url(text, from);
+    let mut at = from;
+    // An address that a URL holds (`https://host.example/~me@x.y`) is part of the URL.
+    while let Some(email) = find_email(text, at) {
+        match &url {
+            Some(u) if u.start <= email.start => return url,
+            Some(u) if email.end > u.start => at = u.end,
+            _ => return Some(email),
+        }
+    }
+    url
+}
+
+/// The next e-mail address in `text` at or after `from`: letters, digits and
+/// `.-_+` before an `@`, then dot-separated labels of letters, digits, `-`
+/// and `_`, at least one dot, a trailing dot left out, not ending in `-` or `_`.
+fn find_email(text: &str, mut from: usize) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let local = |b: u8| b.is_ascii_alphanumeric() || b"._-+".contains(&b);
+    let domain = |b: u8| b.is_ascii_alphanumeric() || b"._-".contains(&b);
+    while from < bytes.len() {
+        let at = from + bytes[from..].iter().position(|&b| b == b'@')?;
+        from = at + 1;
+        let start = at - bytes[..at].iter().rev().take_while(|&&b| local(b)).count();
+        let mut end = from + bytes[from..].iter().take_while(|&&b| domain(b)).count();
+        while end > from && bytes[end - 1] == b'.' {
+            end -= 1;
+        }
+        let host = &text[from..end];
+        if start == at || !host.contains('.') || host.split('.').any(str::is_empty) {
+            continue;
+        }
+        if host.ends_with(['-', '_']) {
+            continue;
+        }
+        return Some(start..end);
+    }
+    None
+}
+
+/// The next `http://`, `https://`, `ftp://` or `www.` URL in `text` at or after `from`.
+fn find_web_url(text: &str, mut from: usize) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
     while from < bytes.len() {
-        let i = from + bytes[from..].iter().position(|&b| b == b'h' || b == b'w')?;
+        let i = from
+            + bytes[from..]
+                .iter()
+                .position(|&b| matches!(b, b'h' | b'w' | b'f'))?;
         from = i + 1;
         let rest = &text[i..];
         let prev = if i == 0 { None } else { Some(bytes[i - 1]) };
@@ -187,6 +237,8 @@ pub(crate) fn find_url(text: &str, mut from: usize) -> Option<Range<usize>> {
             i + 8
         } else if rest.starts_with("http://") {
             i + 7
+        } else if rest.starts_with("ftp://") {
+            i + 6
         } else if rest.starts_with("www.") {
             // A `www.` inside a word or a path is not the start of a link.
             if prev.is_some_and(|b| b.is_ascii_alphanumeric() || b"./-@:&=?#%+".contains(&b)) {
@@ -303,6 +355,22 @@ mod tests {
             urls("see https://a.example/x&amp; now"),
             ["https://a.example/x"]
         );
+    }
+
+    #[test]
+    fn email_addresses_and_ftp_urls() {
+        assert_eq!(urls("連絡はfoo@bar.baz。"), ["foo@bar.baz"]);
+        assert_eq!(
+            urls("hello@mail+xyz.example isn't, hello+xyz@mail.example is"),
+            ["hello+xyz@mail.example"]
+        );
+        assert_eq!(urls("a.b-c_d@a.b. a@b.c- a@b.c_"), ["a.b-c_d@a.b"]);
+        assert_eq!(
+            urls("https://host.example/~user@x.y a@b.cd"),
+            ["https://host.example/~user@x.y", "a@b.cd"]
+        );
+        assert_eq!(urls("ftp://foo.bar.baz."), ["ftp://foo.bar.baz"]);
+        assert!(urls("@b.c a@ a@b a@.c").is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! and `「`: see CJK.md. The commonmark-cjk-friendly amendment fixes exactly
 //! those cases. pulldown-cmark has the rule (`ENABLE_CJK_FRIENDLY_EMPHASIS`)
 //! but no release carries it yet, so this module gets the same result with
-//! the released parser: a first parse finds the `*` and `~~` runs the
+//! the released parser: a first parse finds the `*`, `_` and `~~` runs the
 //! amendment makes flank where CommonMark does not, and an empty HTML
 //! comment is put beside each one in a copy of the source. The comment is
 //! punctuation to the parser, so the run then flanks; the caller drops the
@@ -77,7 +77,7 @@ pub(crate) fn separate(src: &str, options: pulldown_cmark::Options) -> Separated
     };
     // Every fix needs a CJK character (or a variation selector) beside a
     // run, so pure-ASCII notes and notes without runs skip both parses.
-    if src.is_ascii() || !src.bytes().any(|b| b == b'*' || b == b'~') {
+    if src.is_ascii() || !src.bytes().any(is_delimiter) {
         return unchanged;
     }
     if !raw_runs(src).any(|run| fix_for(src, run) != Fix::default()) {
@@ -114,16 +114,21 @@ pub(crate) fn separate(src: &str, options: pulldown_cmark::Options) -> Separated
     }
 }
 
+/// The delimiters whose runs the amendment changes: emphasis and strikethrough.
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b'*' | b'_' | b'~')
+}
+
 /// Whether the byte at `i` is backslash-escaped.
 fn is_escaped(bytes: &[u8], i: usize) -> bool {
     bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
 }
 
-/// The whole delimiter run containing the unescaped `*` or `~` at `i`.
+/// The whole delimiter run containing the unescaped `*`, `_` or `~` at `i`.
 fn run_at(src: &str, i: usize) -> Option<Range<usize>> {
     let bytes = src.as_bytes();
     let b = bytes[i];
-    if !(b == b'*' || b == b'~') || is_escaped(bytes, i) {
+    if !is_delimiter(b) || is_escaped(bytes, i) {
         return None;
     }
     let mut start = i;
@@ -137,7 +142,7 @@ fn run_at(src: &str, i: usize) -> Option<Range<usize>> {
     Some(start..end)
 }
 
-/// Every unescaped run of `*` or `~` in the raw source, wherever it is: a
+/// Every unescaped run of `*`, `_` or `~` in the raw source, wherever it is: a
 /// cheap over-approximation that rules most notes out before any parse.
 fn raw_runs(src: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = src.as_bytes();
@@ -188,7 +193,7 @@ fn inline_runs(src: &str, options: pulldown_cmark::Options) -> Vec<Range<usize>>
                 open_markup |= text.contains("<!");
                 let mut i = range.start;
                 while i < range.end {
-                    if bytes[i] == b'*' || bytes[i] == b'~' {
+                    if is_delimiter(bytes[i]) {
                         take(&mut runs, i, open_markup);
                     }
                     i += 1;
@@ -254,11 +259,43 @@ fn fix_for(src: &str, run: Range<usize>) -> Fix {
     let cjk_right =
         !p_ws && (!prev_is_seq_non_cjk_punct || n_ws || non_cjk_punct(next) || cjk(next));
 
+    if delim == b'_' {
+        // `_` opens only where it cannot close, or after punctuation, and closes
+        // only where it cannot open, or before punctuation; the amendment counts
+        // "punctuation + variation selector" as punctuation on the left.
+        let want = (
+            cjk_left && (!cjk_right || punct(prev_base)),
+            cjk_right && (!cjk_left || n_punct),
+        );
+        return underscore_fix(prev, next, want);
+    }
     Fix {
         // pulldown-cmark lets `~~` open whenever it is not before a space.
         before: delim == b'*' && cjk_left && !commonmark_left,
         after: cjk_right && !commonmark_right,
     }
+}
+
+/// The separators that make CommonMark let an `_` run between `prev` and `next`
+/// open and close as `want` says, the fewest first; none when no choice does.
+/// A separator is punctuation (`>` before the run, `<` after it).
+fn underscore_fix(prev: Option<char>, next: Option<char>, want: (bool, bool)) -> Fix {
+    let commonmark = |p: Option<char>, n: Option<char>| {
+        let ws = |c: Option<char>| c.is_none_or(char::is_whitespace);
+        let punct = |c: Option<char>| c.is_some_and(is_punctuation);
+        let left = !ws(n) && (!punct(n) || ws(p) || punct(p));
+        let right = !ws(p) && (!punct(p) || ws(n) || punct(n));
+        (left && (!right || punct(p)), right && (!left || punct(n)))
+    };
+    let choices = [(false, false), (true, false), (false, true), (true, true)];
+    choices
+        .into_iter()
+        .find(|&(before, after)| {
+            let p = if before { Some('>') } else { prev };
+            let n = if after { Some('<') } else { next };
+            commonmark(p, n) == want
+        })
+        .map_or(Fix::default(), |(before, after)| Fix { before, after })
 }
 
 #[cfg(test)]

@@ -7,10 +7,12 @@ mod autolink;
 pub(crate) mod chars;
 mod cjk_emphasis;
 mod soft_break;
+mod url;
 
 use std::ops::Range;
 
 pub use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+pub use url::{blocked_url_message, is_allowed_url, ALLOWED_SCHEMES};
 
 use cjk_emphasis::Separated;
 
@@ -167,7 +169,30 @@ pub fn to_plain_text(src: &str) -> String {
 }
 
 /// Writes the HTML of an already-fixed event stream (from [`parse`]) to
-/// `out`, so callers may rewrite events (images, say) before rendering.
+/// `out`, so callers may rewrite events (images, say) before rendering. Every
+/// HTML page is written here: a link or image whose destination
+/// [`is_allowed_url`] refuses is written as its text (an image as its
+/// description), never as an `href` or `src`.
 pub fn push_html<'a>(out: &mut String, events: impl Iterator<Item = Event<'a>>) {
-    pulldown_cmark::html::push_html(out, events);
+    pulldown_cmark::html::push_html(out, url::unwrap_blocked(events));
+}
+
+/// The link and image destinations in `src` that [`push_html`] writes as text,
+/// with the byte offset in `src` of the link or image, for a warning at its line.
+pub fn blocked_urls(src: &str) -> Vec<(String, usize)> {
+    // A scheme ends in a colon, written as itself, an entity or after a backslash.
+    if !src.contains([':', '&', '\\']) {
+        return Vec::new();
+    }
+    parse(src, Options::default())
+        .into_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !is_allowed_url(&dest_url) =>
+            {
+                Some((dest_url.into_string(), range.start))
+            }
+            _ => None,
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ pub mod date;
 pub mod duration;
 pub mod outline;
 mod parse;
+pub mod private;
 pub mod roles;
 
 use std::ops::Range;
@@ -48,8 +49,11 @@ pub struct Note {
     pub excluded_words: Vec<String>,
     /// Warnings and errors about this note (fatal ones stop it from being a Note).
     pub diagnostics: Vec<Diagnostic>,
-    /// [`text_hash`] of the file's text when it was parsed.
+    /// [`text_hash`] of the file's text when it was parsed, private parts blanked.
     pub text_hash: u64,
+    /// The byte ranges blanked as private ([`private`]): blanked again when the file is
+    /// read again.
+    pub private: Vec<Range<usize>>,
     /// The text it was parsed from, where the log keeps it (the newest notes, up to a
     /// budget: see `log::KEPT_TEXT_BYTES`); otherwise [`Note::read_text`] reads the file.
     pub text: Option<Arc<str>>,
@@ -77,7 +81,8 @@ impl Note {
             )
         };
         let bytes = std::fs::read(&path).map_err(|_| changed())?;
-        let text = crate::load::normalized_text(&self.path, &bytes).map_err(|d| *d)?;
+        let mut text = crate::load::normalized_text(&self.path, &bytes).map_err(|d| *d)?;
+        private::blank(&mut text, &self.private);
         if text_hash(&text) != self.text_hash {
             return Err(changed());
         }
@@ -164,6 +169,11 @@ impl Span {
             start: at(range.start),
             end: at(range.end),
         }
+    }
+
+    /// True when the span covers nothing (an empty list item).
+    pub fn is_empty(self) -> bool {
+        self.start >= self.end
     }
 
     /// The text this span covers ("" if `text` is not the text it was made for).
@@ -348,6 +358,9 @@ pub struct Declared {
     pub today: Option<Figure>,
     pub week: Option<Figure>,
     pub total: Option<Figure>,
+    /// Lines of task items whose hours are written outside parentheses (`- infra 1h`):
+    /// logsite does not count them, but the author's tally likely does.
+    pub uncounted_lines: Vec<usize>,
 }
 
 /// One declared figure, with its line quoted for warnings.

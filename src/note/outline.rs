@@ -21,6 +21,9 @@ pub struct OutlineSection {
     pub images: Vec<(String, usize)>,
     /// Byte offset of the first list item nested deeper than [`MAX_DEPTH`], if any.
     pub too_deep: Option<usize>,
+    /// Links and images whose destination is published as text (`javascript:`…),
+    /// as (destination, byte offset).
+    pub blocked: Vec<(String, usize)>,
 }
 
 /// How deeply list items nest in a note's outline. An item deeper than this is read
@@ -151,7 +154,17 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                 }
                 continue;
             }
-            Event::Start(Tag::Image { dest_url, .. }) => image = Some(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) if !markdown::is_allowed_url(dest_url) => {
+                let section = sections.last_mut().expect("non-empty");
+                section.blocked.push((dest_url.to_string(), range.start));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if !markdown::is_allowed_url(dest_url) {
+                    let section = sections.last_mut().expect("non-empty");
+                    section.blocked.push((dest_url.to_string(), range.start));
+                }
+                image = Some(dest_url.to_string())
+            }
             Event::End(TagEnd::Image) => {
                 if let Some(url) = image.take() {
                     sections

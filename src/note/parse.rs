@@ -42,6 +42,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         excluded_words: Vec::new(),
         diagnostics: Vec::new(),
         text_hash: super::text_hash(&source.text),
+        private: source.private.clone(),
         text: None,
     };
     let line_starts: Vec<usize> = std::iter::once(0)
@@ -51,6 +52,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
     let mut diags = Diags {
         source,
         out: Vec::new(),
+        uncounted: Vec::new(),
     };
     if body.trim().is_empty() {
         diags.warn(base, "the note is empty: nothing to publish or count");
@@ -112,6 +114,9 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
             _ => {}
         }
         images(section, base, &mut note.image_refs, &diags);
+        for (url, offset) in &section.blocked {
+            diags.warn(base + offset, markdown::blocked_url_message(url));
+        }
         if let Some(offset) = section.too_deep {
             diags.push(
                 base + offset,
@@ -137,6 +142,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
     if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
         diags.warn(base, "no `##` sections: write 取り組んだ課題一覧 / 学習時間 … headings so hours can be counted");
     }
+    note.declared.uncounted_lines = diags.uncounted.iter().map(|&o| line_of(o)).collect();
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note, &line_starts);
@@ -146,6 +152,8 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
 struct Diags<'a> {
     source: &'a Source,
     out: Vec<Diagnostic>,
+    /// Offsets of task lines with hours outside parentheses.
+    uncounted: Vec<usize>,
 }
 
 impl Diags<'_> {
@@ -238,6 +246,22 @@ fn find_duration(line: &str) -> (Option<OwnDuration>, Option<String>) {
     (None, near_miss)
 }
 
+/// A task line that ends in hours written without parentheses (`infra 1h`,
+/// `backend: 2h`, `作業 2時間`): (the title before them, the hours). The hours are
+/// the longest tail after a space or colon that reads as a duration.
+fn hours_outside_parentheses(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_end();
+    line.char_indices()
+        .filter(|(_, c)| matches!(c, ' ' | '\u{3000}' | '\t' | ':' | '：'))
+        .map(|(i, c)| {
+            (
+                line[..i].trim_end_matches([' ', '\u{3000}', '\t', ':', '：']),
+                line[i + c.len_utf8()..].trim(),
+            )
+        })
+        .find(|(title, hours)| !title.is_empty() && duration::parse(hours).is_some())
+}
+
 /// Every parenthesised group of a line: (start, end, inner), `(…)` and `（…）` alike.
 fn paren_groups(line: &str) -> Vec<(usize, usize, &str)> {
     let mut groups = Vec::new();
@@ -297,6 +321,16 @@ fn task(
         .iter()
         .map(|c| task(c, exclude, !counted, base, diags))
         .collect();
+    let has_children_hours = children.iter().any(|c| c.minutes.is_some());
+    if own_minutes.is_none() && !has_children_hours && counted {
+        if let Some((title, hours)) = hours_outside_parentheses(item.first_line()) {
+            diags.uncounted.push(offset);
+            diags.warn(
+                offset,
+                format!("`{hours}` is outside parentheses, so it is not read as the task's hours: write `- {title}({hours})`"),
+            );
+        }
+    }
     let counted_children: Vec<&Task> = children
         .iter()
         .filter(|c| c.counted && c.minutes.is_some())
@@ -537,6 +571,10 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
             _ => continue,
         };
         let value = markdown::to_plain_text(value);
+        // `- Today: ` as the note template leaves it: not filled in yet, nothing to read.
+        if value.trim().is_empty() {
+            continue;
+        }
         match duration::parse(&value) {
             Some(minutes) => {
                 let (line, _, _) = crate::diagnostic::position(&diags.source.text, line_offset);

@@ -56,6 +56,15 @@ impl Roles {
         Roles { names }
     }
 
+    /// Every name of `role`, folded.
+    pub fn names_of(&self, role: Role) -> Vec<&str> {
+        self.names
+            .iter()
+            .filter(|(_, r)| *r == role)
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
+
     /// The role of a heading, if it names one.
     pub fn of(&self, heading: &str) -> Option<Role> {
         let key = fold(heading);

@@ -6,7 +6,8 @@
 //
 // Hooks for browser tests: window.__logsiteReloads counts the reloads this script made
 // in this tab (kept in sessionStorage across them); window.__logsiteGeneration is the
-// build the page is current with; the overlay is #logsite-overlay.
+// build the page is current with; the overlay is #logsite-overlay, the panel of errors
+// that did not stop the build #logsite-problems.
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -25,6 +26,16 @@
     if (style) node.style.cssText = style;
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  // One diagnostic: file:line:column, then severity and message.
+  function describe(d, style) {
+    let place = d.path;
+    if (d.line) place += ":" + d.line + (d.column ? ":" + d.column : "");
+    const item = el("div", style);
+    item.append(el("div", "font-family:ui-monospace,monospace;color:#ffb4b4", place));
+    item.append(el("div", "", d.severity + ": " + d.message));
+    return item;
   }
 
   function hide() {
@@ -50,11 +61,7 @@
       "前回のビルドのまま表示しています。ファイルを直すと自動で再読み込みします。 " +
       "The last good build is shown; fixing the file reloads this page."));
     for (const d of failure.diagnostics || []) {
-      let place = d.path;
-      if (d.line) place += ":" + d.line + (d.column ? ":" + d.column : "");
-      const item = el("div", "margin:0 0 1rem");
-      item.append(el("div", "font-family:ui-monospace,monospace;color:#ffb4b4", place));
-      item.append(el("div", "", d.severity + ": " + d.message));
+      const item = describe(d, "margin:0 0 1rem");
       if (d.source_line) {
         item.append(el("pre", "margin:.3rem 0 0;padding:.5rem;background:#000;white-space:pre-wrap",
           d.line + " | " + d.source_line));
@@ -69,6 +76,43 @@
     box.append(close);
     overlay.append(box);
     document.body.append(overlay);
+  }
+
+  // Errors of a good build (a missing screenshot): a panel in a corner, not over the
+  // page, that the author can close. Closed stays closed, across reloads, until the
+  // list of problems changes.
+  const dismissedKey = "logsite-problems-dismissed";
+  let panel = null;
+
+  function showProblems(problems) {
+    if (panel) panel.remove();
+    panel = null;
+    const list = JSON.stringify(problems || []);
+    if (!problems || problems.length === 0 || sessionStorage.getItem(dismissedKey) === list) return;
+    panel = el(
+      "section",
+      "position:fixed;right:1rem;bottom:1rem;z-index:2147483646;max-width:min(36rem,calc(100vw - 2rem));" +
+        "max-height:50vh;overflow:auto;padding:.8rem 1rem;border-left:6px solid #e5484d;" +
+        "background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 system-ui,sans-serif;" +
+        "box-shadow:0 4px 16px rgba(0,0,0,.3)"
+    );
+    panel.id = "logsite-problems";
+    panel.setAttribute("role", "status");
+    panel.setAttribute("aria-labelledby", "logsite-problems-title");
+    const title = el("h2", "margin:0 0 .4rem;font-size:1rem",
+      "ビルドの問題 " + problems.length + " 件 / " + problems.length + " problem(s) in the build");
+    title.id = "logsite-problems-title";
+    panel.append(title);
+    for (const d of problems) panel.append(describe(d, "margin:0 0 .5rem"));
+    const close = el("button", "font:inherit", "閉じる / Close");
+    close.id = "logsite-problems-close";
+    close.addEventListener("click", () => {
+      sessionStorage.setItem(dismissedKey, list);
+      panel.remove();
+      panel = null;
+    });
+    panel.append(close);
+    document.body.append(panel);
   }
 
   // True when this page is not current with `state`. A state one generation on that
@@ -92,8 +136,12 @@
 
   const events = new EventSource(script.src.replace(/live\.js$/, "events"));
   events.addEventListener("reload", (e) => {
-    if (stale(JSON.parse(e.data))) reload();
-    else hide();
+    const state = JSON.parse(e.data);
+    if (stale(state)) reload();
+    else {
+      hide();
+      showProblems(state.problems);
+    }
   });
   events.addEventListener("failure", (e) => {
     // A build that failed after writing this page put the page back: reload it (the

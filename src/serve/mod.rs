@@ -17,6 +17,7 @@
 //! line until the next good build reloads it (as Zola does).
 
 mod files;
+mod host;
 mod reload;
 mod watch;
 
@@ -31,6 +32,7 @@ use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+use crate::cohort::CohortOptions;
 use crate::config::Config;
 use crate::site::{self, BuildOptions};
 pub use reload::{Failure, SiteState};
@@ -97,22 +99,55 @@ impl Server {
                 .unwrap_or_else(|| root.join(&config.build.build_dir)),
         )
         .context("cannot resolve the output folder")?;
+        let inputs = Inputs::new(&root, &config, &out_dir);
+        Server::launch(&options, root, out_dir, inputs, None).await
+    }
+
+    /// As [`Server::start`] for a cohort folder (`options.root` holds `cohort.toml`):
+    /// rebuilt when `cohort.toml`, a `data` file or a `log` member's inputs change.
+    pub async fn start_cohort(options: ServeOptions, cohort: CohortOptions) -> Result<Server> {
+        let root = std::path::absolute(&options.root)
+            .with_context(|| format!("cannot resolve {}", options.root.display()))?;
+        let config = crate::cohort::config::CohortConfig::load(&root)?;
+        let out_dir = std::path::absolute(
+            cohort
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| root.join(&config.cohort.build_dir)),
+        )
+        .context("cannot resolve the output folder")?;
+        let inputs = Inputs::cohort(&root, &[], &[], &out_dir);
+        let cohort = CohortOptions {
+            out_dir: Some(out_dir.clone()),
+            ..cohort
+        };
+        Server::launch(&options, root, out_dir, inputs, Some(cohort)).await
+    }
+
+    /// Binds the socket, starts watching `inputs` and runs the first build.
+    async fn launch(
+        options: &ServeOptions,
+        root: PathBuf,
+        out_dir: PathBuf,
+        inputs: Inputs,
+        cohort: Option<CohortOptions>,
+    ) -> Result<Server> {
         let mut build = options.build.clone();
         build.out_dir = Some(out_dir.clone());
-
         let (listener, addr) = bind(options.addr).await?;
         let (state_tx, state_rx) = tokio::sync::watch::channel(SiteState::start());
         let (change_tx, changes) = mpsc::unbounded_channel();
         let watcher = Watcher::start(options.poll, options.debounce, change_tx)?;
         let mut rebuilds = Rebuilds {
-            root: root.clone(),
+            root,
             build,
-            inputs: Inputs::new(&root, &config, &out_dir),
+            inputs,
             watcher,
             changes,
             state: Arc::new(state_tx),
             building: Arc::new(AtomicBool::new(false)),
             cache: site::SiteCache::default(),
+            cohort,
         };
         rebuilds.watcher.sync(&rebuilds.inputs);
         rebuilds.rebuild().await;
@@ -152,7 +187,9 @@ impl Server {
         let building = self.rebuilds.building.clone();
         let rebuilds = tokio::spawn(self.rebuilds.run());
         let abort = rebuilds.abort_handle();
-        let router = files::router(self.app);
+        let hosts = Arc::new(host::Hosts::new(self.addr.ip()));
+        let router =
+            files::router(self.app).layer(axum::middleware::from_fn_with_state(hosts, host::guard));
         axum::serve(self.listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
@@ -213,6 +250,8 @@ struct Rebuilds {
     building: Arc<AtomicBool>,
     /// What the previous build computed: a save re-renders only what it changed.
     cache: site::SiteCache,
+    /// Set when serving a cohort: each rebuild is a whole `logsite cohort`.
+    cohort: Option<CohortOptions>,
 }
 
 impl Rebuilds {
@@ -232,6 +271,8 @@ impl Rebuilds {
                 1 => eprintln!("Changed: {shown}"),
                 n => eprintln!("Changed: {shown} and {} more", n - 1),
             }
+            // A new folder (content/2025/05/) is watched before its notes are read.
+            self.watcher.sync(&self.inputs);
             self.rebuild().await;
         }
     }
@@ -239,6 +280,9 @@ impl Rebuilds {
     /// Builds, reports, and publishes the outcome to every tab: the edited days' pages
     /// as soon as they are written, then the rest of what changed.
     async fn rebuild(&mut self) {
+        if let Some(options) = self.cohort.clone() {
+            return self.rebuild_cohort(options).await;
+        }
         let root = self.root.clone();
         let mut options = self.build.clone();
         // A server left running over midnight still knows what "today" is.
@@ -266,9 +310,20 @@ impl Rebuilds {
         self.building.store(false, Ordering::SeqCst);
         match outcome {
             Ok((Ok(summary), _)) => {
+                // Errors that did not stop the build, each with file and line (warnings
+                // are `logsite check`'s: printed on every save they would bury these).
+                let problems: Vec<_> = summary
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity >= crate::diagnostic::Severity::Error)
+                    .cloned()
+                    .collect();
+                for d in &problems {
+                    eprintln!("{d}\n");
+                }
                 eprintln!("{summary}");
                 let pages = reload::changed_pages(summary.changed.as_deref());
-                self.state.send_modify(|s| s.advance(pages));
+                self.state.send_modify(|s| s.finish(pages, problems));
             }
             Ok((Err(failure), first)) => {
                 eprintln!("{failure}");
@@ -292,6 +347,49 @@ impl Rebuilds {
         if let Ok(config) = Config::load(&self.root) {
             let out = self.build.out_dir.clone().unwrap_or_default();
             self.inputs = Inputs::new(&self.root, &config, &out);
+        }
+        self.watcher.sync(&self.inputs);
+    }
+}
+
+impl Rebuilds {
+    /// Builds the cohort (atomically: a failure leaves the previous one served and
+    /// shown with the error) and watches what it was built from.
+    async fn rebuild_cohort(&mut self, mut options: CohortOptions) {
+        options.today = chrono::Local::now().date_naive();
+        let root = self.root.clone();
+        self.building.store(true, Ordering::SeqCst);
+        let outcome =
+            tokio::task::spawn_blocking(move || crate::cohort::build(&root, &options)).await;
+        self.building.store(false, Ordering::SeqCst);
+        match outcome {
+            Ok(Ok(summary)) => {
+                eprintln!(
+                    "Built the cohort of {} learners in {} ms",
+                    summary.members,
+                    summary.elapsed.as_millis()
+                );
+                let logs: Vec<(PathBuf, Config)> = summary
+                    .logs
+                    .iter()
+                    .filter_map(|p| Some((p.clone(), Config::load(p).ok()?)))
+                    .collect();
+                self.inputs =
+                    Inputs::cohort(&self.root, &logs, &summary.data_files, &summary.out_dir);
+                self.state.send_modify(|s| s.advance(None));
+            }
+            Ok(Err(e)) => {
+                let message = format!("{e:#}");
+                eprintln!("error: {message}\nThe cohort was not built; the previous site is still served.");
+                self.state
+                    .send_modify(|s| s.fail(Failure::from_message(message)));
+            }
+            Err(panic) => {
+                let message = format!("the build panicked: {panic}");
+                eprintln!("error: {message}");
+                self.state
+                    .send_modify(|s| s.fail(Failure::from_message(message)));
+            }
         }
         self.watcher.sync(&self.inputs);
     }

@@ -30,6 +30,9 @@ pub struct SiteState {
     pub pages: Option<Vec<String>>,
     /// The last build failed: the site served is the one before it.
     pub failure: Option<Failure>,
+    /// Errors of the last good build that did not stop it (a missing screenshot): the
+    /// site is served, and each tab shows them in a panel the author can close.
+    pub problems: Vec<Diagnostic>,
     #[serde(skip)]
     session: u128,
     #[serde(skip)]
@@ -46,6 +49,7 @@ impl SiteState {
             since: String::new(),
             pages: None,
             failure: None,
+            problems: Vec::new(),
             session,
             builds: 0,
         }
@@ -61,6 +65,12 @@ impl SiteState {
         );
         self.pages = pages;
         self.failure = None;
+    }
+
+    /// A good build ended with `problems` (errors that did not stop it).
+    pub fn finish(&mut self, pages: Option<Vec<String>>, problems: Vec<Diagnostic>) {
+        self.advance(pages);
+        self.problems = problems;
     }
 
     /// A build failed: the generation stays (the site is as it was) and the failure is

@@ -2,6 +2,7 @@
 //! `book.toml`, debounced, with the build's own output and editors' litter ignored so
 //! that a build never triggers another.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ pub struct Inputs {
     book_toml: PathBuf,
     /// content/, templates/, static/: watched recursively where they exist.
     dirs: Vec<PathBuf>,
+    /// Single files elsewhere (a cohort's data files, its members' book.toml): their
+    /// folders are watched, not recursively.
+    files: Vec<PathBuf>,
     out: PathBuf,
 }
 
@@ -35,6 +39,27 @@ impl Inputs {
                 root.join("templates"),
                 root.join("static"),
             ],
+            files: Vec::new(),
+            out: real(out),
+            root,
+        }
+    }
+
+    /// A cohort's inputs: `cohort.toml`, each `log` member's inputs as `serve` watches
+    /// them (`logs`: each member's folder and config) and each `data` file.
+    pub fn cohort(dir: &Path, logs: &[(PathBuf, Config)], data: &[PathBuf], out: &Path) -> Inputs {
+        let root = real(dir);
+        let mut dirs = Vec::new();
+        let mut files: Vec<PathBuf> = data.iter().map(|f| real(f)).collect();
+        for (log, config) in logs {
+            let member = Inputs::new(log, config, out);
+            dirs.extend(member.dirs);
+            files.push(member.book_toml);
+        }
+        Inputs {
+            book_toml: root.join("cohort.toml"),
+            dirs,
+            files,
             out: real(out),
             root,
         }
@@ -47,15 +72,18 @@ impl Inputs {
         }
         let Ok(rel) = path.strip_prefix(&self.root) else {
             // A content folder outside the log folder (`src = "../notes"`).
-            return self
-                .dirs
-                .iter()
-                .any(|d| path.strip_prefix(d).is_ok_and(|rel| !is_litter(rel)));
+            return self.files.iter().any(|f| f == path)
+                || self
+                    .dirs
+                    .iter()
+                    .any(|d| path.strip_prefix(d).is_ok_and(|rel| !is_litter(rel)));
         };
         if is_litter(rel) {
             return false;
         }
-        path == self.book_toml || self.dirs.iter().any(|d| path.starts_with(d))
+        path == self.book_toml
+            || self.files.iter().any(|f| f == path)
+            || self.dirs.iter().any(|d| path.starts_with(d))
     }
 }
 
@@ -129,7 +157,8 @@ impl<W: notify::Watcher> notify::Watcher for Writes<W> {
 /// The debounced watcher and what it currently watches.
 pub struct Watcher {
     backend: Backend,
-    watched: Vec<(PathBuf, RecursiveMode)>,
+    /// Folders watched, each on its own (never recursively).
+    watched: BTreeSet<PathBuf>,
 }
 
 impl Watcher {
@@ -157,7 +186,7 @@ impl Watcher {
         };
         Ok(Watcher {
             backend,
-            watched: Vec::new(),
+            watched: BTreeSet::new(),
         })
     }
 
@@ -168,37 +197,63 @@ impl Watcher {
         }
     }
 
-    /// Watches the log folder itself (book.toml, folders appearing) and each input folder
-    /// that exists; forgets folders that are gone. Failures are printed, not fatal: the
-    /// server is still useful without live reload.
+    /// Watches the log folder itself (book.toml, folders appearing) and every folder
+    /// of each input folder that exists, one by one; forgets folders that are gone.
+    /// Failures are printed, not fatal: the server is still useful without live reload.
+    ///
+    /// Folders are walked here without following symlinks (notify's recursive mode
+    /// follows them: a link to /usr took 17,000 inotify watches), skipping dot-folders
+    /// and the output: what is watched is what `build` reads, nothing else. A folder
+    /// created later is seen in its parent, whose change rebuilds and syncs again.
     pub fn sync(&mut self, inputs: &Inputs) {
-        let mut wanted = vec![(inputs.root.clone(), RecursiveMode::NonRecursive)];
-        wanted.extend(
-            inputs
-                .dirs
-                .iter()
-                .filter(|d| d.is_dir() && !d.starts_with(&inputs.out))
-                .map(|d| (real(d), RecursiveMode::Recursive)),
-        );
-        let stale: Vec<_> = self
+        let mut wanted = BTreeSet::from([inputs.root.clone()]);
+        for dir in inputs.dirs.iter().filter(|d| d.is_dir()) {
+            let walk = walkdir::WalkDir::new(real(dir))
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || (e.file_type().is_dir()
+                            && !e.file_name().to_string_lossy().starts_with('.'))
+                });
+            wanted.extend(
+                walk.filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_dir() && !e.path().starts_with(&inputs.out))
+                    .map(walkdir::DirEntry::into_path),
+            );
+        }
+        // Single files' folders (a cohort's data files), not recursively.
+        for folder in inputs.files.iter().filter_map(|f| f.parent()) {
+            if folder.is_dir() {
+                wanted.insert(real(folder));
+            }
+        }
+        let stale: Vec<PathBuf> = self
             .watched
             .iter()
-            .filter(|w| !wanted.contains(w) || !w.0.exists())
+            .filter(|w| !wanted.contains(*w) || !w.exists())
             .cloned()
             .collect();
-        for (path, _) in &stale {
+        for path in &stale {
             let _ = self.watcher().unwatch(path);
+            self.watched.remove(path);
         }
-        self.watched.retain(|w| !stale.contains(w));
-        for (path, mode) in wanted {
-            if self.watched.contains(&(path.clone(), mode)) {
+        for path in wanted {
+            if self.watched.contains(&path) {
                 continue;
             }
-            match self.watcher().watch(&path, mode) {
-                Ok(()) => self.watched.push((path, mode)),
+            match self.watcher().watch(&path, RecursiveMode::NonRecursive) {
+                Ok(()) => {
+                    self.watched.insert(path);
+                }
                 Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
             }
         }
+    }
+
+    /// How many folders are watched (each one inotify watch).
+    #[cfg(test)]
+    pub fn watched(&self) -> usize {
+        self.watched.len()
     }
 }
 
@@ -215,6 +270,7 @@ mod tests {
                 root.join("templates"),
                 root.join("static"),
             ],
+            files: Vec::new(),
             out: root.join("public"),
             root,
         }
@@ -232,6 +288,32 @@ mod tests {
         ] {
             assert!(i.wants(Path::new(p)), "{p}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_to_a_big_folder_is_not_watched() {
+        let log = tempfile::tempdir().unwrap();
+        let big = tempfile::tempdir().unwrap();
+        for i in 0..200 {
+            std::fs::create_dir_all(big.path().join(format!("d{i}/sub"))).unwrap();
+        }
+        std::fs::create_dir_all(log.path().join("content/2025/04")).unwrap();
+        std::fs::create_dir_all(log.path().join("content/.git/objects")).unwrap();
+        std::fs::create_dir_all(log.path().join("templates")).unwrap();
+        std::os::unix::fs::symlink(big.path(), log.path().join("content/usr")).unwrap();
+        std::os::unix::fs::symlink(big.path(), log.path().join("templates/linked")).unwrap();
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut watcher = Watcher::start(false, Duration::from_millis(50), tx).unwrap();
+        let inputs = Inputs::new(log.path(), &Config::default(), &log.path().join("public"));
+        watcher.sync(&inputs);
+        // The log folder, content/, content/2025, content/2025/04 and templates/.
+        assert_eq!(watcher.watched(), 5);
+        // A folder made later is watched at the next sync; a removed one is forgotten.
+        std::fs::create_dir_all(log.path().join("content/2025/05")).unwrap();
+        std::fs::remove_dir(log.path().join("content/2025/04")).unwrap();
+        watcher.sync(&inputs);
+        assert_eq!(watcher.watched(), 5);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! own `static/`) and the images that published notes and pages link.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -13,6 +13,14 @@ use super::Site;
 pub const EMBEDDED: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("site.js", include_bytes!("../../static/site.js")),
+    (
+        "cors-safelist.js",
+        include_bytes!("../../static/cors-safelist.js"),
+    ),
+    (
+        "cors-checks.js",
+        include_bytes!("../../static/cors-checks.js"),
+    ),
     (
         "cors-check.js",
         include_bytes!("../../static/cors-check.js"),
@@ -30,31 +38,37 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
     }
     let own = site.root.join("static");
     if own.is_dir() {
-        for entry in walkdir::WalkDir::new(&own)
+        // walkdir does not follow links: each is resolved here, a link out of the log
+        // fails the build, and a linked folder inside it is not entered.
+        let folders = crate::load::Folders::log(site.root);
+        let real_own = folders.inside(&own)?;
+        for entry in walkdir::WalkDir::new(&real_own)
             .into_iter()
             .filter_map(|e| e.ok())
         {
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(&own).unwrap_or(entry.path());
-                let bytes = std::fs::read(entry.path())
-                    .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            let path = match entry.file_type() {
+                t if t.is_file() => entry.path().to_path_buf(),
+                // A dangling link is skipped; one leading out of the log fails the build.
+                t if t.is_symlink() && entry.path().exists() => folders.inside(entry.path())?,
+                _ => continue,
+            };
+            if path.is_file() {
+                let rel = entry.path().strip_prefix(&real_own).unwrap_or(entry.path());
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
                 staging.write(&format!("static/{}", rel.to_string_lossy()), &bytes)?;
             }
         }
     }
     // Only what published content links: a file linked only from a private section or
     // a draft stays out of the site.
-    let mut media: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut media: BTreeSet<(PathBuf, String)> = BTreeSet::new();
     for day in &site.log.days {
-        let dir = day
-            .note
-            .rel_path
-            .parent()
-            .unwrap_or(std::path::Path::new(""));
+        let dir = day.note.rel_path.parent().unwrap_or(Path::new(""));
         media.extend(
             day.note
                 .images()
-                .filter_map(|i| crate::load::local_file(i, dir)),
+                .map(|i| (dir.to_path_buf(), i.to_string())),
         );
     }
     for &i in site
@@ -64,20 +78,26 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
         .chain(&site.free_pages)
     {
         let page = &site.log.pages[i];
-        let dir = page.rel_path.parent().unwrap_or(std::path::Path::new(""));
+        let dir = page.rel_path.parent().unwrap_or(Path::new(""));
         for (event, _) in crate::markdown::parse(page.body(), crate::markdown::Options::default()) {
             if let crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) =
                 event
             {
-                media.extend(crate::load::local_file(&dest_url, dir));
+                media.insert((dir.to_path_buf(), dest_url.to_string()));
             }
         }
     }
-    for rel in media {
-        let from = site.renderer.content_dir.join(&rel);
-        // A missing image is already an error diagnostic of its note; the build goes on.
-        if from.is_file() {
-            staging.copy(&format!("media/{}", rel.to_string_lossy()), &from)?;
+    let mut copied = BTreeSet::new();
+    for (dir, dest) in media {
+        // Only regular files whose real path is inside the log folder, and the file
+        // itself (symlinks resolved) is what is copied or linked: the site never holds
+        // a symlink, nor a hard link to a file outside the log. A missing or refused
+        // image is an error diagnostic of its note, and a notice on its page; the
+        // build goes on.
+        if let crate::load::Image::Local { rel, real } = site.renderer.image(&dest, &dir).image {
+            if copied.insert(rel.clone()) {
+                staging.copy(&format!("media/{}", rel.to_string_lossy()), &real)?;
+            }
         }
     }
     Ok(())

@@ -18,7 +18,19 @@ use crate::log::{Log, LogOptions};
 
 /// Builds the log folder `root` into its build dir. On failure nothing is changed.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, None, &mut |_| {})
+    build_with(root, options, None, &mut |_| {}, None)
+}
+
+/// Builds the log folder `root` into `out`, a folder of another site (a cohort's
+/// `NAME/`) that swaps it in with its own files; every page gets a link, labelled
+/// `back`, to the index one folder up. `options.out_dir` is not used.
+pub fn build_nested(
+    root: &Path,
+    options: &BuildOptions,
+    out: &dyn output::Output,
+    back: &str,
+) -> Result<BuildSummary, BuildFailure> {
+    build_with(root, options, None, &mut |_| {}, Some((out, back)))
 }
 
 /// Lap times of a build's stages.
@@ -65,7 +77,7 @@ pub fn build_cached(
     options: &BuildOptions,
     cache: &mut SiteCache,
 ) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, Some(cache), &mut |_| {})
+    build_with(root, options, Some(cache), &mut |_| {}, None)
 }
 
 /// At most this many edited days are written ahead of the rest of a rebuild: more is a
@@ -83,7 +95,7 @@ pub fn build_cached_edited_first(
     cache: &mut SiteCache,
     first: &mut dyn FnMut(&[String]),
 ) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, Some(cache), first)
+    build_with(root, options, Some(cache), first, None)
 }
 
 fn build_with(
@@ -91,6 +103,7 @@ fn build_with(
     options: &BuildOptions,
     mut cache: Option<&mut SiteCache>,
     on_first: &mut dyn FnMut(&[String]),
+    nested: Option<(&dyn output::Output, &str)>,
 ) -> Result<BuildSummary, BuildFailure> {
     let started = Instant::now();
     let config = Config::load(root)?;
@@ -98,7 +111,9 @@ fn build_with(
         Some(dir) => dir.clone(),
         None => root.join(&config.build.build_dir),
     };
-    output::check_target(root, &crate::load::content_dir(root, &config), &out_dir)?;
+    if nested.is_none() {
+        output::check_target(root, &crate::load::content_dir(root, &config), &out_dir)?;
+    }
     let log_options = LogOptions {
         include_drafts: options.include_drafts,
         today: options.today,
@@ -139,6 +154,9 @@ fn build_with(
         None => Vec::new(),
     };
     let mut site = Site::new(root, &log, options)?;
+    if let Some((_, back)) = nested {
+        site.base.insert("parent_label", back);
+    }
     // Written into the output folder itself when the previous build there was this
     // process's with the same templates and config.
     let mut in_place = cache
@@ -223,17 +241,20 @@ fn build_with(
             stages.lap("pages, search index and files");
             done
         }
-        None => {
-            let staging = output::Staging::new(&out_dir)?;
-            site.render_all(&jobs, None, &staging)?;
-            stages.lap("pages and files");
-            search::write(&site, &staging)?;
-            stages.lap("search index");
-            let reused = staging.reused();
-            staging.commit()?;
-            stages.lap("swap into place");
-            (reused, None)
-        }
+        None => match nested {
+            Some((out, _)) => {
+                write_all(&site, &jobs, out, &mut stages)?;
+                (0, None)
+            }
+            None => {
+                let staging = output::Staging::new(&out_dir)?;
+                write_all(&site, &jobs, &staging, &mut stages)?;
+                let reused = staging.reused();
+                staging.commit()?;
+                stages.lap("swap into place");
+                (reused, None)
+            }
+        },
     };
     Ok(BuildSummary {
         out_dir,
@@ -248,6 +269,20 @@ fn build_with(
         changed,
         stages: stages.done,
     })
+}
+
+/// A cold build's pages, files and search index.
+fn write_all(
+    site: &Site,
+    jobs: &[pages::Job],
+    out: &dyn output::Output,
+    stages: &mut Stages,
+) -> Result<()> {
+    site.render_all(jobs, None, out)?;
+    stages.lap("pages and files");
+    search::write(site, out)?;
+    stages.lap("search index");
+    Ok(())
 }
 
 /// Each day's folded text ([`FoldedDay`]), from serve's cache where it holds the day's

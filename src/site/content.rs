@@ -21,8 +21,20 @@ pub struct Renderer {
     pub content_dir: PathBuf,
     /// Explainer terms, longest first so `CORS設定` is not cut at `CORS` by a shorter term.
     pub terms: Vec<Term>,
-    /// Image sizes by content-relative path, read once per build.
-    sizes: Mutex<HashMap<PathBuf, Option<(usize, usize)>>>,
+    /// Where images may come from.
+    folders: crate::load::Folders,
+    /// Images by (folder of the page's source, destination as written), resolved and
+    /// measured once per build.
+    images: Mutex<HashMap<(PathBuf, String), Resolved>>,
+    /// The words of the notice shown where an image cannot be: missing, refused.
+    notices: (&'static str, &'static str),
+}
+
+/// An image resolved, with its size when it is a local file.
+#[derive(Clone)]
+pub struct Resolved {
+    pub image: crate::load::Image,
+    size: Option<(usize, usize)>,
 }
 
 /// Per-page state: where the page is and which terms it has linked already.
@@ -37,13 +49,39 @@ pub struct PageCtx<'a> {
 }
 
 impl Renderer {
-    pub fn new(content_dir: PathBuf, mut terms: Vec<Term>) -> Renderer {
+    pub fn new(root: &Path, content_dir: PathBuf, mut terms: Vec<Term>, lang: &str) -> Renderer {
         terms.sort_by_key(|t| std::cmp::Reverse(t.key.len()));
         Renderer {
+            folders: crate::load::Folders::new(root, &content_dir),
             content_dir,
             terms,
-            sizes: Mutex::new(HashMap::new()),
+            images: Mutex::new(HashMap::new()),
+            notices: if lang == "en" {
+                ("Image not found", "Image not published")
+            } else {
+                ("画像が見つかりません", "公開できない画像です")
+            },
         }
+    }
+
+    /// An image destination written in a file of `source_dir`, resolved (see
+    /// [`crate::load::image`]) once per build.
+    pub fn image(&self, dest: &str, source_dir: &Path) -> Resolved {
+        let key = (source_dir.to_path_buf(), dest.to_string());
+        if let Some(found) = self.images.lock().expect("image cache lock").get(&key) {
+            return found.clone();
+        }
+        let image = crate::load::image(dest, source_dir, &self.folders);
+        let size = match &image {
+            crate::load::Image::Local { real, .. } => image_size(real),
+            _ => None,
+        };
+        let resolved = Resolved { image, size };
+        self.images
+            .lock()
+            .expect("image cache lock")
+            .insert(key, resolved.clone());
+        resolved
     }
 
     /// HTML of a Markdown fragment on a page.
@@ -116,27 +154,38 @@ impl Renderer {
     }
 
     fn img_tag(&self, dest: &str, title: &str, alt: &str, page: &PageCtx) -> String {
-        let (src, size) = match crate::load::local_file(dest, page.source_dir) {
-            Some(rel) => {
-                let size = *self
-                    .sizes
-                    .lock()
-                    .expect("size cache lock")
-                    .entry(rel.clone())
-                    .or_insert_with(|| image_size(&self.content_dir.join(&rel)));
-                (format!("{}{}", page.root, media_url(&rel)), size)
+        let resolved = self.image(dest, page.source_dir);
+        let src = match &resolved.image {
+            crate::load::Image::Local { rel, .. } => format!("{}{}", page.root, media_url(rel)),
+            // A `javascript:`, `data:`… source (however disguised): the description, as text.
+            crate::load::Image::Remote | crate::load::Image::Missing { .. }
+                if !markdown::is_allowed_url(dest) =>
+            {
+                return escape(alt)
             }
-            None => (dest.to_string(), None),
+            crate::load::Image::Remote => dest.to_string(),
+            // A visible notice naming the file, not a broken image: the author sees
+            // what is wrong on the page itself (`check` says why).
+            crate::load::Image::Missing { .. } => return self.notice(self.notices.0, dest),
+            crate::load::Image::Refused(_) => return self.notice(self.notices.1, dest),
         };
         let mut tag = format!("<img src=\"{}\" alt=\"{}\"", escape(&src), escape(alt));
         if !title.is_empty() {
             tag.push_str(&format!(" title=\"{}\"", escape(title)));
         }
-        if let Some((w, h)) = size {
+        if let Some((w, h)) = resolved.size {
             tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
         }
         tag.push_str(" loading=\"lazy\" decoding=\"async\">");
         tag
+    }
+
+    fn notice(&self, words: &str, dest: &str) -> String {
+        format!(
+            "<span class=\"missing-image\" role=\"note\">{}: <code>{}</code></span>",
+            escape(words),
+            escape(dest)
+        )
     }
 
     fn link_terms<'a>(&self, text: CowStr<'a>, page: &mut PageCtx, out: &mut Vec<Event<'a>>) {

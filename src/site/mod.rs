@@ -46,7 +46,7 @@ pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'/')
     .add(b'\\');
 
-pub use build::{build, build_cached, build_cached_edited_first, SiteCache};
+pub use build::{build, build_cached, build_cached_edited_first, build_nested, SiteCache};
 
 /// How to build.
 #[derive(Clone, Debug)]
@@ -137,7 +137,8 @@ impl fmt::Display for BuildFailure {
         if let Some(e) = &self.error {
             writeln!(f, "error: {e:#}")?;
         }
-        write!(f, "The build failed; the previous site was left as it was.")
+        // Said the same whether or not a site was there before: the build changed no file.
+        write!(f, "The build failed; no file was changed.")
     }
 }
 
@@ -258,7 +259,7 @@ impl<'a> Site<'a> {
                 })
             })
             .collect();
-        let renderer = Renderer::new(crate::load::content_dir(root, config), terms);
+        let renderer = Renderer::new(root, crate::load::content_dir(root, config), terms, &lang);
         let hand_written: Vec<String> = log
             .pages
             .iter()
@@ -489,9 +490,11 @@ impl<'a> Site<'a> {
     }
 
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
+        // Every page, the feed and the sitemap come through here: the one place
+        // characters XML and HTML forbid are replaced, whatever field they came in by.
         self.tera
             .render(name, ctx)
-            .map(String::into_bytes)
+            .map(|page| crate::text::markup_safe(page).into_bytes())
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("template {name}"))
     }

@@ -151,6 +151,11 @@ impl Staging {
         Ok(())
     }
 
+    /// The staging folder itself, to read back what was written into it.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Files linked from the previous build because they were unchanged.
     pub fn reused(&self) -> usize {
         self.manifest.reused.load(Ordering::Relaxed)
@@ -265,7 +270,10 @@ impl Output for Staging {
             std::fs::metadata(from).with_context(|| format!("cannot read {}", from.display()))?;
         let identity = crate::log::hash_of(&(meta.len(), meta.modified().ok()));
         self.manifest.record(rel, identity);
-        if self.manifest.unchanged(rel, identity) && self.link_previous(rel) {
+        // A symlink left in the previous site by an older logsite is never linked again.
+        let previous_is_file =
+            std::fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.file_type().is_file());
+        if self.manifest.unchanged(rel, identity) && previous_is_file && self.link_previous(rel) {
             self.manifest.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
@@ -277,6 +285,49 @@ impl Output for Staging {
         std::fs::copy(from, &dest)
             .with_context(|| format!("cannot copy {} to {}", from.display(), dest.display()))?;
         Ok(())
+    }
+}
+
+/// Another output's subfolder: a site built inside another one (a cohort's copy of a
+/// learner's site under `NAME/`), swapped in with it.
+pub struct Under<'o> {
+    inner: &'o dyn Output,
+    prefix: String,
+}
+
+impl<'o> Under<'o> {
+    /// `folder` is one path segment.
+    pub fn new(inner: &'o dyn Output, folder: &str) -> Under<'o> {
+        Under {
+            inner,
+            prefix: format!("{folder}/"),
+        }
+    }
+
+    fn rel(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+}
+
+impl Output for Under<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.write(&self.rel(rel), bytes)
+    }
+    fn keep(&self, rel: &str) -> Result<()> {
+        self.inner.keep(&self.rel(rel))
+    }
+    fn has(&self, rel: &str) -> bool {
+        self.inner.has(&self.rel(rel))
+    }
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.inner.write_with(&self.rel(rel), fill)
+    }
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        self.inner.copy(&self.rel(rel), from)
     }
 }
 

@@ -54,8 +54,11 @@ pub const VERSION: u32 = 2;
 /// files a query reads by their bytes (`chunk_bytes`); at 32 records that cap let a
 /// rare word show fewer than half its results.
 pub const CHUNK: usize = 16;
-/// The raw size a shard aims at (gzip makes it about a third).
-pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
+/// The raw size a shard aims at (gzip makes it about a third). A query reads one
+/// shard per gram of its terms' covers, ~13 for two long terms: at 24 KB (512 shards
+/// at 3,650 notes) those shards alone left too little of the 300 KB a query may read
+/// for the docs files its results are in (`scripts/search-download`).
+pub const SHARD_TARGET_BYTES: usize = 6 * 1024;
 /// Never more shards than this, whatever the size of the log.
 pub const MAX_SHARDS: u32 = 4096;
 

@@ -39,9 +39,12 @@ pub fn load(root: &Path) -> Result<(tera::Tera, u64)> {
     let dir = root.join("templates");
     let mut own_hash = 0;
     if dir.is_dir() {
+        // A template's text ends up in every page: a link out of the log is refused.
+        let folders = crate::load::Folders::log(root);
+        let real_dir = folders.inside(&dir)?;
         let mut own = Vec::new();
-        for entry in
-            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        for entry in std::fs::read_dir(&real_dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
         {
             let path = entry?.path();
             let name = path
@@ -50,6 +53,7 @@ pub fn load(root: &Path) -> Result<(tera::Tera, u64)> {
                 .unwrap_or_default()
                 .to_string();
             if name.ends_with(".html") || name.ends_with(".xml") {
+                let path = folders.inside(&path)?;
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 own.push((name, text));

@@ -34,6 +34,22 @@ pub struct Browser {
     profile: tempfile::TempDir,
 }
 
+/// Every page logsite writes is Japanese by default; without a CJK font Chromium
+/// draws each character as a box, and layout tests would measure boxes and pass.
+/// fontconfig (which Chromium uses on Linux) is asked for a font covering `ja`.
+fn assert_cjk_font_installed() {
+    let listed = Command::new("fc-list")
+        .args([":lang=ja", "family"])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run fc-list ({e}): install fontconfig and fonts-noto-cjk (apt-get install fontconfig fonts-noto-cjk)")
+        });
+    assert!(
+        !String::from_utf8_lossy(&listed.stdout).trim().is_empty(),
+        "no font with Japanese glyphs is installed, so Chromium would draw boxes: apt-get install fonts-noto-cjk"
+    );
+}
+
 impl Browser {
     /// Starts `/usr/bin/chromium` (or `$CHROMIUM`) and opens a blank page.
     /// Panics with the install command if the binary is missing.
@@ -47,6 +63,7 @@ impl Browser {
              (or point $CHROMIUM at a Chromium binary)",
             exe.display()
         );
+        assert_cjk_font_installed();
         let profile = tempfile::tempdir().expect("temp profile dir");
         let log = std::fs::File::create(profile.path().join("chromium.log")).expect("log file");
         // The networking flags matter: without them Chromium keeps dialling

@@ -14,7 +14,10 @@
 const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");
-const search = require(path.join(__dirname, "..", "..", "static", "search.js"));
+// SEARCH_JS=path runs another copy of search.js (scripts/search-download compares two).
+const search = require(process.env.SEARCH_JS
+  ? path.resolve(process.env.SEARCH_JS)
+  : path.join(__dirname, "..", "..", "static", "search.js"));
 
 async function main() {
   const [cmd, a, b] = process.argv.slice(2);

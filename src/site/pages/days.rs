@@ -185,7 +185,7 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             "start": i18n::long_date(week.start, &site.lang),
             "end": i18n::long_date(week.end(), &site.lang),
             "hours": i18n::hours(week.minutes),
-            "days": week.days.len(),
+            "days": crate::log::stats::active_days(log, week),
         }),
     );
     ctx.insert("chart", &charts::bars(rows));

@@ -35,7 +35,7 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
             .iter()
             .rev()
             .take(12)
-            .map(|w| json!({"id": w.id, "url": href(&w.url()), "days": w.days.len(), "hours": i18n::hours(w.minutes)}))
+            .map(|w| json!({"id": w.id, "url": href(&w.url()), "days": crate::log::stats::active_days(log, w), "hours": i18n::hours(w.minutes)}))
             .collect();
         ctx.insert("active_weeks", &active);
         // The newest note's plan: steps due within a week, or overdue.

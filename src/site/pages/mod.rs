@@ -98,10 +98,20 @@ pub fn fingerprint(site: &Site, job: &Job, keys: &[u64]) -> (String, Option<u64>
     use crate::log::hash_of;
     let log = site.log;
     let day_sig = |i: usize| {
+        // An image that appears or goes changes the page (an image or a notice) though
+        // the note does not: its error diagnostics stand for the images' state.
+        let images: Vec<&str> = log.days[i]
+            .note
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| d.message.as_str())
+            .collect();
         (
             keys.get(i).copied().unwrap_or(0),
             log.days[i].minutes,
             log.days[i].date(),
+            images,
         )
     };
     let kb_sig = |p: &crate::note::Problem| {
