@@ -5,6 +5,7 @@ mod assets;
 mod build;
 pub mod charts;
 pub mod content;
+mod folder;
 pub mod i18n;
 pub mod output;
 mod pages;
