@@ -148,9 +148,11 @@ fn long_japanese_titles_get_short_distinct_file_names() {
 
 #[test]
 fn reserved_and_colliding_names_get_their_own_pages_and_a_warning() {
-    let note = "---\ntitle: names\ntags: [index]\n---\n## 取り組んだ課題一覧\n- index の作業 (1h)\n\n## 現在発生している問題\n- **index**\n";
+    let note = "---\ntitle: names\ntags: [index, \"a b\"]\n---\n## 取り組んだ課題一覧\n- index の作業 (1h)\n- a b の作業 (1h)\n\n## 現在発生している問題\n- **index**\n";
+    let next = "---\ntitle: dash\ntags: [a-b]\n---\n## 取り組んだ課題一覧\n- a-b の作業 (1h)\n";
     let log = TempLog::with_seed(&[
         (NOTE, note.as_bytes()),
+        ("content/2025/04/2025-04-30.md", next.as_bytes()),
         ("content/pages/a b.md", b"# space\n"),
         ("content/pages/a-b.md", b"# dash\n"),
         ("content/pages/A-B.md", b"# upper\n"),
@@ -191,6 +193,18 @@ fn reserved_and_colliding_names_get_their_own_pages_and_a_warning() {
         );
     }
     assert!(stderr.contains("the tag `index`"), "{stderr}");
+    // Tags `a b` and `a-b`: two topics, two pages.
+    let mut topics: Vec<String> = ["topics/a-b.html", "topics/a-b-2.html"]
+        .iter()
+        .map(|p| texts_of(&html(&site, p), "main h1").join(" "))
+        .collect();
+    topics.sort();
+    assert_eq!(topics.len(), 2);
+    assert_ne!(topics[0], topics[1], "{topics:?}");
+    assert!(
+        stderr.contains("the tag `a-b` and the tag `a b`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("the problem `index`"), "{stderr}");
 }
 

@@ -59,9 +59,29 @@ pub fn name_pages(pages: &mut [Source], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Warns about tags and problem titles that are a folder's list page (`index`): their
-/// topic or knowledge-base page gets a hashed name instead (see [`slug`]).
+/// topic or knowledge-base page gets a hashed name instead (see [`slug`]); and about
+/// tags that give the file name of another topic (`a b` and `a-b`), which then gets
+/// `-2` (see `topics::compute`).
 pub fn reserved_names(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
+    let mut tag_of_slug: HashMap<String, String> = HashMap::new();
     for note in notes {
+        for tag in &note.tags {
+            let folded = crate::text::fold(tag);
+            match tag_of_slug.get(&slug(tag)) {
+                Some(first) if *first != folded => diagnostics.push(Diagnostic::new(
+                    &note.path,
+                    Severity::Warning,
+                    format!(
+                        "the tag `{tag}` and the tag `{first}` would share the page topics/{}.html: the one named later gets a name of its own",
+                        slug(tag)
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    tag_of_slug.insert(slug(tag), folded);
+                }
+            }
+        }
         for tag in note.tags.iter().filter(|t| slug_is_reserved(t)) {
             diagnostics.push(Diagnostic::new(
                 &note.path,
