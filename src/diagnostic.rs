@@ -104,10 +104,33 @@ impl fmt::Display for Diagnostic {
         }
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
             let gutter = line.to_string().len();
-            write!(f, "\n{:gutter$} |\n{line} | {}", "", src.trim_end())?;
+            write!(f, "\n{:gutter$} |\n{line} | {}", "", quoted(src.trim_end()))?;
         }
         Ok(())
     }
+}
+
+/// The longest quote of a source line, in characters: a 20 KB line of `- `
+/// would otherwise flood the terminal.
+const QUOTE_CHARS: usize = 160;
+
+/// A source line as a terminal may show it: cut at [`QUOTE_CHARS`], and
+/// control characters (an escape sequence pasted into a note) shown as `\u{..}`
+/// instead of acting on the terminal.
+fn quoted(line: &str) -> String {
+    let mut out = String::with_capacity(line.len().min(QUOTE_CHARS * 4));
+    for (i, c) in line.chars().enumerate() {
+        if i == QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// 1-based line, 1-based column (in characters) and the line's text at a byte offset.
@@ -125,4 +148,20 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_with_an_escape_sequence_is_quoted_short_and_inert() {
+        let text = format!("- \u{1b}[2J{}", "- ".repeat(10_000));
+        let d = Diagnostic::at(Path::new("n.md"), &text, 0, Severity::Error, "too deep");
+        let shown = d.to_string();
+        assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        assert!(shown.ends_with('…'), "{shown}");
+    }
 }

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// What a Markdown file under `content/` is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     /// A daily note: needs a date.
@@ -58,12 +58,24 @@ pub struct Source {
     pub front: FrontMatter,
     /// The note's date (front matter, file name, then path); `None` for pages.
     pub date: Option<NaiveDate>,
+    /// A page's file name in the site (without `.html`): the slug of its own file
+    /// name, unless the log stage had to change it (see [`Source::slug`]).
+    pub slug: Option<String>,
     /// Byte ranges of `text` blanked as never published (`## 非公開`): set by the log
     /// stage (`note::private::redact`), empty as loaded.
     pub private: Vec<std::ops::Range<usize>>,
 }
 
 impl Source {
+    /// The page's file name in the site, without `.html`: what the log stage chose, or
+    /// the slug of its file name.
+    pub fn slug(&self) -> String {
+        self.slug.clone().unwrap_or_else(|| {
+            let stem = self.rel_path.file_stem().unwrap_or_default();
+            crate::text::slug(&stem.to_string_lossy())
+        })
+    }
+
     /// The Markdown body after the front matter.
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
@@ -122,8 +134,27 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
                 continue;
             }
         };
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+        let markdown = entry
+            .path()
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"));
+        let path = || relative(root, entry.path());
+        if entry.path_is_symlink() && (markdown || entry.path().is_dir()) {
+            // Never followed: a link could publish a file from outside the log.
+            loaded.diagnostics.push(Diagnostic::new(
+                &path(),
+                Severity::Warning,
+                "a symbolic link: logsite does not follow links, so this is not published (put the file itself in the content folder)",
+            ));
+        } else if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md")
+        {
             files.push(entry.into_path());
+        } else if entry.file_type().is_file() && markdown {
+            loaded.diagnostics.push(Diagnostic::new(
+                &path(),
+                Severity::Warning,
+                "logsite reads only files ending in `.md` (lower case): this one is skipped (rename it)",
+            ));
         }
     }
     let read: Vec<Result<Source, Box<Diagnostic>>> = files
@@ -143,7 +174,10 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
         .collect();
     for result in read {
         match result {
-            Ok(source) => loaded.sources.push(source),
+            Ok(source) => {
+                loaded.diagnostics.extend(date_disagreement(&source));
+                loaded.sources.push(source);
+            }
             Err(diag) => loaded.diagnostics.push(*diag),
         }
     }
@@ -351,6 +385,7 @@ pub fn read_source(
         body_start,
         front,
         date: None,
+        slug: None,
         private: Vec::new(),
     };
     if kind == SourceKind::Note {
@@ -384,6 +419,31 @@ fn note_date(source: &Source) -> Result<NaiveDate, Box<Diagnostic>> {
                  or give front matter `date = 2025-04-28`",
             ))
         })
+}
+
+/// A note whose front-matter date is not the date its file name or path gives: the
+/// front matter wins, but the author may well have copied yesterday's note.
+fn date_disagreement(source: &Source) -> Option<Diagnostic> {
+    let (Some(date), Some(_)) = (source.date, &source.front.date) else {
+        return None;
+    };
+    let named = crate::note::date::from_file_name(&source.rel_path)
+        .or_else(|| crate::note::date::from_path(&source.rel_path))?;
+    (named != date).then(|| {
+        let front = &source.text[..source.body_start];
+        let offset = front
+            .match_indices("date")
+            .map(|(i, _)| i)
+            .find(|&i| i == 0 || front.as_bytes()[i - 1] == b'\n')
+            .unwrap_or(0);
+        Diagnostic::at(
+            &source.path,
+            &source.text,
+            offset,
+            Severity::Warning,
+            format!("the front matter says {date} but the file name says {named}: logsite uses the front matter's {date}"),
+        )
+    })
 }
 
 /// Splits `+++` TOML or `---` YAML front matter off the top of `text`.

@@ -101,9 +101,50 @@ fn normalize_pieces(s: &str) -> String {
     out
 }
 
+/// The longest slug in bytes: a file name may have 255 bytes, and 84 Japanese
+/// characters already have 252.
+pub const SLUG_MAX_BYTES: usize = 100;
+
+/// Slugs that name a folder's own list page (`topics/index.html`, `kb/index.html`).
+const RESERVED_SLUGS: [&str; 1] = ["index"];
+
 /// A URL- and file-name-safe key for a title: folded, spaces and slashes to `-`.
 /// Japanese is kept as it is (percent-encoding is the link's job), not romanised.
+/// A slug longer than [`SLUG_MAX_BYTES`] is cut on a character boundary, and one that
+/// would be a reserved name (`index`) kept whole: either way followed by `-` and a
+/// short hash of the whole slug, so two long titles that share a beginning stay apart.
 pub fn slug(s: &str) -> String {
+    let plain = plain_slug(s);
+    if !slug_is_changed(&plain) {
+        return plain;
+    }
+    let mut cut = plain.len().min(SLUG_MAX_BYTES - 9);
+    while !plain.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = plain[..cut].trim_end_matches(['-', '.']);
+    format!("{head}-{:08x}", stable_hash(plain.as_bytes()) as u32)
+}
+
+/// True when [`slug`] gives `s` a hashed name rather than its plain one: a reserved
+/// name (worth a warning) or a long one.
+pub fn slug_is_reserved(s: &str) -> bool {
+    RESERVED_SLUGS.contains(&plain_slug(s).as_str())
+}
+
+fn slug_is_changed(plain: &str) -> bool {
+    plain.len() > SLUG_MAX_BYTES || RESERVED_SLUGS.contains(&plain)
+}
+
+/// FNV-1a: the same on every machine and every Rust release, since it names files
+/// and URLs that readers bookmark.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn plain_slug(s: &str) -> String {
     let folded = fold(s);
     let mut out = String::with_capacity(folded.len());
     let mut dash = false;
@@ -128,6 +169,27 @@ pub fn slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_slugs_are_cut_on_a_character_boundary_and_stay_apart() {
+        let title = "長".repeat(84);
+        let (a, b) = (slug(&format!("{title}あ")), slug(&format!("{title}い")));
+        assert!(
+            a.len() <= SLUG_MAX_BYTES && b.len() <= SLUG_MAX_BYTES,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert!(a.starts_with("長長長"));
+        assert_eq!(slug("short title"), "short-title");
+    }
+
+    #[test]
+    fn reserved_names_get_a_hashed_slug() {
+        assert!(slug_is_reserved("Index"));
+        assert_ne!(slug("index"), "index");
+        assert!(slug("index").starts_with("index-"));
+        assert_eq!(slug("indexes"), "indexes");
+    }
 
     #[test]
     fn the_quick_check_gives_what_full_nfkc_gives() {

@@ -12,8 +12,9 @@ use serde_json::Value;
 
 const VERDICT: &str = "document.querySelector('#cors-checker .cors-checker-verdict')";
 
-#[test]
-fn cors_checker_blocks_the_seed_phone_setup_and_allows_the_fixed_one() {
+/// The bundled sample log, built into a temp dir and served on loopback: its
+/// base URL, and what keeps both alive.
+fn sample_site() -> (String, (common::browser::Server, tempfile::TempDir)) {
     let out = tempfile::tempdir().expect("temp dir");
     let mut options =
         logsite::site::BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2025, 5, 20).unwrap());
@@ -21,7 +22,14 @@ fn cors_checker_blocks_the_seed_phone_setup_and_allows_the_fixed_one() {
     if let Err(failure) = logsite::site::build(Path::new(env!("CARGO_MANIFEST_DIR")), &options) {
         panic!("the sample log does not build: {failure:?}");
     }
-    let (base, _server) = serve_dir(out.path());
+    let (base, server) = serve_dir(out.path());
+    // The server is dropped (stopped) before the folder it serves.
+    (base, (server, out))
+}
+
+#[test]
+fn cors_checker_blocks_the_seed_phone_setup_and_allows_the_fixed_one() {
+    let (base, _site) = sample_site();
     let mut browser = Browser::launch();
     browser.set_viewport(390, 844, true);
     browser.navigate(&format!("{base}explainers/cors.html"));
@@ -142,14 +150,7 @@ const SMALLEST_DIAGRAM_TEXT: &str = r#"(() => {
 
 #[test]
 fn diagram_text_is_legible_and_the_seed_case_shows_a_styled_verdict_on_phone_and_desktop() {
-    let out = tempfile::tempdir().expect("temp dir");
-    let mut options =
-        logsite::site::BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2025, 5, 20).unwrap());
-    options.out_dir = Some(out.path().to_path_buf());
-    if let Err(failure) = logsite::site::build(Path::new(env!("CARGO_MANIFEST_DIR")), &options) {
-        panic!("the sample log does not build: {failure:?}");
-    }
-    let (base, _server) = serve_dir(out.path());
+    let (base, _site) = sample_site();
     let mut browser = Browser::launch();
     for (width, height, mobile) in [(390, 844, true), (1280, 900, false)] {
         for dark in [false, true] {
@@ -231,14 +232,7 @@ fn diagram_text_is_legible_and_the_seed_case_shows_a_styled_verdict_on_phone_and
 
 #[test]
 fn a_redirect_chain_typed_into_the_checker_is_judged_hop_by_hop() {
-    let out = tempfile::tempdir().expect("temp dir");
-    let mut options =
-        logsite::site::BuildOptions::new(chrono::NaiveDate::from_ymd_opt(2025, 5, 20).unwrap());
-    options.out_dir = Some(out.path().to_path_buf());
-    if let Err(failure) = logsite::site::build(Path::new(env!("CARGO_MANIFEST_DIR")), &options) {
-        panic!("the sample log does not build: {failure:?}");
-    }
-    let (base, _server) = serve_dir(out.path());
+    let (base, _site) = sample_site();
     let mut browser = Browser::launch();
     browser.set_viewport(390, 844, true);
     browser.navigate(&format!("{base}explainers/cors.html"));

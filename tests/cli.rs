@@ -195,28 +195,15 @@ fn a_failed_first_build_does_not_speak_of_a_previous_site() {
 #[cfg(unix)]
 #[test]
 fn serve_prints_errors_that_did_not_stop_the_build_with_file_and_line() {
-    use std::io::{BufRead, BufReader};
     let note = "## 取り組んだ課題一覧\n- a(1h)\n\n![shot](missing.png)\n";
     let log = TempLog::new(&[("content/2025-05-01.md", note.as_bytes())]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_logsite"))
-        .args(["serve", log.path().to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // The URL on stdout comes after the first build.
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let url = rx.recv_timeout(std::time::Duration::from_secs(30));
+    let (mut child, url) =
+        common::serving::spawn_serve_binary(log.path(), std::time::Duration::from_secs(30));
     let _ = child.kill();
     let _ = child.wait();
     assert!(
-        url.is_ok_and(|u| u.starts_with("http://")),
+        url.is_some_and(|u| u.starts_with("http://")),
         "the server started"
     );
     let err = all_of_stderr(&mut child);

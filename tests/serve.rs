@@ -366,24 +366,12 @@ fn a_taken_port_moves_to_the_next_free_one() {
 #[cfg(unix)]
 #[test]
 fn the_binary_prints_the_url_and_stops_on_ctrl_c() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let log = seed_log();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_logsite"))
-        .args(["serve", log.path().to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = match rx.recv_timeout(WAIT) {
-        Ok(line) => line,
-        Err(_) => {
+    let (mut child, line) = common::serving::spawn_serve_binary(log.path(), WAIT);
+    let line = match line {
+        Some(line) => line,
+        None => {
             let _ = child.kill();
             panic!("no URL printed within {WAIT:?}");
         }

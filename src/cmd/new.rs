@@ -112,8 +112,9 @@ fn load_template(root: &Path, language: &str) -> Result<String> {
     }
 }
 
-/// A note already dated `date`: a read note (drafts included), or a file whose name
-/// starts with the date (which also catches a note too broken to be read).
+/// A note already dated `date`: a read note (drafts included), or any Markdown file
+/// whose name or path gives the date (`.md` in any case, `.markdown`), read or not: a
+/// note too broken to read, unreadable or symlinked still blocks a second one.
 fn existing_note(log: &Log, content: &Path, date: NaiveDate) -> Option<PathBuf> {
     let read = log
         .days
@@ -125,17 +126,19 @@ fn existing_note(log: &Log, content: &Path, date: NaiveDate) -> Option<PathBuf> 
     if read.is_some() {
         return read;
     }
-    let prefixes = [
-        date.format("%Y-%m-%d").to_string(),
-        date.format("%Y%m%d").to_string(),
-    ];
     walkdir::WalkDir::new(content)
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_type().is_dir())
         .find(|e| {
-            let name = e.file_name().to_string_lossy();
-            name.ends_with(".md") && prefixes.iter().any(|p| name.starts_with(p.as_str()))
+            let is_markdown = e.path().extension().is_some_and(|x| {
+                x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown")
+            });
+            let rel = e.path().strip_prefix(content).unwrap_or(e.path());
+            is_markdown
+                && (crate::note::date::from_file_name(rel)
+                    .or_else(|| crate::note::date::from_path(rel))
+                    == Some(date))
         })
         .map(|e| e.into_path())
 }

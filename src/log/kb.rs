@@ -52,7 +52,9 @@ impl KbEntry {
 /// Groups every problem of every day by its folded title: titles, slugs, occurrences
 /// and dates, everything but `topics` and `learnings` (left empty). A day page needs
 /// only this, so `serve` can write an edited day before the topics are computed.
-pub fn group(days: &[Day]) -> Vec<KbEntry> {
+/// `taken` are the file names of hand-written entries (`content/kb/`), which a
+/// problem's entry must not overwrite.
+pub fn group(days: &[Day], taken: &[String]) -> Vec<KbEntry> {
     let mut entries: Vec<KbEntry> = Vec::new();
     let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, day) in days.iter().enumerate() {
@@ -81,7 +83,7 @@ pub fn group(days: &[Day]) -> Vec<KbEntry> {
             entry.resolved_on = problem.resolved.then(|| day.date());
         }
     }
-    dedupe_slugs(&mut entries);
+    dedupe_slugs(&mut entries, taken);
     entries
 }
 
@@ -117,10 +119,10 @@ pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_
 }
 
 /// Two titles that fold to one slug get `-2`, `-3`…
-fn dedupe_slugs(entries: &mut [KbEntry]) {
+fn dedupe_slugs(entries: &mut [KbEntry], hand_written: &[String]) {
     // The slugs taken so far: a set, not a scan of the earlier entries (thousands of
     // problems in a long log).
-    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut taken: std::collections::HashSet<String> = hand_written.iter().cloned().collect();
     for entry in entries {
         let base = entry.slug.clone();
         let mut n = 2;

@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod kb;
+pub mod names;
 pub mod stats;
 pub mod steps;
 pub mod topics;
@@ -204,7 +205,7 @@ impl Log {
         root: &Path,
         config: Config,
         mut notes: Vec<Note>,
-        pages: Vec<Source>,
+        mut pages: Vec<Source>,
         mut diagnostics: Vec<Diagnostic>,
         options: &LogOptions,
     ) -> Log {
@@ -218,6 +219,8 @@ impl Log {
         }
         notes.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(&b.path)));
         duplicate_dates(&notes, &mut diagnostics);
+        names::name_pages(&mut pages, &mut diagnostics);
+        names::reserved_names(&notes, &mut diagnostics);
         diagnostics.extend(pages.iter().flat_map(blocked_urls));
         if options.check_images {
             let folders = crate::load::Folders::new(root, &crate::load::content_dir(root, &config));
@@ -275,7 +278,7 @@ impl Log {
                     self.weeks.last_mut().expect("just pushed")
                 }
             };
-            week.minutes += minutes;
+            week.minutes = week.minutes.saturating_add(minutes);
             week.days.push(days.len());
             let week_minutes = week.minutes;
             days.push(Day {
@@ -672,6 +675,7 @@ mod tests {
             body_start: 0,
             front: Default::default(),
             date: None,
+            slug: None,
             private: Vec::new(),
         }
     }

@@ -35,11 +35,12 @@ impl Summary {
         let last_week = this_week - Days::new(7);
         let seven_ago = now - Days::new(6);
         let sum_between = |from: NaiveDate, to: NaiveDate| -> u32 {
-            log.days
-                .iter()
-                .filter(|d| d.date() >= from && d.date() <= to)
-                .map(|d| d.minutes)
-                .sum()
+            crate::note::duration::add_up(
+                log.days
+                    .iter()
+                    .filter(|d| d.date() >= from && d.date() <= to)
+                    .map(|d| d.minutes),
+            )
         };
         let mut streak = 0;
         let mut expect = now;

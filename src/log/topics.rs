@@ -235,10 +235,17 @@ pub fn compute(
             per_name[t].problems.push((i, j));
         }
     }
-    // Two names with one slug: the first one mentioned wins.
+    // Two names with one slug (`a b`, `a-b`): the first one named keeps it, the next
+    // get `-2`, `-3`… (log::names warns about them).
     let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
-    for topic in per_name.into_iter().filter(|t| !t.days.is_empty()) {
-        topics.entry(topic.slug.clone()).or_insert(topic);
+    for mut topic in per_name.into_iter().filter(|t| !t.days.is_empty()) {
+        let base = topic.slug.clone();
+        let mut n = 2;
+        while topics.contains_key(&topic.slug) {
+            topic.slug = format!("{base}-{n}");
+            n += 1;
+        }
+        topics.insert(topic.slug.clone(), topic);
     }
     let mut list: Vec<Topic> = topics.into_values().collect();
     list.sort_by(|a, b| {

@@ -44,14 +44,29 @@ pub fn parse(s: &str) -> Option<u32> {
     (from_hours as u32).checked_add(minutes.unwrap_or(0))
 }
 
+/// A day's minutes: more than this in one note is worth a warning.
+pub const DAY_MINUTES: u32 = 24 * 60;
+
+/// Adds minutes up without wrapping: a sum too large for `u32` stays at `u32::MAX`
+/// (some 8,000 years), which the warnings about days over 24 h will already have named.
+pub fn add_up(minutes: impl IntoIterator<Item = u32>) -> u32 {
+    minutes.into_iter().fold(0, u32::saturating_add)
+}
+
 /// True when `s` starts like a duration (a number then a time unit) without being one:
-/// worth a warning, since the author meant hours that logsite cannot count.
+/// worth a warning, since the author meant hours that logsite cannot count. A sign
+/// (`-3h`), an exponent (`1e9m`) or more digits than logsite reads (`99999999999h`)
+/// look like one.
 pub fn looks_like_duration(s: &str) -> bool {
     let norm = text::fold(s);
-    let Some((_, after)) = take_number(&norm) else {
+    let unsigned = norm.trim_start().trim_start_matches(['-', '+', '−']);
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
-    };
-    let after = after.trim_start();
+    }
+    let end = unsigned
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | 'e')))
+        .unwrap_or(unsigned.len());
+    let after = unsigned[end..].trim_start();
     take_unit(after).is_some() || after.starts_with("hrs") || after.starts_with('時')
 }
 
@@ -179,6 +194,17 @@ mod tests {
         assert!(looks_like_duration("3hくらい"));
         assert!(!looks_like_duration("13:25時点"));
         assert!(!looks_like_duration("Datadogは2週間無料"));
+        for unreadable in ["-3h", "−3h", "1e9m", "12345678901234567890h", "1,5h"] {
+            assert_eq!(parse(unreadable), None, "{unreadable}");
+            assert!(looks_like_duration(unreadable), "{unreadable}");
+        }
+    }
+
+    #[test]
+    fn sums_of_huge_durations_stay_at_the_top() {
+        let huge = parse("35791394h").expect("within the limit");
+        assert_eq!(add_up([huge, huge, huge]), u32::MAX);
+        assert_eq!(add_up([60, 30]), 90);
     }
 
     #[test]

@@ -112,13 +112,12 @@ impl Note {
         if !self.tasks.iter().any(Task::has_duration) {
             return None;
         }
-        Some(
+        Some(duration::add_up(
             self.tasks
                 .iter()
                 .filter(|t| t.counted)
-                .filter_map(|t| t.minutes)
-                .sum(),
-        )
+                .filter_map(|t| t.minutes),
+        ))
     }
 }
 

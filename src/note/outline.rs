@@ -19,10 +19,18 @@ pub struct OutlineSection {
     pub items: Vec<Item>,
     /// Images as (destination, byte offset).
     pub images: Vec<(String, usize)>,
+    /// Byte offset of the first list item nested deeper than [`MAX_DEPTH`], if any.
+    pub too_deep: Option<usize>,
     /// Links and images whose destination is published as text (`javascript:`…),
     /// as (destination, byte offset).
     pub blocked: Vec<(String, usize)>,
 }
+
+/// How deeply list items nest in a note's outline. An item deeper than this is read
+/// at this depth, as a child of its ancestor one level up: every walk over items and tasks (hours,
+/// pages, templates' recursive macros, log.json) then stays within a bounded stack,
+/// whatever a note holds. Real notes nest a handful of levels.
+pub const MAX_DEPTH: usize = 20;
 
 /// A list item: its own text (without nested lists) as lines, and its children.
 #[derive(Debug, Default)]
@@ -121,9 +129,21 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                         item.lines = lines_of(body, text.clone());
                         item.text = text;
                     }
-                    match stack.last_mut() {
-                        Some(parent) => parent.item.children.push(item),
-                        None => sections.last_mut().expect("non-empty").items.push(item),
+                    if stack.len() == MAX_DEPTH - 2 {
+                        // Deeper items were attached here as they ended, innermost
+                        // first: put them back in the note's order.
+                        item.children.sort_by_key(|c| c.start);
+                    }
+                    if stack.len() >= MAX_DEPTH {
+                        let section = sections.last_mut().expect("non-empty");
+                        section.too_deep =
+                            Some(section.too_deep.map_or(item.start, |o| o.min(item.start)));
+                        stack[MAX_DEPTH - 2].item.children.push(item);
+                    } else {
+                        match stack.last_mut() {
+                            Some(parent) => parent.item.children.push(item),
+                            None => sections.last_mut().expect("non-empty").items.push(item),
+                        }
                     }
                 }
                 continue;
@@ -209,6 +229,23 @@ mod tests {
             ["A", "続き"]
         );
         assert_eq!(&body[sections[2].body.clone()], "- A\n  続き\n");
+    }
+
+    #[test]
+    fn items_deeper_than_the_limit_are_read_at_the_limit_in_order() {
+        let body: String = (0..30)
+            .map(|i| format!("{}- item{i}\n", "  ".repeat(i)))
+            .collect();
+        let sections = outline(&body);
+        let mut item = &sections[0].items[0];
+        for _ in 1..MAX_DEPTH - 1 {
+            item = &item.children[0];
+        }
+        let last: Vec<&str> = item.children.iter().map(Item::first_line).collect();
+        let expected: Vec<String> = (MAX_DEPTH - 1..30).map(|i| format!("item{i}")).collect();
+        assert_eq!(last, expected);
+        assert!(item.children.iter().all(|c| c.children.is_empty()));
+        assert_eq!(sections[0].too_deep, body.find("- item20"));
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         .map(|w| fold(w))
         .collect();
 
+    // Where the (last) tasks section starts, for the warning about a day over 24 h.
+    let mut tasks_at = None;
     for (section, role) in public() {
         let markdown = &body[section.body.clone()];
         let is_preamble_title_only = section.heading.is_none() && is_only_h1(markdown);
@@ -92,12 +94,15 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
             });
         }
         match role {
-            Some(Role::Tasks) => note.tasks.extend(
-                section
-                    .items
-                    .iter()
-                    .map(|i| task(i, (&exclude, false), (base, note.date), &mut diags)),
-            ),
+            Some(Role::Tasks) => {
+                tasks_at = Some(base + section.start);
+                note.tasks.extend(
+                    section
+                        .items
+                        .iter()
+                        .map(|i| task(i, (&exclude, false), (base, note.date), &mut diags)),
+                )
+            }
             Some(Role::Problems) => note
                 .problems
                 .extend(section.items.iter().map(|i| problem(i, base))),
@@ -116,6 +121,27 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         images(section, base, &mut note.image_refs, &diags);
         for (url, offset) in &section.blocked {
             diags.warn(base + offset, markdown::blocked_url_message(url));
+        }
+        if let Some(offset) = section.too_deep {
+            diags.push(
+                base + offset,
+                Severity::Error,
+                format!(
+                    "this list is nested deeper than {} levels: logsite reads the items below level {} as level {}",
+                    outline::MAX_DEPTH, outline::MAX_DEPTH, outline::MAX_DEPTH
+                ),
+            );
+        }
+    }
+    if let (Some(at), Some(minutes)) = (tasks_at, note.task_minutes()) {
+        if minutes > duration::DAY_MINUTES {
+            diags.warn(
+                at,
+                format!(
+                    "the tasks of this day add up to {}, more than 24h: logsite counts them, but check the figures",
+                    duration::format(minutes)
+                ),
+            );
         }
     }
     if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
@@ -274,6 +300,18 @@ fn task(
     let offset = base + item.offset();
     let own_minutes = duration.as_ref().map(|d| d.minutes);
     let first_line = Span::new(offset..offset + item.first_line().len());
+    if let Some(d) = duration
+        .as_ref()
+        .filter(|d| d.minutes > duration::DAY_MINUTES)
+    {
+        diags.warn(
+            offset,
+            format!(
+                "`{}` is more than a day: logsite counts it, but check the figure",
+                &item.first_line()[d.group.clone()]
+            ),
+        );
+    }
     if let Some(text) = near_miss {
         diags.warn(offset, format!("`{text}` looks like hours but is not a duration logsite can read (write e.g. 1.5h, 1h 30m, 90分)"));
     }
@@ -302,12 +340,8 @@ fn task(
         .iter()
         .filter(|c| c.counted && c.minutes.is_some())
         .collect();
-    let children_sum = (!counted_children.is_empty()).then(|| {
-        counted_children
-            .iter()
-            .filter_map(|c| c.minutes)
-            .sum::<u32>()
-    });
+    let children_sum = (!counted_children.is_empty())
+        .then(|| duration::add_up(counted_children.iter().filter_map(|c| c.minutes)));
     if let (Some(own), Some(sum)) = (own_minutes, children_sum) {
         if own != sum && counted {
             let parts: Vec<String> = counted_children

@@ -165,7 +165,8 @@ fn build_with(
             c.global.as_ref() == Some(&(site.global_key, out_dir.clone()))
                 && out_dir.join(output::MARKER).is_file()
         })
-        .then(|| output::InPlace::new(&out_dir));
+        .then(|| output::InPlace::new(&out_dir))
+        .transpose()?;
     let mut first = Vec::new();
     if let Some(mut out) = in_place.take() {
         let edited: Vec<usize> = (0..log.days.len())

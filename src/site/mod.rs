@@ -5,6 +5,7 @@ mod assets;
 mod build;
 pub mod charts;
 pub mod content;
+mod folder;
 pub mod i18n;
 pub mod output;
 mod pages;
@@ -23,7 +24,7 @@ use percent_encoding::{AsciiSet, CONTROLS};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::SourceKind;
+use crate::load::{Source, SourceKind};
 use crate::log::kb::KbEntry;
 use crate::log::topics::{mentions, FoldedDay, Topic};
 use crate::log::Log;
@@ -260,7 +261,13 @@ impl<'a> Site<'a> {
             })
             .collect();
         let renderer = Renderer::new(root, crate::load::content_dir(root, config), terms, &lang);
-        let kb = crate::log::kb::group(&log.days);
+        let hand_written: Vec<String> = log
+            .pages
+            .iter()
+            .filter(|p| p.kind == SourceKind::Kb)
+            .map(Source::slug)
+            .collect();
+        let kb = crate::log::kb::group(&log.days, &hand_written);
         let (tera, own_templates) = templates::load(root)?;
         // Everything every page depends on: a change means every page is rendered again.
         let global_key = crate::log::hash_of(&(

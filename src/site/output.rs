@@ -18,6 +18,9 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
+pub use super::folder::check_target;
+use super::folder::remove_stale;
+
 /// A destination for a build's files, relative to the site root.
 pub trait Output: Sync {
     /// Writes one file.
@@ -89,10 +92,7 @@ impl Manifest {
         let mut current = std::mem::take(&mut *self.current.lock().expect("manifest lock"));
         current.sort();
         current.dedup();
-        let mut text = String::from(MARKER_HEADER);
-        for (rel, hash) in &current {
-            text.push_str(&format!("{hash:016x} {rel}\n"));
-        }
+        let text = manifest_text(current.iter().map(|(rel, hash)| (rel.as_str(), *hash)));
         (text, current.into_iter().map(|(rel, _)| rel).collect())
     }
 }
@@ -121,10 +121,14 @@ impl Staging {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("public");
+        remove_stale(&parent, name);
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-"))
+            .prefix(&format!(".{name}.building-{}-", std::process::id()))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        // Marks the folder as logsite's from the start, so that if this build is killed
+        // the next one knows the leftover is its own to remove.
+        write_file(&dir.path().join(MARKER), MARKER_HEADER.as_bytes())?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -344,13 +348,19 @@ pub struct InPlace {
 }
 
 impl InPlace {
-    pub fn new(target: &Path) -> InPlace {
-        InPlace {
+    /// Starts a rebuild of `target`. The manifest is read, then emptied on disk before
+    /// any file changes: a rebuild killed halfway leaves files the manifest does not
+    /// describe, and the next build must not take them for the previous build's.
+    /// [`InPlace::finish`] writes it again last, [`InPlace::revert`] puts it back.
+    pub fn new(target: &Path) -> Result<InPlace> {
+        let manifest = Manifest::load(target);
+        write_file(&target.join(MARKER), MARKER_HEADER.as_bytes())?;
+        Ok(InPlace {
             target: target.to_path_buf(),
-            manifest: Manifest::load(target),
+            manifest,
             replaced: Mutex::default(),
             first: Vec::new(),
-        }
+        })
     }
 
     /// Writes a file ahead of the rest of the build (the page being edited, so it can be
@@ -373,7 +383,15 @@ impl InPlace {
                     .with_context(|| format!("cannot remove {}", dest.display()))?,
             }
         }
-        Ok(())
+        // Every file is the previous build's again: so is its manifest.
+        let mut previous: Vec<(&str, u64)> = (self.manifest.previous.iter())
+            .map(|(rel, hash)| (rel.as_str(), *hash))
+            .collect();
+        previous.sort();
+        write_file(
+            &self.target.join(MARKER),
+            manifest_text(previous).as_bytes(),
+        )
     }
 
     /// Files left as they were.
@@ -537,6 +555,15 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// The manifest of files and hashes, in the order given.
+fn manifest_text<'a>(entries: impl IntoIterator<Item = (&'a str, u64)>) -> String {
+    let mut text = String::from(MARKER_HEADER);
+    for (rel, hash) in entries {
+        text.push_str(&format!("{hash:016x} {rel}\n"));
+    }
+    text
+}
+
 fn read_manifest(path: &Path) -> HashMap<String, u64> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return HashMap::new();
@@ -548,46 +575,4 @@ fn read_manifest(path: &Path) -> HashMap<String, u64> {
             Some((rel.to_string(), u64::from_str_radix(hash, 16).ok()?))
         })
         .collect()
-}
-
-/// Refuses an output folder whose replacement could lose an author's files: the log
-/// folder itself, a folder holding it or the notes, a folder inside the notes, or an
-/// existing folder that no logsite build wrote.
-pub fn check_target(root: &Path, content: &Path, out: &Path) -> Result<()> {
-    let abs = |p: &Path| -> Result<PathBuf> {
-        let a =
-            std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?;
-        Ok(normalize(&a))
-    };
-    let (root, content, out_abs) = (abs(root)?, abs(content)?, abs(out)?);
-    if root.starts_with(&out_abs) || content.starts_with(&out_abs) || out_abs.starts_with(&content)
-    {
-        anyhow::bail!(
-            "refusing to write the site to {}: it would replace the notes in {} (set [build] build-dir to a separate folder such as \"public\")",
-            out.display(),
-            content.display()
-        );
-    }
-    if out.is_dir() && !out.join(MARKER).exists() && std::fs::read_dir(out)?.next().is_some() {
-        anyhow::bail!(
-            "refusing to replace {}: it is not empty and was not written by logsite (move its files away, or choose another build-dir)",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
-/// Removes `.` and `..` lexically (the folders may not exist yet).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

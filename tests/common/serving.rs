@@ -113,3 +113,30 @@ impl Drop for Serving {
         }
     }
 }
+
+/// Starts the real `logsite serve LOG --port 0` with piped output. Returns the
+/// child and the first line it printed on stdout (its URL, printed after the
+/// first build), or `None` if none came within `wait`.
+#[cfg(unix)]
+pub fn spawn_serve_binary(
+    log: &std::path::Path,
+    wait: std::time::Duration,
+) -> (std::process::Child, Option<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logsite"))
+        .args(["serve", log.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(wait).ok();
+    (child, line)
+}

@@ -107,7 +107,7 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     ctx.insert("all_learnings", &entry.learnings.len());
     ctx.insert("entry", &json!({
         "title": entry.title, "resolved": entry.resolved(), "topics": entry.topics,
-        "topic_urls": entry.topics.iter().map(|t| href(&format!("topics/{}.html", crate::text::slug(t)))).collect::<Vec<_>>(),
+        "topic_urls": entry.topics.iter().map(|t| href(&topic_url(site, t))).collect::<Vec<_>>(),
         "first_seen": i18n::long_date(entry.first_seen, &site.lang),
         "last_seen": i18n::long_date(entry.last_seen, &site.lang),
         "resolved_on": entry.resolved_on.map(|d| i18n::long_date(d, &site.lang)),
@@ -167,5 +167,14 @@ fn strip_h1(body: &str) -> &str {
         trimmed.find('\n').map_or("", |i| &trimmed[i + 1..])
     } else {
         body
+    }
+}
+
+/// The page of the topic named `name` (its slug may have had to change: see
+/// `log::topics::compute`).
+fn topic_url(site: &Site, name: &str) -> String {
+    match site.topics.iter().find(|t| t.name == name) {
+        Some(topic) => topic.url(),
+        None => format!("topics/{}.html", crate::text::slug(name)),
     }
 }

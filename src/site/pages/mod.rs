@@ -286,17 +286,12 @@ fn render_path(site: &Site, job: &Job) -> String {
 
 /// The URL of an explainer, knowledge-base entry or free page.
 pub fn page_url(page: &Source) -> String {
-    let stem = page
-        .rel_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let folder = match page.kind {
         SourceKind::Explainer => "explainers",
         SourceKind::Kb => "kb",
         _ => "pages",
     };
-    format!("{folder}/{}.html", crate::text::slug(&stem))
+    format!("{folder}/{}.html", page.slug())
 }
 
 /// A URL written into an href: Japanese path segments percent-encoded.

@@ -1,0 +1,110 @@
+//! Names that become file names in the site. Two sources whose names give one file, or
+//! a name that is a folder's own list page (`index`), would overwrite each other
+//! without a word: each gets a file of its own, and the author a warning naming it.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{Source, SourceKind};
+use crate::note::Note;
+use crate::text::{slug, slug_is_reserved};
+
+/// Gives each page (`content/pages/`, `kb/`, `explainers/`) a file name no other page
+/// of its folder has: in path order, the first keeps the slug of its file name, the
+/// next ones get `-2`, `-3`… (`a b.md`, `a-b.md` and `A-B.md` are all `a-b`).
+pub fn name_pages(pages: &mut [Source], diagnostics: &mut Vec<Diagnostic>) {
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by(|&a, &b| pages[a].rel_path.cmp(&pages[b].rel_path));
+    // Each file name given so far, with the page that has it.
+    let mut taken: HashMap<(SourceKind, String), usize> = HashMap::new();
+    for i in order {
+        let page = &pages[i];
+        let stem = page
+            .rel_path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy();
+        if slug_is_reserved(&stem) {
+            diagnostics.push(Diagnostic::new(
+                &page.path,
+                Severity::Warning,
+                format!(
+                    "`{stem}` is the name of the folder's list page: this page is published as {}.html",
+                    page.slug()
+                ),
+            ));
+        }
+        let base = page.slug();
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains_key(&(page.kind, name.clone())) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        if name != base {
+            let first = &pages[taken[&(page.kind, base.clone())]];
+            diagnostics.push(Diagnostic::new(
+                &page.path,
+                Severity::Warning,
+                format!(
+                    "{} and {} would both be published as {base}.html: this one is published as {name}.html (rename one file)",
+                    first.path.display(),
+                    page.path.display(),
+                ),
+            ));
+            pages[i].slug = Some(name.clone());
+        }
+        taken.insert((pages[i].kind, name), i);
+    }
+}
+
+/// Warns about tags and problem titles that are a folder's list page (`index`): their
+/// topic or knowledge-base page gets a hashed name instead (see [`slug`]); and about
+/// tags that give the file name of another topic (`a b` and `a-b`), which then gets
+/// `-2` (see `topics::compute`).
+pub fn reserved_names(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
+    let mut tag_of_slug: HashMap<String, String> = HashMap::new();
+    for note in notes {
+        for tag in &note.tags {
+            let folded = crate::text::fold(tag);
+            match tag_of_slug.get(&slug(tag)) {
+                Some(first) if *first != folded => diagnostics.push(Diagnostic::new(
+                    &note.path,
+                    Severity::Warning,
+                    format!(
+                        "the tag `{tag}` and the tag `{first}` would share the page topics/{}.html: the one named later gets a name of its own",
+                        slug(tag)
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    tag_of_slug.insert(slug(tag), folded);
+                }
+            }
+        }
+        for tag in note.tags.iter().filter(|t| slug_is_reserved(t)) {
+            diagnostics.push(Diagnostic::new(
+                &note.path,
+                Severity::Warning,
+                format!(
+                    "the tag `{tag}` is the name of the topics list page: its topic page is named {}.html instead",
+                    slug(tag)
+                ),
+            ));
+        }
+        for problem in note.problems.iter().filter(|p| slug_is_reserved(&p.title)) {
+            diagnostics.push(Diagnostic {
+                line: Some(problem.line),
+                ..Diagnostic::new(
+                    &note.path,
+                    Severity::Warning,
+                    format!(
+                        "the problem `{}` is the name of the knowledge-base list page: its entry gets another name ({}…)",
+                        problem.title,
+                        slug(&problem.title)
+                    ),
+                )
+            });
+        }
+    }
+}
