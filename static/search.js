@@ -367,11 +367,14 @@
         var doc = docs[at];
         var row = doc.records[id % meta.chunk];
         var day = doc.days[row[0]];
-        var rec = { url: day[0], date: day[1], label: day[2], section: row[1], heading: row[2], text: row[3] };
+        var rec = {
+          url: day[0], date: day[1], label: day[2], kind: day[3] || "day",
+          section: row[1], heading: row[2], text: row[3],
+        };
         var s = score(rec.text, ts);
         if (s > 0) {
           results.push({
-            id: id, url: rec.url, date: rec.date, label: rec.label,
+            id: id, url: rec.url, date: rec.date, label: rec.label, kind: rec.kind,
             section: rec.section, heading: rec.heading, score: s,
             snippet: snippet(rec.text, ts),
           });
@@ -404,6 +407,10 @@
         ? "search needs the site served over http (GitHub Pages or logsite serve)"
         : "検索には http での配信が必要です（GitHub Pages または logsite serve）。search needs the site served over http (GitHub Pages or logsite serve)",
       failed: en ? "Search is unavailable: " : "検索できません: ",
+      // The site's names for these (src/site/i18n.rs: kb, explainers).
+      kinds: en
+        ? { day: "Day", kb: "Troubleshooting", explainer: "Explainer", page: "Page" }
+        : { day: "日報", kb: "トラブルシューティング", explainer: "解説", page: "ページ" },
     };
   }
 
@@ -472,7 +479,13 @@
         a.setAttribute("aria-selected", "false");
         a.setAttribute("data-url", r.url);
         a.setAttribute("data-section", r.section);
+        a.setAttribute("data-kind", r.kind);
         a.tabIndex = -1;
+        var kind = doc.createElement("span");
+        kind.className = "result-kind";
+        kind.textContent = msg.kinds[r.kind] || r.kind;
+        a.appendChild(kind);
+        a.appendChild(doc.createTextNode(" "));
         var day = doc.createElement("span");
         day.className = "result-day";
         day.textContent = r.label;

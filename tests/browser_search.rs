@@ -2,6 +2,7 @@
 //! subfolder, so the index is fetched through `data-root`): Japanese queries find
 //! exactly the right day, full-width letters are folded, the keyboard works, and a
 //! page opened from `file://` says why it cannot search instead of failing silently.
+//! Each result is labelled with its kind (日報, a knowledge-base article…).
 
 mod common;
 
@@ -47,11 +48,27 @@ const FILE_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 const LINKS: &str = "[...document.querySelectorAll('#search-results a.search-result')]";
 const BOX: &str = "document.getElementById('search-results')";
 
+/// A hand-written knowledge-base article: its results are labelled as such.
+const KB_ARTICLE: &str = "---
+title: デプロイが反映されない
+---
+デプロイ手順書どおりに進めても古い画面が出る。
+";
+
 fn log() -> TempLog {
     TempLog::with_seed(&[
         ("content/2025/05/2025-05-01.md", TOCHO.as_bytes()),
         ("content/2025/05/2025-05-02.md", TRIP.as_bytes()),
+        ("content/kb/deploy.md", KB_ARTICLE.as_bytes()),
     ])
+}
+
+/// The kind label shown on every result.
+fn result_kinds(browser: &mut Browser) -> Vec<String> {
+    let kinds = browser.eval(&format!(
+        "{LINKS}.map(a => a.querySelector('.result-kind').textContent)"
+    ));
+    serde_json::from_value(kinds).expect("a list of labels")
 }
 
 /// Replaces the search box's text with `query`, as a reader typing it would.
@@ -93,6 +110,7 @@ fn searching_from_a_day_page_finds_japanese_and_full_width_text_by_keyboard() {
     // 東京都: only the note that has it, not the one with 東京 and 京都 apart.
     search(&mut browser, "東京都");
     assert_eq!(result_urls(&mut browser), [TOCHO_DAY]);
+    assert_eq!(result_kinds(&mut browser), ["日報"]);
     let marks = browser.eval(&format!("{LINKS}[0].querySelectorAll('mark').length"));
     assert!(marks.as_u64().unwrap_or(0) >= 1, "no <mark> in the result");
     assert_eq!(
@@ -128,6 +146,17 @@ fn searching_from_a_day_page_finds_japanese_and_full_width_text_by_keyboard() {
     assert_eq!(
         marked.as_str().map(str::to_lowercase).as_deref(),
         Some("cors")
+    );
+
+    // A knowledge-base article is found too, labelled in the site's words, and titled.
+    search(&mut browser, "デプロイ手順書");
+    assert_eq!(result_urls(&mut browser), ["kb/deploy.html"]);
+    assert_eq!(result_kinds(&mut browser), ["トラブルシューティング"]);
+    assert_eq!(
+        browser.eval(&format!(
+            "{LINKS}[0].querySelector('.result-day').textContent"
+        )),
+        "デプロイが反映されない"
     );
 
     // The keyboard: ArrowDown selects, Escape closes, ArrowDown reopens, Enter goes.

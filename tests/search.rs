@@ -374,3 +374,91 @@ fn cached_rebuilds_write_the_index_a_full_build_writes() {
     assert_eq!(hits(&a["new"]).len(), 3, "{}", a["new"]);
     assert_eq!(hits(&a["m7d3"]).len(), 3, "{}", a["m7d3"]);
 }
+
+/// `(url, kind)` of each result.
+fn kinds(answer: &Value) -> Vec<(String, String)> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let field = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            (field("url"), field("kind"))
+        })
+        .collect()
+}
+
+fn has(answer: &Value, url: &str, kind: &str) -> bool {
+    kinds(answer).contains(&(url.to_string(), kind.to_string()))
+}
+
+/// The bundled sample's hand-written knowledge-base article, explainer and free page
+/// are found, each labelled with its kind and titled, and link pages that were written.
+#[test]
+fn search_finds_the_samples_knowledge_base_article_explainer_and_page() {
+    let out = common::build_into(common::sample_root(), None);
+    let site = out.path().join("site");
+    let a = query(
+        &site,
+        &["immutable", "混在コンテンツ", "同じところでつまずいた誰か"],
+    );
+    assert!(
+        has(&a["immutable"], "kb/cloudfront-old-build.html", "kb"),
+        "immutable: {}",
+        a["immutable"]
+    );
+    assert!(
+        has(&a["混在コンテンツ"], "explainers/cors.html", "explainer"),
+        "混在コンテンツ: {}",
+        a["混在コンテンツ"]
+    );
+    assert_eq!(
+        kinds(&a["同じところでつまずいた誰か"]),
+        [pair("pages/about.html", "page")]
+    );
+    assert_eq!(
+        a["同じところでつまずいた誰か"]["results"][0]["label"],
+        "このログについて"
+    );
+    for url in [
+        "kb/cloudfront-old-build.html",
+        "explainers/cors.html",
+        "pages/about.html",
+    ] {
+        assert!(site.join(url).is_file(), "{url} not written");
+    }
+    // Day results keep their kind.
+    let cors = query(&site, &["cors"]);
+    assert!(
+        kinds(&cors["cors"]).iter().any(|(_, k)| k == "day"),
+        "cors: {}",
+        cors["cors"]
+    );
+}
+
+/// A page's private section and a draft page are never searchable.
+#[test]
+fn private_sections_and_drafts_of_pages_never_reach_the_index() {
+    let page =
+        "---\ntitle: 公開ページ\n---\n公開されたPUBLICPAGEWORD\n\n## 非公開\n- PAGEPRIVATEWORD\n";
+    let draft = "---\ntitle: 下書き記事\ndraft: true\n---\nPAGEDRAFTWORD\n";
+    let log = TempLog::new(&[
+        ("content/2025/05/2025-05-01.md", TOKYO.as_bytes()),
+        ("content/pages/public.md", page.as_bytes()),
+        ("content/kb/draft.md", draft.as_bytes()),
+    ]);
+    let out = common::build_into(log.path(), None);
+    let site = out.path().join("site");
+    let a = query(
+        &site,
+        &["publicpageword", "pageprivateword", "pagedraftword"],
+    );
+    assert_eq!(
+        kinds(&a["publicpageword"]),
+        [pair("pages/public.html", "page")]
+    );
+    assert_eq!(a["publicpageword"]["results"][0]["label"], "公開ページ");
+    for q in ["pageprivateword", "pagedraftword"] {
+        assert!(kinds(&a[q]).is_empty(), "{q}: {}", a[q]);
+    }
+}

@@ -14,11 +14,14 @@
 //! ```text
 //! search/meta.json          {"version", "records", "shards", "chunk", "chunks", "chunk_bytes", "shard_bytes", "grams"}
 //! search/index/<shard>.json {gram: [record id deltas…]}  ids ascending, first absolute
-//! search/docs/<chunk>.json  {"days": [[url, date, label]…], "records": [[day, section, heading, text]…]}
+//! search/docs/<chunk>.json  {"days": [[url, date, label(, kind)]…], "records": [[day, section, heading, text]…]}
 //! ```
 //!
 //! A docs file holds the records of ids chunk*CHUNK .. chunk*CHUNK+CHUNK-1; each names
 //! its day by index into the file's `days`, so a day's URL and label are written once.
+//! A hand-written page (knowledge base, explainer, free page) is one record after all
+//! the days': its entry in `days` has no date, its title as label and a fourth item,
+//! its kind (`kb`, `explainer`, `page`); a day's has no fourth item.
 //! `chunk_bytes` and `shard_bytes` are the mean sizes of a docs file and of a shard:
 //! `search.js` reads as many docs files as fit its download budget after the shards.
 //!
@@ -26,9 +29,11 @@
 //! 2166136261, prime 16777619); `shards` is a power of two chosen so that a shard is
 //! about [`SHARD_TARGET_BYTES`]. `search.js` computes the same hash (tested against
 //! this one in `tests/search.rs`). A record is one published section of one day; ids
-//! follow date order, so a larger id is a newer day. Records store the text NFKC-only
+//! follow date order, so a larger id is a newer day (the pages come last: `search.js`
+//! reads the largest ids first, so a page is always among the results it checks). Records store the text NFKC-only
 //! (case kept, for snippets); the browser lower-cases it to verify. Private sections
-//! and drafts are never in `Log::days`, so they never reach the index.
+//! and drafts are never in `Log::days`, so they never reach the index; a page's private
+//! sections are blanked by the log stage and its drafts are not among `Site`'s pages.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
@@ -39,7 +44,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::output::Output;
-use super::{i18n, Site};
+use super::{i18n, pages, Site};
+use crate::load::SourceKind;
 use crate::note::{Role, Section};
 use crate::text;
 use postings::Postings;
@@ -78,6 +84,8 @@ pub struct Record {
     pub heading: String,
     /// The section's plain text, NFKC-normalised, case kept.
     pub text: String,
+    /// `day`, or for a hand-written page `kb`, `explainer` or `page`.
+    pub kind: &'static str,
 }
 
 /// `search/meta.json`.
@@ -98,8 +106,8 @@ pub struct Meta {
 /// A docs file: the records' days once each, then the records.
 #[derive(Serialize)]
 struct Chunk<'a> {
-    /// `[url, date, label]`.
-    days: Vec<[&'a str; 3]>,
+    /// `[url, date, label]`, a page's with its kind after.
+    days: Vec<Vec<&'a str>>,
     /// `[day, section, heading, text]`, `day` an index into `days`.
     records: Vec<(usize, &'a str, &'a str, &'a str)>,
 }
@@ -113,7 +121,11 @@ impl<'a> Chunk<'a> {
         for r in records {
             // Records follow date order: a day's records are adjacent.
             if chunk.days.last().is_none_or(|d| d[0] != r.url) {
-                chunk.days.push([&r.url, &r.date, &r.label]);
+                let mut day = vec![r.url.as_str(), r.date.as_str(), r.label.as_str()];
+                if r.kind != DAY {
+                    day.push(r.kind);
+                }
+                chunk.days.push(day);
             }
             let day = chunk.days.len() - 1;
             chunk.records.push((day, &r.section, &r.heading, &r.text));
@@ -153,9 +165,13 @@ pub fn section_name(section: &Section) -> &'static str {
     }
 }
 
-/// Every published section of every day, in date order: record ids are indices.
+/// A day's kind in [`Record::kind`].
+const DAY: &str = "day";
+
+/// Every published section of every day, in date order, then the hand-written pages:
+/// record ids are indices.
 pub fn records(site: &Site) -> Result<Vec<Record>> {
-    Ok(site
+    let mut records: Vec<Record> = site
         .log
         .days
         .par_iter()
@@ -163,7 +179,39 @@ pub fn records(site: &Site) -> Result<Vec<Record>> {
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
-        .collect())
+        .collect();
+    records.extend(page_records(site));
+    Ok(records)
+}
+
+/// One record per published knowledge-base article, explainer and free page (drafts
+/// are not among `site`'s pages; private sections were blanked by the log stage).
+fn page_records(site: &Site) -> Vec<Record> {
+    let published = site
+        .kb_pages
+        .iter()
+        .chain(&site.explainers)
+        .chain(&site.free_pages);
+    published
+        .map(|&i| {
+            let page = &site.log.pages[i];
+            let title = pages::page_title(page);
+            let plain = crate::markdown::to_plain_text(pages::strip_h1(page.body()));
+            Record {
+                url: pages::page_url(page),
+                date: String::new(),
+                label: title.clone(),
+                section: "page".into(),
+                heading: String::new(),
+                text: text::nfkc(format!("{title}\n{plain}").trim()),
+                kind: match page.kind {
+                    SourceKind::Kb => "kb",
+                    SourceKind::Explainer => "explainer",
+                    _ => "page",
+                },
+            }
+        })
+        .collect()
 }
 
 /// The published sections of one day, in order.
@@ -200,6 +248,7 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
             section: section_name(section).to_string(),
             heading,
             text: text::nfkc(plain.trim()),
+            kind: DAY,
         });
     }
     Ok(out)
@@ -564,6 +613,8 @@ pub fn write_cached(
             cache.batches = kept;
         }
     }
+    // A handful of pages: tokenised again on every build.
+    builder.add(&Batch::new(page_records(site)))?;
     builder.finish()
 }
 

@@ -141,12 +141,7 @@ pub(super) fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
         .rev()
         .map(|&d| day_link(site, &log.days[d]))
         .collect();
-    let title = page
-        .front
-        .title
-        .clone()
-        .or_else(|| first_h1(page.body()))
-        .unwrap_or_else(|| page_url(page));
+    let title = page_title(page);
     ctx.insert("page", &json!({
         "title": title, "kind": page.kind, "html": html, "terms": page.front.terms,
         "scripts": page.front.scripts.iter().map(|s| href(&format!("static/{s}"))).collect::<Vec<_>>(),
@@ -155,13 +150,7 @@ pub(super) fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
     site.render_template("page.html", &ctx)
 }
 
-fn first_h1(body: &str) -> Option<String> {
-    body.lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .map(|t| t.trim().to_string())
-}
-
-fn strip_h1(body: &str) -> &str {
+pub(crate) fn strip_h1(body: &str) -> &str {
     let trimmed = body.trim_start();
     if trimmed.starts_with("# ") {
         trimmed.find('\n').map_or("", |i| &trimmed[i + 1..])

@@ -21,6 +21,7 @@ mod kb;
 mod lists;
 
 use days::{day, week};
+pub(crate) use kb::strip_h1;
 use kb::{kb_entry, kb_index, page};
 use lists::{archive, feed, index, next, not_found, sitemap, topic, topics};
 
@@ -292,6 +293,21 @@ pub fn page_url(page: &Source) -> String {
         _ => "pages",
     };
     format!("{folder}/{}.html", page.slug())
+}
+
+/// An explainer's, knowledge-base entry's or free page's title: its front matter's,
+/// else its first `# ` heading, else its URL.
+pub fn page_title(page: &Source) -> String {
+    page.front
+        .title
+        .clone()
+        .or_else(|| {
+            page.body()
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .map(|t| t.trim().to_string())
+        })
+        .unwrap_or_else(|| page_url(page))
 }
 
 /// A URL written into an href: Japanese path segments percent-encoded.
