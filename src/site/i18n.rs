@@ -19,8 +19,8 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         (
             "search_placeholder",
             pick(
-                "日報を検索（例: CORS、キャッシュ）",
-                "Search notes (e.g. CORS, cache)",
+                "日報・解説を検索（例: CORS、キャッシュ）",
+                "Search notes and pages (e.g. CORS, cache)",
             ),
         ),
         ("total", pick("累計", "Total")),
