@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -70,16 +70,7 @@ impl Reply {
 
 /// `GET path` sent as written (no client-side normalisation of `..`), read to the end.
 fn get(addr: SocketAddr, path: &str) -> Reply {
-    let mut stream = TcpStream::connect_timeout(&addr, WAIT).expect("connect");
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the reply");
-    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let raw = common::serving::raw_get(addr, &addr.to_string(), path);
     let (head, body) = raw.split_once("\r\n\r\n").expect("a header block");
     let mut lines = head.lines();
     let status = lines

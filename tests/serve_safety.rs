@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use common::serving::Serving;
@@ -16,16 +15,7 @@ const WAIT: Duration = Duration::from_secs(10);
 /// `GET path` with `Host: host`, sent as written; returns the status line's code and
 /// the whole reply.
 fn get_as(addr: SocketAddr, host: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect_timeout(&addr, WAIT).expect("connect");
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the reply");
-    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let raw = common::serving::raw_get(addr, host, path);
     let status = raw
         .split(' ')
         .nth(1)

@@ -140,3 +140,20 @@ pub fn spawn_serve_binary(
     let line = rx.recv_timeout(wait).ok();
     (child, line)
 }
+
+/// `GET path` with `Host: host`, sent as written (no client-side normalisation of
+/// `..` or `//`) on a fresh connection, and the whole reply read to the end.
+pub fn raw_get(addr: SocketAddr, host: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let wait = Duration::from_secs(10);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, wait).expect("connect");
+    stream.set_read_timeout(Some(wait)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the reply");
+    String::from_utf8_lossy(&raw).into_owned()
+}
