@@ -37,23 +37,86 @@ pub fn mentions(haystack: &str, word: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    let is_word = |c: char| c.is_ascii_alphanumeric();
     let mut from = 0;
     while let Some(i) = haystack[from..].find(word) {
         let start = from + i;
-        let end = start + word.len();
-        let before = haystack[..start].chars().next_back();
-        let after = haystack[end..].chars().next();
-        let first = word.chars().next().expect("non-empty");
-        let last = word.chars().next_back().expect("non-empty");
-        let left_ok = !is_word(first) || !before.is_some_and(is_word);
-        let right_ok = !is_word(last) || !after.is_some_and(is_word);
-        if left_ok && right_ok {
+        if is_mention(haystack, start..start + word.len()) {
             return true;
         }
-        from = start + first.len_utf8();
+        from = start + word.chars().next().map_or(1, char::len_utf8);
     }
     false
+}
+
+/// Whether the word found at `at` in `haystack` is one in the sense of [`mentions`].
+fn is_mention(haystack: &str, at: std::ops::Range<usize>) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric();
+    let word = &haystack[at.clone()];
+    let before = haystack[..at.start].chars().next_back();
+    let after = haystack[at.end..].chars().next();
+    let left_ok = !word.starts_with(is_word) || !before.is_some_and(is_word);
+    let right_ok = !word.ends_with(is_word) || !after.is_some_and(is_word);
+    left_ok && right_ok
+}
+
+/// [`mentions`] for many words at once: one pass over a text finds every word, where
+/// asking word by word reads the text once per topic name or explainer term.
+pub struct WordFinder {
+    /// Over the distinct non-empty words; `None` when there are none.
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// For each distinct word, the indices of the words given that equal it.
+    positions: Vec<Vec<usize>>,
+    len: usize,
+}
+
+impl WordFinder {
+    /// A finder for the folded `words`.
+    pub fn new(words: &[String]) -> WordFinder {
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut positions: Vec<Vec<usize>> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, word) in words.iter().enumerate().filter(|(_, w)| !w.is_empty()) {
+            let d = *index.entry(word).or_insert_with(|| {
+                distinct.push(word);
+                positions.push(Vec::new());
+                distinct.len() - 1
+            });
+            positions[d].push(i);
+        }
+        // Standard matching, so that every occurrence of every word is reported,
+        // overlapping ones too: `mentions` looks at each occurrence in turn.
+        let automaton = (!distinct.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(&distinct)
+                .expect("a few thousand words fit the automaton's limits")
+        });
+        WordFinder {
+            automaton,
+            positions,
+            len: words.len(),
+        }
+    }
+
+    /// For each word given to [`WordFinder::new`], whether folded `haystack`
+    /// [`mentions`] it.
+    pub fn find(&self, haystack: &str) -> Vec<bool> {
+        let mut found = vec![false; self.len];
+        let Some(automaton) = &self.automaton else {
+            return found;
+        };
+        let mut seen = vec![false; self.positions.len()];
+        for m in automaton.find_overlapping_iter(haystack) {
+            let d = m.pattern().as_usize();
+            if !seen[d] && is_mention(haystack, m.range()) {
+                seen[d] = true;
+                for &i in &self.positions[d] {
+                    found[i] = true;
+                }
+            }
+        }
+        found
+    }
 }
 
 /// A day's published text, folded once for every matcher (topics, knowledge base,
@@ -119,25 +182,35 @@ pub struct DayMentions {
 }
 
 impl DayMentions {
-    /// Finds the folded topic `words` in `day` (folded as `folded`).
-    pub fn new(day: &Day, folded: &FoldedDay, words: &[String]) -> DayMentions {
+    /// Finds the folded topic words of `finder` in `day` (folded as `folded`); `words`
+    /// are those words.
+    pub fn new(
+        day: &Day,
+        folded: &FoldedDay,
+        words: &[String],
+        finder: &WordFinder,
+    ) -> DayMentions {
         let mut found = DayMentions::default();
+        let tags: Vec<String> = day.note.tags.iter().map(|tag| fold(tag)).collect();
+        let in_text = finder.find(&folded.text);
+        let in_learnings: Vec<Vec<bool>> =
+            folded.learnings.iter().map(|l| finder.find(l)).collect();
+        let in_problems: Vec<Vec<bool>> = folded.problems.iter().map(|p| finder.find(p)).collect();
         for (t, word) in words.iter().enumerate() {
-            let tagged = day.note.tags.iter().any(|tag| fold(tag) == *word);
-            if !tagged && !mentions(&folded.text, word) {
+            if !in_text[t] && !tags.contains(word) {
                 continue;
             }
             found.topics.push(t);
-            let matching = |texts: &[String]| -> Vec<(usize, usize)> {
+            let matching = |texts: &[Vec<bool>]| -> Vec<(usize, usize)> {
                 texts
                     .iter()
                     .enumerate()
-                    .filter(|(_, text)| mentions(text, word))
+                    .filter(|(_, found)| found[t])
                     .map(|(j, _)| (t, j))
                     .collect()
             };
-            found.learnings.extend(matching(&folded.learnings));
-            found.problems.extend(matching(&folded.problems));
+            found.learnings.extend(matching(&in_learnings));
+            found.problems.extend(matching(&in_problems));
         }
         found
     }
@@ -202,11 +275,12 @@ pub fn compute(
         cache.days.clear();
         cache.names = names_key;
     }
+    let finder = WordFinder::new(&words);
     let fresh: Vec<(u64, Arc<DayMentions>)> = (0..days.len())
         .into_par_iter()
         .filter(|&i| !cache.days.contains_key(&keys[i]))
         .map(|i| {
-            let found = DayMentions::new(&days[i], &folded[i], &words);
+            let found = DayMentions::new(&days[i], &folded[i], &words, &finder);
             (keys[i], Arc::new(found))
         })
         .collect();
@@ -259,7 +333,24 @@ pub fn compute(
 
 #[cfg(test)]
 mod tests {
-    use super::mentions;
+    use super::{mentions, WordFinder};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass finder agrees with asking [`mentions`] word by word, on texts
+        /// and words made of ASCII words, digits, CJK and the boundaries between them,
+        /// with repeated, overlapping and empty words.
+        #[test]
+        fn the_finder_finds_what_mentions_finds(
+            text in prop::collection::vec(prop::sample::select(vec!["s3", "s", "3", "x", "ecs", "タスク", "キャッシュ", " ", ".", "next.js", "-", "無効化"]), 0..16),
+            words in prop::collection::vec(prop::sample::select(vec!["s3", "s", "ecs", "タスク", "キャッシュ無効化", "ュ", "next.js", "", "s3x", "x s"]), 0..8),
+        ) {
+            let text = text.concat();
+            let words: Vec<String> = words.into_iter().map(String::from).collect();
+            let expected: Vec<bool> = words.iter().map(|w| mentions(&text, w)).collect();
+            prop_assert_eq!(WordFinder::new(&words).find(&text), expected);
+        }
+    }
 
     #[test]
     fn words_match_at_boundaries_only() {

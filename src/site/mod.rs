@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Source, SourceKind};
 use crate::log::kb::KbEntry;
-use crate::log::topics::{mentions, FoldedDay, Topic};
+use crate::log::topics::{FoldedDay, Topic};
 use crate::log::Log;
 use crate::text::fold;
 use content::{Renderer, Term};
@@ -185,13 +185,40 @@ impl Progress {
     }
 }
 
-/// The pages (indices into `terms`) one of whose terms a day's folded text mentions.
-fn explainer_hits<'t>(terms: &'t [Vec<String>], text: &'t str) -> impl Iterator<Item = usize> + 't {
-    terms
-        .iter()
-        .enumerate()
-        .filter(move |(_, words)| words.iter().any(|w| mentions(text, w)))
-        .map(|(page, _)| page)
+/// Finds the explainer terms of every page at once (see [`explainer_hits`]).
+struct TermFinder {
+    finder: crate::log::topics::WordFinder,
+    /// The page of each term given to `finder`.
+    page_of: Vec<usize>,
+}
+
+impl TermFinder {
+    fn new(terms: &[Vec<String>]) -> TermFinder {
+        let (words, page_of): (Vec<String>, Vec<usize>) = terms
+            .iter()
+            .enumerate()
+            .flat_map(|(page, words)| words.iter().map(move |w| (w.clone(), page)))
+            .unzip();
+        TermFinder {
+            finder: crate::log::topics::WordFinder::new(&words),
+            page_of,
+        }
+    }
+}
+
+/// The pages (indices into the terms of `terms`) one of whose terms a day's folded
+/// text mentions, ascending.
+fn explainer_hits(terms: &TermFinder, text: &str) -> Vec<usize> {
+    let mut pages: Vec<usize> = terms
+        .finder
+        .find(text)
+        .into_iter()
+        .zip(&terms.page_of)
+        .filter(|(found, _)| *found)
+        .map(|(_, &page)| page)
+        .collect();
+    pages.dedup();
+    pages
 }
 
 /// A note's text for its page, search records and folded text: kept by the log, or
@@ -346,8 +373,9 @@ impl<'a> Site<'a> {
     ) {
         let terms = self.explainer_terms();
         let mut explainer_days = vec![Vec::new(); terms.len()];
+        let finder = TermFinder::new(&terms);
         for (i, f) in folded.iter().enumerate() {
-            for page in explainer_hits(&terms, &f.text) {
+            for page in explainer_hits(&finder, &f.text) {
                 explainer_days[page].push(i);
             }
         }
@@ -367,13 +395,15 @@ impl<'a> Site<'a> {
         let names = topics::names(&log.days, &log.config.topics.list);
         let words: Vec<String> = names.iter().map(|n| fold(n)).collect();
         let terms = self.explainer_terms();
+        let finder = TermFinder::new(&terms);
+        let topic_finder = topics::WordFinder::new(&words);
         let per_day: Vec<(Arc<FoldedDay>, DayMentions, Vec<usize>)> = log
             .days
             .par_iter()
             .map(|day| {
                 let mut folded = FoldedDay::new(day, &note_text_of(root, &day.note)?);
-                let found = DayMentions::new(day, &folded, &words);
-                let hits = explainer_hits(&terms, &folded.text).collect();
+                let found = DayMentions::new(day, &folded, &words, &topic_finder);
+                let hits = explainer_hits(&finder, &folded.text);
                 folded.text = String::new();
                 Ok((Arc::new(folded), found, hits))
             })
