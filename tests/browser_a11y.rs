@@ -50,6 +50,15 @@ struct Page {
 
 fn nothing(_: &mut Browser) {}
 
+/// A page checked as it loads.
+fn page(name: &'static str, path: impl Into<String>) -> Page {
+    Page {
+        name,
+        path: path.into(),
+        prepare: nothing,
+    }
+}
+
 /// The checker replaces its placeholder with a form and opens on the seed's verdict.
 fn checker_ready(browser: &mut Browser) {
     browser.wait_for(
@@ -183,61 +192,27 @@ fn every_kind_of_page_has_no_wcag_a_or_aa_violation_on_phone_and_desktop_light_a
     let out = common::build_into(common::sample_root(), None);
     let site = out.path().join("site");
     let pages = [
-        Page {
-            name: "home",
-            path: "index.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "day",
-            path: "days/2025-04-28.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "week",
-            path: "weeks/2025-W18.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "archive",
-            path: "archive.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "topics",
-            path: "topics/index.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "topic",
-            path: first_link(&site, "topics/index.html", "main a[href$='.html']"),
-            prepare: nothing,
-        },
-        Page {
-            name: "kb list",
-            path: "kb/index.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "kb entry",
-            path: first_link(&site, "kb/index.html", "main .kb-item a"),
-            prepare: nothing,
-        },
+        page("home", "index.html"),
+        page("day", "days/2025-04-28.html"),
+        page("week", "weeks/2025-W18.html"),
+        page("archive", "archive.html"),
+        page("topics", "topics/index.html"),
+        page(
+            "topic",
+            first_link(&site, "topics/index.html", "main a[href$='.html']"),
+        ),
+        page("kb list", "kb/index.html"),
+        page(
+            "kb entry",
+            first_link(&site, "kb/index.html", "main .kb-item a"),
+        ),
         Page {
             name: "explainer with the CORS checker",
             path: "explainers/cors.html".into(),
             prepare: checker_ready,
         },
-        Page {
-            name: "next steps",
-            path: "next.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "404",
-            path: "404.html".into(),
-            prepare: nothing,
-        },
+        page("next steps", "next.html"),
+        page("404", "404.html"),
         Page {
             name: "search results open",
             path: "days/2025-04-28.html".into(),
@@ -250,31 +225,14 @@ fn every_kind_of_page_has_no_wcag_a_or_aa_violation_on_phone_and_desktop_light_a
     let generated_site = generated_out.path().join("site");
     let (newest_day, newest_week) = newest_day_and_week(&generated_site);
     let generated_pages = [
-        Page {
-            name: "home",
-            path: "index.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "day",
-            path: newest_day,
-            prepare: nothing,
-        },
-        Page {
-            name: "week",
-            path: newest_week,
-            prepare: nothing,
-        },
-        Page {
-            name: "next steps",
-            path: "next.html".into(),
-            prepare: nothing,
-        },
-        Page {
-            name: "kb entry",
-            path: first_link(&generated_site, "kb/index.html", "main .kb-item a"),
-            prepare: nothing,
-        },
+        page("home", "index.html"),
+        page("day", newest_day),
+        page("week", newest_week),
+        page("next steps", "next.html"),
+        page(
+            "kb entry",
+            first_link(&generated_site, "kb/index.html", "main .kb-item a"),
+        ),
     ];
 
     let mut browser = Browser::launch();

@@ -30,6 +30,13 @@ const HEADER_BOXES: &str = r#"(() => {
            search: box('#search-input') };
 })()"#;
 
+/// The menu button's aria-expanded.
+fn expanded(browser: &mut Browser) -> Value {
+    browser.eval(&format!(
+        "document.querySelector('{TOGGLE}').getAttribute('aria-expanded')"
+    ))
+}
+
 fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
@@ -78,10 +85,7 @@ fn phone_header_is_one_row_whose_menu_opens_by_mouse_and_keyboard() {
                     ));
                 }
             }
-            if browser.eval(&format!(
-                "document.querySelector('{TOGGLE}').getAttribute('aria-expanded')"
-            )) != "false"
-            {
+            if expanded(&mut browser) != "false" {
                 failures.push(format!(
                     "{at}: the closed menu's button does not say aria-expanded=false"
                 ));
@@ -99,10 +103,7 @@ fn phone_header_is_one_row_whose_menu_opens_by_mouse_and_keyboard() {
 
             // The mouse opens it: every link shown and clickable.
             browser.click(TOGGLE);
-            if browser.eval(&format!(
-                "document.querySelector('{TOGGLE}').getAttribute('aria-expanded')"
-            )) != "true"
-            {
+            if expanded(&mut browser) != "true" {
                 failures.push(format!("{at}: after a click aria-expanded is not true"));
             }
             let clickable = browser.eval(CLICKABLE_LINKS);
@@ -119,11 +120,7 @@ fn phone_header_is_one_row_whose_menu_opens_by_mouse_and_keyboard() {
             }
             // A second click closes it.
             browser.click(TOGGLE);
-            if browser.eval(CLICKABLE_LINKS) != json!(0)
-                || browser.eval(&format!(
-                    "document.querySelector('{TOGGLE}').getAttribute('aria-expanded')"
-                )) != "false"
-            {
+            if browser.eval(CLICKABLE_LINKS) != json!(0) || expanded(&mut browser) != "false" {
                 failures.push(format!("{at}: a second click does not close the menu"));
             }
 
