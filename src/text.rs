@@ -22,11 +22,7 @@ pub fn nfkc(s: &str) -> String {
 /// otherwise make the feed invalid XML, which feed readers drop whole. Replaced, not
 /// dropped, so the reader sees that something was there.
 pub fn markup_safe(s: String) -> String {
-    // Bytes first (most pages have no byte that could start one), then characters.
-    let maybe = |b: &u8| {
-        (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7F | 0xC2 | 0xEF)
-    };
-    if !s.as_bytes().iter().any(maybe) || !s.chars().any(is_forbidden_in_markup) {
+    if !has_forbidden_in_markup(s.as_bytes()) {
         return s;
     }
     s.chars()
@@ -38,6 +34,29 @@ pub fn markup_safe(s: String) -> String {
             }
         })
         .collect()
+}
+
+/// [`markup_safe`] of UTF-8 `bytes` (a rendered page).
+pub fn markup_safe_bytes(bytes: Vec<u8>) -> Vec<u8> {
+    if !has_forbidden_in_markup(&bytes) {
+        return bytes;
+    }
+    markup_safe(String::from_utf8_lossy(&bytes).into_owned()).into_bytes()
+}
+
+/// Whether UTF-8 `bytes` hold a character [`markup_safe`] replaces, from the bytes
+/// alone: every page passes through here, and a Japanese page has a lead byte 0xEF
+/// (full-width forms) on every line, so testing characters was most of its cost.
+fn has_forbidden_in_markup(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0x00..=0x1F | 0x7F => true,
+        // C1 controls U+0080..=U+009F are C2 80..=C2 9F.
+        0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+        0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
+        _ => false,
+    })
 }
 
 fn is_forbidden_in_markup(c: char) -> bool {
@@ -169,6 +188,23 @@ fn plain_slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_safe_byte_test_agrees_with_the_characters() {
+        // Every character the rule names, its neighbours, and the full-width forms
+        // sharing their lead bytes, alone and among Japanese text.
+        let edges = [
+            0x00u32, 0x08, 0x09, 0x0A, 0x0B, 0x0D, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x9F, 0xA0,
+            0xBF, 0xFF08, 0xFF5E, 0xFFBF, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000,
+        ];
+        for c in edges.iter().filter_map(|&u| char::from_u32(u)) {
+            for text in [c.to_string(), format!("学習（{c}）です")] {
+                let expected = text.chars().any(is_forbidden_in_markup);
+                assert_eq!(has_forbidden_in_markup(text.as_bytes()), expected, "{c:?}");
+                assert_eq!(markup_safe(text.clone()).contains('\u{FFFD}'), expected || c == '\u{FFFD}');
+            }
+        }
+    }
 
     #[test]
     fn long_slugs_are_cut_on_a_character_boundary_and_stay_apart() {

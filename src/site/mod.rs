@@ -493,11 +493,14 @@ impl<'a> Site<'a> {
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
         // Every page, the feed and the sitemap come through here: the one place
         // characters XML and HTML forbid are replaced, whatever field they came in by.
+        // Rendered as bytes into room for a typical page: tera's own `render` starts
+        // at 2 KB, grows by copying, and checks the UTF-8 it was given as str again.
+        let mut page = Vec::with_capacity(32 << 10);
         self.tera
-            .render(name, ctx)
-            .map(|page| crate::text::markup_safe(page).into_bytes())
+            .render_to(name, ctx, &mut page)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
-            .with_context(|| format!("template {name}"))
+            .with_context(|| format!("template {name}"))?;
+        Ok(crate::text::markup_safe_bytes(page))
     }
 
     /// A note's text, kept or read again (see [`note_text_of`]).
