@@ -194,14 +194,17 @@ mod tests {
         // Every character the rule names, its neighbours, and the full-width forms
         // sharing their lead bytes, alone and among Japanese text.
         let edges = [
-            0x00u32, 0x08, 0x09, 0x0A, 0x0B, 0x0D, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x9F, 0xA0,
-            0xBF, 0xFF08, 0xFF5E, 0xFFBF, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000,
+            0x00u32, 0x08, 0x09, 0x0A, 0x0B, 0x0D, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x9F, 0xA0, 0xBF,
+            0xFF08, 0xFF5E, 0xFFBF, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000,
         ];
         for c in edges.iter().filter_map(|&u| char::from_u32(u)) {
             for text in [c.to_string(), format!("学習（{c}）です")] {
                 let expected = text.chars().any(is_forbidden_in_markup);
                 assert_eq!(has_forbidden_in_markup(text.as_bytes()), expected, "{c:?}");
-                assert_eq!(markup_safe(text.clone()).contains('\u{FFFD}'), expected || c == '\u{FFFD}');
+                assert_eq!(
+                    markup_safe(text.clone()).contains('\u{FFFD}'),
+                    expected || c == '\u{FFFD}'
+                );
             }
         }
     }

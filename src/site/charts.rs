@@ -201,7 +201,8 @@ fn month_rows(days: &[(NaiveDate, u32)], lang: &str) -> Vec<MonthRow> {
         match rows.last_mut() {
             Some(row) if row.0 == month => {
                 row.1 += 1;
-                row.2 += minutes;
+                // Hostile notes reach u32::MAX: saturate as the week totals do.
+                row.2 = row.2.saturating_add(minutes);
             }
             _ => rows.push((month, 1, minutes)),
         }
