@@ -24,7 +24,7 @@ const CLICKABLE_LINKS: &str = r#"[...document.querySelectorAll('#site-menu a')].
 /// Bottom edges of brand, button and search box, and the header's height.
 const HEADER_BOXES: &str = r#"(() => {
   const box = s => { const e = document.querySelector(s); const r = e && e.getBoundingClientRect();
-                     return r && r.width > 0 ? { top: r.top, bottom: r.bottom } : null; };
+                     return r && r.width > 0 ? { top: r.top, bottom: r.bottom, width: r.width } : null; };
   return { header: document.querySelector('.site-header').getBoundingClientRect().height,
            brand: box('.site-header .brand'), toggle: box('.site-header .menu-toggle'),
            search: box('#search-input') };
@@ -54,17 +54,30 @@ fn phone_header_is_one_row_whose_menu_opens_by_mouse_and_keyboard() {
     for dark in [false, true] {
         let scheme = if dark { "dark" } else { "light" };
         browser.set_dark_mode(dark);
-        browser.set_viewport(390, 844, true);
-        // The home page and a page one folder down.
-        for page in ["index.html", "days/2025-04-28.html"] {
-            let at = format!("{page} at 390 px ({scheme})");
+        // The home page and a page one folder down, on a 390 px phone and the
+        // narrowest still sold (360 px).
+        for (page, width) in [
+            ("index.html", 390),
+            ("days/2025-04-28.html", 390),
+            ("index.html", 360),
+        ] {
+            browser.set_viewport(width, 844, true);
+            let at = format!("{page} at {width} px ({scheme})");
             browser.navigate(&format!("{base}{page}"));
             browser.eval("document.fonts.ready.then(() => true)");
             let boxes = browser.eval(HEADER_BOXES);
             eprintln!(
-                "{at}: header {:.0} px tall, menu closed",
-                num(&boxes["header"])
+                "{at}: header {:.0} px tall, menu closed; search box {:.0} px wide",
+                num(&boxes["header"]),
+                num(&boxes["search"]["width"])
             );
+            // Wide enough to see what one types (about eight characters).
+            if num(&boxes["search"]["width"]) < 120.0 {
+                failures.push(format!(
+                    "{at}: the search box is only {} px wide",
+                    boxes["search"]["width"]
+                ));
+            }
             if num(&boxes["header"]) > 100.0 {
                 failures.push(format!("{at}: header {} px tall (> 100)", boxes["header"]));
             }
@@ -95,10 +108,8 @@ fn phone_header_is_one_row_whose_menu_opens_by_mouse_and_keyboard() {
                     "{at}: menu links are shown before the menu is opened"
                 ));
             }
-            if dark && page == "index.html" {
-                browser.screenshot_png(&shots.join("header-phone-closed-dark.png"));
-            } else if page == "index.html" {
-                browser.screenshot_png(&shots.join("header-phone-closed-light.png"));
+            if page == "index.html" {
+                browser.screenshot_png(&shots.join(format!("header-{width}-closed-{scheme}.png")));
             }
 
             // The mouse opens it: every link shown and clickable.
@@ -116,7 +127,7 @@ fn phone_header_is_one_row_whose_menu_opens_by_mouse_and_keyboard() {
                 .eval("document.querySelector('.site-header').getBoundingClientRect().height");
             eprintln!("{at}: header {:.0} px tall, menu open", num(&open_height));
             if page == "index.html" {
-                browser.screenshot_png(&shots.join(format!("header-phone-open-{scheme}.png")));
+                browser.screenshot_png(&shots.join(format!("header-{width}-open-{scheme}.png")));
             }
             // A second click closes it.
             browser.click(TOGGLE);
