@@ -142,6 +142,14 @@ pub fn inline_to_html(src: &str, opts: Options) -> String {
 /// too), code as its text, links as their text, raw HTML dropped, soft breaks
 /// between Japanese characters dropped and other soft breaks a space.
 pub fn to_plain_text(src: &str) -> String {
+    if is_plain_line(src) {
+        return src.trim_end().to_string();
+    }
+    parsed_plain_text(src)
+}
+
+/// [`to_plain_text`] by parsing, whatever `src` is.
+fn parsed_plain_text(src: &str) -> String {
     let sep = cjk_emphasis::separate(src, cmark_options());
     let mut out = String::with_capacity(src.len());
     for (event, _) in fixed_events(&sep.text, Some(&sep)) {
@@ -166,6 +174,37 @@ pub fn to_plain_text(src: &str) -> String {
     }
     out.truncate(out.trim_end().len());
     out
+}
+
+/// Whether `src` is one line that Markdown reads as a paragraph of its own text, with
+/// nothing to parse: no character that starts inline markup, an entity or an escape,
+/// and no block marker at its start. Most task titles and tally lines are such lines,
+/// and [`to_plain_text`] is asked for thousands of them in a build. (Bare URLs and
+/// e-mail addresses are linked with their own text, so they may stay.)
+fn is_plain_line(src: &str) -> bool {
+    let bytes = src.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    // A space or tab first may be indentation (code); these start blocks.
+    if matches!(
+        first,
+        b' ' | b'\t' | b'#' | b'>' | b'-' | b'+' | b'=' | b'|' | b':'
+    ) {
+        return false;
+    }
+    // An ordered list marker: digits, then `.` or `)`.
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) {
+        return false;
+    }
+    !bytes.iter().any(|&b| {
+        b < 0x20
+            || matches!(
+                b,
+                0x7F | b'\\' | b'`' | b'*' | b'_' | b'~' | b'[' | b']' | b'<' | b'>' | b'&' | b'!'
+            )
+    })
 }
 
 /// Writes the HTML of an already-fixed event stream (from [`parse`]) to
@@ -195,4 +234,54 @@ pub fn blocked_urls(src: &str) -> Vec<(String, usize)> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// The shortcut gives what the parser gives, on lines made of everything that
+        /// could make a difference: markup, entities, escapes, list and block markers,
+        /// URLs, e-mail addresses, spaces of both widths, CJK text and punctuation.
+        #[test]
+        fn plain_lines_read_as_the_parser_reads_them(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "a", "Z", "1", "12", ".", ")", "(", " ", "  ", "\t", "\u{3000}", "学習", "。", "「", "」", "（", "）",
+                "*", "**", "_", "~", "~~", "`", "[", "]", "!", "<", ">", "&", "&amp;", "\\", "#", "-", "+",
+                "=", "|", ":", "@", "/", "https://example.com", "www.example.com", "a@b.co", "ftp://x.org",
+                "%", "\"", "'", "?", "$", "^", "{", "}", "\u{0}", "\u{7f}", "\r", "\u{fffd}",
+            ]), 0..12)
+        ) {
+            let line: String = pieces.concat();
+            if is_plain_line(&line) {
+                prop_assert_eq!(line.trim_end(), parsed_plain_text(&line));
+            }
+        }
+    }
+
+    #[test]
+    fn typical_task_titles_take_the_shortcut() {
+        for line in [
+            "RDS（MySQL 8.0）作成",
+            "CORS の設定を調べる (2h)",
+            "2025年5月9日まで",
+        ] {
+            assert!(is_plain_line(line), "{line}");
+            assert_eq!(to_plain_text(line), parsed_plain_text(line));
+        }
+        for line in [
+            "1. 番号",
+            "- 項目",
+            "**強調**",
+            "a_b",
+            "# 見出し",
+            " 字下げ",
+            "&amp;",
+        ] {
+            assert!(!is_plain_line(line), "{line}");
+        }
+    }
 }
