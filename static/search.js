@@ -462,13 +462,26 @@
       p.textContent = text;
       return p;
     }
-    function render(answer) {
+    // The box holds the status line and, when something was found, a listbox of
+    // the results: a listbox may hold only options (ARIA), so the count sits
+    // beside it, and the input controls the listbox while one is shown.
+    function clear() {
       box.textContent = "";
+      input.setAttribute("aria-controls", box.id);
+    }
+    function render(answer) {
+      clear();
       selected = -1;
       if (!answer.results.length) {
         box.appendChild(status(msg.none, "none"));
       } else {
         box.appendChild(status(msg.count(answer.total, !answer.complete), "results"));
+        var list = doc.createElement("div");
+        list.id = "search-listbox";
+        list.setAttribute("role", "listbox");
+        list.setAttribute("aria-label", input.labels && input.labels[0] ? input.labels[0].textContent : "search");
+        box.appendChild(list);
+        input.setAttribute("aria-controls", list.id);
       }
       answer.results.forEach(function (r, i) {
         var a = doc.createElement("a");
@@ -510,7 +523,7 @@
           }
         });
         a.appendChild(snip);
-        box.appendChild(a);
+        list.appendChild(a);
       });
       show(true);
     }
@@ -518,7 +531,7 @@
       var query = input.value;
       var mine = ++seq;
       if (!terms(query).length) {
-        box.textContent = "";
+        clear();
         show(false);
         return;
       }
@@ -526,7 +539,7 @@
         if (mine === seq) render(answer);
       }, function (e) {
         if (mine !== seq) return;
-        box.textContent = "";
+        clear();
         if (win.location.protocol === "file:") box.appendChild(status(msg.file, "file-protocol"));
         else box.appendChild(status(msg.failed + e.message, "error"));
         show(true);

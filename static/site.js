@@ -1,6 +1,26 @@
 // logsite: small enhancements; every page works without them.
 (function () {
   "use strict";
+  // Phone header: the menu button opens and closes the site menu (hidden by the
+  // stylesheet below 40rem; wider screens always show it and hide the button).
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (menu) {
+    var openMenu = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    };
+    toggle.addEventListener("click", function () {
+      openMenu(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape inside the open menu closes it and puts focus back on the button.
+    menu.parentNode.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || toggle.getAttribute("aria-expanded") !== "true") return;
+      if (e.target !== toggle && !menu.contains(e.target)) return;
+      openMenu(false);
+      toggle.focus();
+    });
+  }
   // Knowledge base: filter by status and topic.
   var list = document.getElementById("kb-list");
   var filters = document.getElementById("kb-filters");

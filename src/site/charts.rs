@@ -93,6 +93,18 @@ pub struct Cell {
     pub url: Option<String>,
     /// Week column counted from the right: phones show only the recent columns.
     pub age: u32,
+    /// Side of the drawn square (of a 10-unit cell), growing with `level`, so
+    /// the level is told by size as well as by colour.
+    pub size: f64,
+}
+
+/// One month of the calendar in words: the heatmap's text equivalent.
+#[derive(Serialize)]
+pub struct MonthRow {
+    pub label: String,
+    /// Days with a note.
+    pub days: u32,
+    pub hours: String,
 }
 
 /// A GitHub-style calendar of the last year, ending at `now`.
@@ -101,7 +113,13 @@ pub struct Heatmap {
     pub cells: Vec<Cell>,
     pub columns: u32,
     pub months: Vec<(u32, String)>,
+    /// Every month of the calendar that has a note, oldest first.
+    pub table: Vec<MonthRow>,
 }
+
+/// The square's side for each level: a day without a note is a small dot, a
+/// studied day a square that grows with the level (as it darkens).
+const LEVEL_SIZE: [f64; 5] = [3.0, 5.5, 7.0, 8.5, 10.0];
 
 /// Colour levels are by quartiles of the studied days, so an ordinary day is not
 /// drawn as idle next to one long hackathon day.
@@ -164,13 +182,38 @@ pub fn heatmap(log: &Log, now: NaiveDate, lang: &str) -> Heatmap {
             title,
             url: minutes.map(|_| day_url(date)),
             age: columns - 1 - x,
+            size: LEVEL_SIZE[usize::from(level)],
         });
     }
     Heatmap {
         cells,
         columns,
         months: without_overlaps(months, lang),
+        table: month_rows(&in_range, lang),
     }
+}
+
+/// Days with a note and hours per month, for the months from the first note on.
+fn month_rows(days: &[(NaiveDate, u32)], lang: &str) -> Vec<MonthRow> {
+    let mut rows: Vec<(NaiveDate, u32, u32)> = Vec::new();
+    for &(date, minutes) in days {
+        let month = date.with_day(1).expect("day 1 exists");
+        match rows.last_mut() {
+            Some(row) if row.0 == month => {
+                row.1 += 1;
+                // Hostile notes reach u32::MAX: saturate as the week totals do.
+                row.2 = row.2.saturating_add(minutes);
+            }
+            _ => rows.push((month, 1, minutes)),
+        }
+    }
+    rows.into_iter()
+        .map(|(month, days, minutes)| MonthRow {
+            label: i18n::month(month, lang),
+            days,
+            hours: i18n::hours(minutes),
+        })
+        .collect()
 }
 
 /// Width of a cell column and of a month label's character, in SVG units (the

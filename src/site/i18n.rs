@@ -16,6 +16,8 @@ pub fn labels(lang: &str) -> Vec<(&'static str, &'static str)> {
         ("kb", pick("トラブルシューティング", "Troubleshooting")),
         ("explainers", pick("解説", "Explainers")),
         ("search", pick("検索", "Search")),
+        ("menu", pick("メニュー", "Menu")),
+        ("month", pick("月", "Month")),
         (
             "search_placeholder",
             pick(

@@ -292,6 +292,28 @@ impl Browser {
         std::fs::write(path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
 
+    /// Clicks the middle of the first element matching `selector` with the mouse
+    /// (a real press and release at that point, so whatever is on top gets it).
+    /// Panics if nothing matches or the element has no box.
+    pub fn click(&mut self, selector: &str) {
+        let js = format!(
+            "(() => {{ const e = document.querySelector({}); if (!e) return null; \
+             const r = e.getBoundingClientRect(); \
+             return r.width > 0 && r.height > 0 ? [r.left + r.width / 2, r.top + r.height / 2] : null; }})()",
+            Value::from(selector)
+        );
+        let at = self.eval(&js);
+        let (Some(x), Some(y)) = (at[0].as_f64(), at[1].as_f64()) else {
+            panic!("nothing to click: {selector} is missing or has no box");
+        };
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
     /// Types `text` into the focused element as an input method would (Japanese works).
     pub fn type_text(&mut self, text: &str) {
         self.call("Input.insertText", json!({"text": text}));
