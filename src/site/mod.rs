@@ -244,7 +244,7 @@ pub struct Site<'a> {
     pub kb_pages: Vec<usize>,
     pub free_pages: Vec<usize>,
     pub renderer: Renderer,
-    tera: tera::Tera,
+    tera: Arc<tera::Tera>,
     base: tera::Context,
     /// Hash of what every page depends on (templates, config, pages, options).
     global_key: u64,

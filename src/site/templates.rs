@@ -2,6 +2,7 @@
 //! `templates/` folder wins.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 
@@ -32,35 +33,26 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 
 /// Tera with the embedded templates, then the log's own `templates/*.html|*.xml` over
 /// them; and a hash of the log's own templates, so a rebuild knows when they changed.
-pub fn load(root: &Path) -> Result<(tera::Tera, u64)> {
+/// Parsing the templates is a third of a one-note rebuild in `serve` (and was paid
+/// again for every learner of a cohort), so the last ones made are kept, by the hash
+/// of the log's own templates, for the next build of the process.
+pub fn load(root: &Path) -> Result<(Arc<tera::Tera>, u64)> {
+    static LAST: Mutex<Option<(u64, Arc<tera::Tera>)>> = Mutex::new(None);
+    let own = own_templates(root)?;
+    let own_hash = if own.is_empty() {
+        0
+    } else {
+        crate::log::hash_of(&own)
+    };
+    if let Some((hash, tera)) = LAST.lock().expect("templates lock").as_ref() {
+        if *hash == own_hash {
+            return Ok((tera.clone(), own_hash));
+        }
+    }
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(EMBEDDED.iter().copied())
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
-    let dir = root.join("templates");
-    let mut own_hash = 0;
-    if dir.is_dir() {
-        // A template's text ends up in every page: a link out of the log is refused.
-        let folders = crate::load::Folders::log(root);
-        let real_dir = folders.inside(&dir)?;
-        let mut own = Vec::new();
-        for entry in std::fs::read_dir(&real_dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-        {
-            let path = entry?.path();
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_string();
-            if name.ends_with(".html") || name.ends_with(".xml") {
-                let path = folders.inside(&path)?;
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                own.push((name, text));
-            }
-        }
-        own.sort();
-        own_hash = crate::log::hash_of(&own);
+    if !own.is_empty() {
         tera.add_raw_templates(own)
             .map_err(|e| anyhow::anyhow!("templates/: {}", describe(&e)))?;
     }
@@ -68,7 +60,39 @@ pub fn load(root: &Path) -> Result<(tera::Tera, u64)> {
     // Tera escapes `/` too, which makes every URL `..&#x2F;days&#x2F;…`: valid but
     // unreadable in the output. Escaping the five markup characters is enough.
     tera.set_escape_fn(escape_markup);
+    let tera = Arc::new(tera);
+    *LAST.lock().expect("templates lock") = Some((own_hash, tera.clone()));
     Ok((tera, own_hash))
+}
+
+/// The log's own templates (name, text), sorted by name; none without `templates/`.
+fn own_templates(root: &Path) -> Result<Vec<(String, String)>> {
+    let dir = root.join("templates");
+    let mut own = Vec::new();
+    if !dir.is_dir() {
+        return Ok(own);
+    }
+    // A template's text ends up in every page: a link out of the log is refused.
+    let folders = crate::load::Folders::log(root);
+    let real_dir = folders.inside(&dir)?;
+    for entry in
+        std::fs::read_dir(&real_dir).with_context(|| format!("cannot read {}", dir.display()))?
+    {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            let path = folders.inside(&path)?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            own.push((name, text));
+        }
+    }
+    own.sort();
+    Ok(own)
 }
 
 fn escape_markup(s: &str) -> String {
