@@ -30,6 +30,9 @@ pub struct ServeArgs {
     /// Poll for changes instead of OS notifications (WSL, network drives)
     #[arg(long)]
     pub poll: bool,
+    /// Print how long each stage of each rebuild took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// How long the watcher waits for a burst of events to end before rebuilding. An
@@ -60,6 +63,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         addr: SocketAddr::new(args.interface, args.port),
         poll: args.poll,
         debounce: DEBOUNCE,
+        timings: args.timings,
     };
     let server = Server::start(options).await?;
     run(server, args.interface, args.open).await
@@ -80,6 +84,7 @@ pub fn execute_cohort(args: super::cohort::CohortServeArgs) -> Result<ExitCode> 
             addr: SocketAddr::new(interface, args.port),
             poll: args.poll,
             debounce: DEBOUNCE,
+            timings: false,
         };
         let server = Server::start_cohort(options, args.build.options()).await?;
         run(server, interface, args.open).await

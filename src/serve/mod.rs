@@ -59,6 +59,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Quiet time after the last change before rebuilding.
     pub debounce: Duration,
+    /// Print each rebuild's stage times (`logsite serve --timings`).
+    pub timings: bool,
 }
 
 /// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (libmimalloc-sys has no
@@ -148,6 +150,7 @@ impl Server {
             building: Arc::new(AtomicBool::new(false)),
             cache: site::SiteCache::default(),
             cohort,
+            timings: options.timings,
         };
         rebuilds.watcher.sync(&rebuilds.inputs);
         rebuilds.rebuild().await;
@@ -252,6 +255,7 @@ struct Rebuilds {
     cache: site::SiteCache,
     /// Set when serving a cohort: each rebuild is a whole `logsite cohort`.
     cohort: Option<CohortOptions>,
+    timings: bool,
 }
 
 impl Rebuilds {
@@ -322,6 +326,11 @@ impl Rebuilds {
                     eprintln!("{d}\n");
                 }
                 eprintln!("{summary}");
+                if self.timings {
+                    for (stage, took) in &summary.stages {
+                        eprintln!("  {:>6} ms  {stage}", took.as_millis());
+                    }
+                }
                 let pages = reload::changed_pages(summary.changed.as_deref());
                 self.state.send_modify(|s| s.finish(pages, problems));
             }

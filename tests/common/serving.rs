@@ -36,6 +36,7 @@ impl Serving {
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             poll: false,
             debounce: Duration::from_millis(50),
+            timings: false,
         };
         let server = runtime
             .block_on(Server::start(options))
