@@ -63,48 +63,68 @@ pub fn name_pages(pages: &mut [Source], diagnostics: &mut Vec<Diagnostic>) {
 /// tags that give the file name of another topic (`a b` and `a-b`), which then gets
 /// `-2` (see `topics::compute`).
 pub fn reserved_names(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Each tag's slug and folded form, and each note's own warnings, in parallel
+    // (slugs are NFKC and a hash, for every tag and problem of every note); then the
+    // tags are compared in note order.
+    let per_note: Vec<(Vec<(String, String)>, Vec<Diagnostic>)> = notes
+        .par_iter()
+        .map(|note| {
+            let tags = note
+                .tags
+                .iter()
+                .map(|tag| (slug(tag), crate::text::fold(tag)))
+                .collect();
+            (tags, own_reserved_names(note))
+        })
+        .collect();
     let mut tag_of_slug: HashMap<String, String> = HashMap::new();
-    for note in notes {
-        for tag in &note.tags {
-            let folded = crate::text::fold(tag);
-            match tag_of_slug.get(&slug(tag)) {
+    for (note, (tags, own)) in notes.iter().zip(per_note) {
+        for (tag, (tag_slug, folded)) in note.tags.iter().zip(tags) {
+            match tag_of_slug.get(&tag_slug) {
                 Some(first) if *first != folded => diagnostics.push(Diagnostic::new(
                     &note.path,
                     Severity::Warning,
                     format!(
-                        "the tag `{tag}` and the tag `{first}` would share the page topics/{}.html: the one named later gets a name of its own",
-                        slug(tag)
+                        "the tag `{tag}` and the tag `{first}` would share the page topics/{tag_slug}.html: the one named later gets a name of its own",
                     ),
                 )),
                 Some(_) => {}
                 None => {
-                    tag_of_slug.insert(slug(tag), folded);
+                    tag_of_slug.insert(tag_slug, folded);
                 }
             }
         }
-        for tag in note.tags.iter().filter(|t| slug_is_reserved(t)) {
-            diagnostics.push(Diagnostic::new(
+        diagnostics.extend(own);
+    }
+}
+
+/// The warnings about one note's tags and problems that take a list page's name.
+fn own_reserved_names(note: &Note) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for tag in note.tags.iter().filter(|t| slug_is_reserved(t)) {
+        diagnostics.push(Diagnostic::new(
+            &note.path,
+            Severity::Warning,
+            format!(
+                "the tag `{tag}` is the name of the topics list page: its topic page is named {}.html instead",
+                slug(tag)
+            ),
+        ));
+    }
+    for problem in note.problems.iter().filter(|p| slug_is_reserved(&p.title)) {
+        diagnostics.push(Diagnostic {
+            line: Some(problem.line),
+            ..Diagnostic::new(
                 &note.path,
                 Severity::Warning,
                 format!(
-                    "the tag `{tag}` is the name of the topics list page: its topic page is named {}.html instead",
-                    slug(tag)
+                    "the problem `{}` is the name of the knowledge-base list page: its entry gets another name ({}…)",
+                    problem.title,
+                    slug(&problem.title)
                 ),
-            ));
-        }
-        for problem in note.problems.iter().filter(|p| slug_is_reserved(&p.title)) {
-            diagnostics.push(Diagnostic {
-                line: Some(problem.line),
-                ..Diagnostic::new(
-                    &note.path,
-                    Severity::Warning,
-                    format!(
-                        "the problem `{}` is the name of the knowledge-base list page: its entry gets another name ({}…)",
-                        problem.title,
-                        slug(&problem.title)
-                    ),
-                )
-            });
-        }
+            )
+        });
     }
+    diagnostics
 }
