@@ -3,7 +3,9 @@
 //! Nothing here knows what a task or an hour is; it hands the note stage clean text
 //! (no BOM, `\n` line ends) and the front matter, and reports files it cannot read.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -99,6 +101,51 @@ pub fn content_dir(root: &Path, config: &Config) -> PathBuf {
 /// A file that cannot be read is a fatal diagnostic; the others are still read, so one run
 /// reports every problem.
 pub fn load(root: &Path, config: &Config) -> Loaded {
+    load_with(root, config, None)
+}
+
+/// What `serve` keeps of the files it read, so that a rebuild reads again only the
+/// files that changed on disk.
+#[derive(Default)]
+pub struct LoadCache {
+    sources: HashMap<PathBuf, (FileStamp, Source)>,
+}
+
+/// What tells a file changed without reading it: its size, its modification time and,
+/// on Unix, its status-change time, which no tool can set back (a copy that keeps the
+/// modification time still changes it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = (0, 0);
+        Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            changed,
+        })
+    }
+}
+
+/// As [`load`], taking from `cache` each file whose stamp is the one it was read with,
+/// and keeping in it what this load read.
+pub fn load_cached(root: &Path, config: &Config, cache: &mut LoadCache) -> Loaded {
+    load_with(root, config, Some(cache))
+}
+
+fn load_with(root: &Path, config: &Config, mut cache: Option<&mut LoadCache>) -> Loaded {
     let content = content_dir(root, config);
     let mut loaded = Loaded::default();
     if !content.is_dir() {
@@ -109,15 +156,17 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
         ));
         return loaded;
     }
-    let walker = WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-        });
-    // Walk in order first, then read and split the files in parallel (order kept):
+    // Unsorted, then sorted once at the end: walkdir's own sorting asks each entry for
+    // its file name (parsed from the path) at every comparison, which was most of this
+    // stage's time. A path's order is the order of its components, so sorting the
+    // paths gives the depth-first order by file name.
+    let walker = WalkDir::new(&content).into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+    });
+    // Walk first, then read and split the files in parallel (order kept):
     // reading is most of the work of this stage, and each file is independent.
     let mut files = Vec::new();
+    let mut found: Vec<(PathBuf, Diagnostic)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -126,11 +175,9 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| config.book.src.clone());
-                loaded.diagnostics.push(Diagnostic::new(
-                    &path,
-                    Severity::Fatal,
-                    format!("cannot read: {e}"),
-                ));
+                let diagnostic =
+                    Diagnostic::new(&path, Severity::Fatal, format!("cannot read: {e}"));
+                found.push((path, diagnostic));
                 continue;
             }
         };
@@ -141,37 +188,73 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
         let path = || relative(root, entry.path());
         if entry.path_is_symlink() && (markdown || entry.path().is_dir()) {
             // Never followed: a link could publish a file from outside the log.
-            loaded.diagnostics.push(Diagnostic::new(
+            found.push((path(), Diagnostic::new(
                 &path(),
                 Severity::Warning,
                 "a symbolic link: logsite does not follow links, so this is not published (put the file itself in the content folder)",
-            ));
+            )));
         } else if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md")
         {
             files.push(entry.into_path());
         } else if entry.file_type().is_file() && markdown {
-            loaded.diagnostics.push(Diagnostic::new(
+            found.push((path(), Diagnostic::new(
                 &path(),
                 Severity::Warning,
                 "logsite reads only files ending in `.md` (lower case): this one is skipped (rename it)",
-            ));
+            )));
         }
     }
-    let read: Vec<Result<Source, Box<Diagnostic>>> = files
+    files.sort_unstable_by(|a, b| in_path_order(a, b));
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    loaded
+        .diagnostics
+        .extend(found.into_iter().map(|(_, diagnostic)| diagnostic));
+    let kept = cache.as_deref();
+    let read: Vec<(Option<FileStamp>, Result<Source, Box<Diagnostic>>)> = files
         .par_iter()
         .map(|file| {
+            // Stamped before reading: a save during the read leaves a stamp that will
+            // not match, so the next build reads the file again.
+            let stamp = kept.and_then(|_| FileStamp::of(file));
+            if let Some((_, source)) = kept
+                .and_then(|c| c.sources.get(file))
+                .filter(|(was, _)| stamp.is_some() && Some(*was) == stamp)
+            {
+                return (stamp, Ok(source.clone()));
+            }
             let rel_path = file.strip_prefix(&content).unwrap_or(file).to_path_buf();
             let path = relative(root, file);
-            match std::fs::read(file) {
+            let source = match std::fs::read(file) {
                 Ok(bytes) => read_source(path, rel_path, &bytes),
                 Err(e) => Err(Box::new(Diagnostic::new(
                     &path,
                     Severity::Fatal,
                     format!("cannot read: {e}"),
                 ))),
-            }
+            };
+            (stamp, source)
         })
         .collect();
+    if let Some(cache) = cache.as_deref_mut() {
+        // Only what was read anew goes in; what is gone from the disk goes out.
+        for (file, (stamp, source)) in files.iter().zip(&read) {
+            match (stamp, source) {
+                (Some(stamp), Ok(source)) => {
+                    if cache.sources.get(file).is_none_or(|(was, _)| was != stamp) {
+                        cache.sources.insert(file.clone(), (*stamp, source.clone()));
+                    }
+                }
+                _ => {
+                    cache.sources.remove(file);
+                }
+            }
+        }
+        if cache.sources.len() > files.len() {
+            let live: HashSet<&PathBuf> = files.iter().collect();
+            cache.sources.retain(|file, _| live.contains(file));
+        }
+    }
+    let read = read.into_iter().map(|(_, source)| source);
     for result in read {
         match result {
             Ok(source) => {
@@ -182,6 +265,24 @@ pub fn load(root: &Path, config: &Config) -> Loaded {
         }
     }
     loaded
+}
+
+/// The order of `Path`'s own comparison (component by component) for the paths a walk
+/// gives, without parsing them into components: byte by byte, with the separator
+/// lowest, since no name holds it.
+fn in_path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let key = |b: u8| {
+        if std::path::is_separator(char::from(b)) {
+            0
+        } else {
+            b
+        }
+    };
+    a.iter().map(|&x| key(x)).cmp(b.iter().map(|&x| key(x)))
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -251,6 +352,12 @@ pub struct Folders {
     content: PathBuf,
     real_root: Option<PathBuf>,
     real_content: Option<PathBuf>,
+    /// Real paths of the folders images were found in, resolved once each: a log has
+    /// thousands of screenshots in a few hundred folders.
+    real_dirs: Arc<Mutex<HashMap<PathBuf, Option<PathBuf>>>>,
+    /// The regular files of each such folder, read once: one directory read instead of
+    /// a `stat` per image.
+    listings: Arc<Mutex<HashMap<PathBuf, Arc<HashSet<std::ffi::OsString>>>>>,
 }
 
 impl Folders {
@@ -259,7 +366,49 @@ impl Folders {
             content: content.to_path_buf(),
             real_root: root.canonicalize().ok(),
             real_content: content.canonicalize().ok(),
+            real_dirs: Arc::default(),
+            listings: Arc::default(),
         }
+    }
+
+    /// Whether `dir` holds a regular file (not a link) named `name`, from one reading of
+    /// the folder. `false` may also mean "not known": the caller asks the file itself.
+    fn lists_regular_file(&self, dir: &Path, name: &std::ffi::OsStr) -> bool {
+        let listing = self
+            .listings
+            .lock()
+            .expect("folders lock")
+            .get(dir)
+            .cloned();
+        let listing = listing.unwrap_or_else(|| {
+            let files: HashSet<std::ffi::OsString> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name())
+                .collect();
+            let files = Arc::new(files);
+            self.listings
+                .lock()
+                .expect("folders lock")
+                .insert(dir.to_path_buf(), files.clone());
+            files
+        });
+        listing.contains(name)
+    }
+
+    /// The real path of the folder `dir`, or `None` when it cannot be resolved.
+    fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(real) = self.real_dirs.lock().expect("folders lock").get(dir) {
+            return real.clone();
+        }
+        let real = dir.canonicalize().ok();
+        self.real_dirs
+            .lock()
+            .expect("folders lock")
+            .insert(dir.to_path_buf(), real.clone());
+        real
     }
 
     /// The log folder alone, for files that are not under content/.
@@ -318,7 +467,20 @@ pub fn image(dest: &str, source_dir: &Path, folders: &Folders) -> Image {
         Lexical::Refused(reason) => return Image::Refused(reason),
         Lexical::File(rel) => rel,
     };
-    let Ok(real) = folders.content.join(&rel).canonicalize() else {
+    let path = folders.content.join(&rel);
+    // A regular file's real path is its folder's real path and its name; anything else
+    // (a symlink above all) is resolved whole. Whether it is a regular file is read from
+    // its folder's listing, or, for a name the listing lacks (a case-insensitive disk
+    // finds `Shot.PNG` as `shot.png`), from the file itself.
+    let folder = path.parent().zip(path.file_name());
+    let regular = folder.is_some_and(|(dir, name)| folders.lists_regular_file(dir, name))
+        || std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file());
+    let real = if regular {
+        folder.and_then(|(dir, name)| Some(folders.real_dir(dir)?.join(name)))
+    } else {
+        path.canonicalize().ok()
+    };
+    let Some(real) = real else {
         return Image::Missing { rel };
     };
     if !folders.holds(&real) {
@@ -326,6 +488,9 @@ pub fn image(dest: &str, source_dir: &Path, folders: &Folders) -> Image {
             "it is a link to {}, outside the log folder: only files inside the log are published",
             real.display()
         ));
+    }
+    if regular {
+        return Image::Local { rel, real };
     }
     match std::fs::metadata(&real) {
         Ok(meta) if meta.is_file() => Image::Local { rel, real },
@@ -553,6 +718,31 @@ fn line_in_message(message: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_sort_as_path_compares_them() {
+        let mut paths: Vec<PathBuf> = [
+            "c/2025/04/a.md",
+            "c/2025/04/a-b.md",
+            "c/2025/04-x/a.md",
+            "c/2025/04/a/b.md",
+            "c/2025/04/a.md.md",
+            "c/2025/04/b.md",
+            "c/2025/4/a.md",
+            "c/2025/04/日報.md",
+            "c/2025/04/A.md",
+            "c/2025-04.md",
+            "c/2025/04/a b.md",
+            "c/2025/04/a.MD",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.sort_by(|a, b| in_path_order(a, b));
+        assert_eq!(paths, expected);
+    }
 
     fn read(name: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
         read_source(

@@ -57,6 +57,7 @@ impl Stages {
 /// re-renders only the pages whose inputs changed.
 #[derive(Default)]
 pub struct SiteCache {
+    load: crate::load::LoadCache,
     notes: crate::log::NoteCache,
     folded: HashMap<u64, Arc<FoldedDay>>,
     mentions: crate::log::topics::MentionCache,
@@ -120,7 +121,10 @@ fn build_with(
         check_images: true,
     };
     let mut stages = Stages::new();
-    let loaded = crate::load::load(root, &config);
+    let loaded = match cache.as_deref_mut() {
+        Some(c) => crate::load::load_cached(root, &config, &mut c.load),
+        None => crate::load::load(root, &config),
+    };
     stages.lap("load");
     // The note keys of the previous build, to tell which days were edited since.
     let previous_keys = cache
