@@ -200,12 +200,20 @@ pub(crate) fn find_url(text: &str, from: usize) -> Option<Range<usize>> {
 /// and `_`, at least one dot, a trailing dot left out, not ending in `-` or `_`.
 fn find_email(text: &str, mut from: usize) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
+    // The local part starts at `from` at the earliest: what is before was linked
+    // already (`a@b.coa@b.co` is one address, then `@b.co`).
+    let floor = from;
     let local = |b: u8| b.is_ascii_alphanumeric() || b"._-+".contains(&b);
     let domain = |b: u8| b.is_ascii_alphanumeric() || b"._-".contains(&b);
     while from < bytes.len() {
         let at = from + bytes[from..].iter().position(|&b| b == b'@')?;
         from = at + 1;
-        let start = at - bytes[..at].iter().rev().take_while(|&&b| local(b)).count();
+        let start = at
+            - bytes[floor..at]
+                .iter()
+                .rev()
+                .take_while(|&&b| local(b))
+                .count();
         let mut end = from + bytes[from..].iter().take_while(|&&b| domain(b)).count();
         while end > from && bytes[end - 1] == b'.' {
             end -= 1;
@@ -355,6 +363,12 @@ mod tests {
             urls("see https://a.example/x&amp; now"),
             ["https://a.example/x"]
         );
+    }
+
+    #[test]
+    fn an_address_right_after_another_does_not_reuse_its_text() {
+        assert_eq!(urls("a@b.coa@b.co"), ["a@b.coa"]);
+        assert_eq!(urls("x a@b.co c@d.co"), ["a@b.co", "c@d.co"]);
     }
 
     #[test]
