@@ -37,10 +37,10 @@ pub struct ServeArgs {
 
 /// How long the watcher waits for a burst of events to end before rebuilding. An
 /// editor's save (truncate and write, or write a temporary file and rename) is one
-/// burst of a few milliseconds; 150 ms was a third of the time from save to reload
-/// at 3,650 notes. A save caught half-way is read again: its next event rebuilds,
-/// and a note that changes during a build fails that build, not the site.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// burst of a few milliseconds; 50 ms was still a third of the time from save to
+/// reload at 3,650 notes. A save caught half-way is read again: its next event
+/// rebuilds, and a note that changes during a build fails that build, not the site.
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 pub fn execute(args: ServeArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
