@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Loaded, Source, SourceKind};
-use crate::note::private::redact;
+use crate::note::private::{redact_remembering, HeadingMemo};
 use crate::note::{self, duration, Note, NoteContext, Roles};
 
 /// One published day: a note and the hours computed for it.
@@ -407,8 +407,15 @@ fn redacted_sources(sources: Vec<Source>, roles: &Roles) -> (Vec<Source>, Vec<So
     let (mut notes, mut pages): (Vec<Source>, Vec<Source>) = sources
         .into_iter()
         .partition(|s| s.kind == SourceKind::Note);
-    notes.par_iter_mut().for_each(|s| redact(s, roles));
-    pages.iter_mut().for_each(|p| redact(p, roles));
+    notes
+        .par_iter_mut()
+        .for_each_init(HeadingMemo::default, |memo, s| {
+            redact_remembering(s, roles, memo)
+        });
+    let mut memo = HeadingMemo::default();
+    pages
+        .iter_mut()
+        .for_each(|p| redact_remembering(p, roles, &mut memo));
     (notes, pages)
 }
 

@@ -20,8 +20,18 @@ use super::{Role, Roles};
 /// Blanks the private parts of `source` and records where they were (a note read again
 /// from disk is blanked the same way: [`blank`]).
 pub fn redact(source: &mut Source, roles: &Roles) {
+    redact_remembering(source, roles, &mut HeadingMemo::default());
+}
+
+/// What [`redact`] found of each line it looked at, for the next file: every note has
+/// the same few headings (`## わかったこと`…), and folding them was most of its time.
+#[derive(Default)]
+pub struct HeadingMemo(std::collections::HashMap<String, bool>);
+
+/// As [`redact`], remembering its verdict on each line in `memo`.
+pub fn redact_remembering(source: &mut Source, roles: &Roles, memo: &mut HeadingMemo) {
     let body = source.body();
-    if !might_have_private_heading(body, roles) {
+    if !might_have_private_heading(body, roles, memo) {
         return;
     }
     let base = source.body_start;
@@ -58,11 +68,17 @@ pub fn blank(text: &mut String, ranges: &[Range<usize>]) {
 /// A cheap test that rules out almost every note: only a line holding `#`, or a line
 /// above a setext underline (`===`, `---`), can be a heading, and a private heading
 /// holds a private name once folded.
-fn might_have_private_heading(body: &str, roles: &Roles) -> bool {
+fn might_have_private_heading(body: &str, roles: &Roles, memo: &mut HeadingMemo) -> bool {
     let names = roles.names_of(Role::Private);
-    let named = |line: &str| {
+    // An entity or an escape (`非&#x516C;開`) could spell a name the line does not hold.
+    let mut spelled = |line: &str| {
+        if let Some(&known) = memo.0.get(line) {
+            return known;
+        }
         let folded = fold(line);
-        names.iter().any(|n| folded.contains(n))
+        let found = names.iter().any(|n| folded.contains(n)) || line.contains(['&', '\\']);
+        memo.0.insert(line.to_string(), found);
+        found
     };
     let mut previous = "";
     for line in body.lines() {
@@ -70,8 +86,6 @@ fn might_have_private_heading(body: &str, roles: &Roles) -> bool {
             let t = line.trim_start_matches(['>', ' ', '\t']).trim_end();
             !t.is_empty() && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'))
         };
-        // An entity or an escape (`非&#x516C;開`) could spell a name the line does not hold.
-        let spelled = |line: &str| named(line) || line.contains(['&', '\\']);
         if (line.contains('#') && spelled(line)) || (underline && spelled(previous)) {
             return true;
         }
