@@ -4,8 +4,6 @@
 
 mod write;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostic;
@@ -60,13 +58,9 @@ impl WeekReport {
     pub fn new(log: &Log, w: usize) -> Result<WeekReport, Diagnostic> {
         let week = &log.weeks[w];
         let first_day = week.days[0];
-        // Problems written before this week, by key.
-        let mut seen_before: HashMap<&str, ()> = HashMap::new();
-        for day in &log.days[..first_day] {
-            for p in &day.note.problems {
-                seen_before.insert(p.key.as_str(), ());
-            }
-        }
+        // Whether a problem was written before this week.
+        let first_days = log.problem_first_days();
+        let seen_before = |key: &str| first_days.get(key).is_some_and(|&i| i < first_day);
         let mut report = WeekReport {
             id: week.id.clone(),
             start: week.start,
@@ -105,9 +99,7 @@ impl WeekReport {
                 if p.resolved && !report.problems_resolved.contains(&p.title) {
                     report.problems_resolved.push(p.title.clone());
                 }
-                if !seen_before.contains_key(p.key.as_str())
-                    && !report.problems_opened.contains(&p.title)
-                {
+                if !seen_before(&p.key) && !report.problems_opened.contains(&p.title) {
                     report.problems_opened.push(p.title.clone());
                 }
                 match problems.iter_mut().find(|(k, _, _)| *k == p.key) {
