@@ -145,7 +145,10 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut LoadCache) -> Loade
     load_with(root, config, Some(cache))
 }
 
-fn load_with(root: &Path, config: &Config, mut cache: Option<&mut LoadCache>) -> Loaded {
+/// A file read, or why it could not be.
+type SourceOrError = Result<Source, Box<Diagnostic>>;
+
+fn load_with(root: &Path, config: &Config, cache: Option<&mut LoadCache>) -> Loaded {
     let content = content_dir(root, config);
     let mut loaded = Loaded::default();
     if !content.is_dir() {
@@ -210,7 +213,7 @@ fn load_with(root: &Path, config: &Config, mut cache: Option<&mut LoadCache>) ->
         .diagnostics
         .extend(found.into_iter().map(|(_, diagnostic)| diagnostic));
     let kept = cache.as_deref();
-    let read: Vec<(Option<FileStamp>, Result<Source, Box<Diagnostic>>)> = files
+    let read: Vec<(Option<FileStamp>, SourceOrError)> = files
         .par_iter()
         .map(|file| {
             // Stamped before reading: a save during the read leaves a stamp that will
@@ -235,7 +238,7 @@ fn load_with(root: &Path, config: &Config, mut cache: Option<&mut LoadCache>) ->
             (stamp, source)
         })
         .collect();
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         // Only what was read anew goes in; what is gone from the disk goes out.
         for (file, (stamp, source)) in files.iter().zip(&read) {
             match (stamp, source) {
