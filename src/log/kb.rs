@@ -91,6 +91,7 @@ pub fn group(days: &[Day], taken: &[String]) -> Vec<KbEntry> {
 /// `learnings` (of the days it was seen, those sharing one of its topics).
 pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_names: &[String]) {
     let folded_names: Vec<String> = topic_names.iter().map(|t| fold(t)).collect();
+    let finder = topics::WordFinder::new(&folded_names);
     entries.par_iter_mut().for_each(|entry| {
         let text: String = entry
             .occurrences
@@ -98,19 +99,17 @@ pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_
             .map(|&(i, j)| folded[i].problems[j].as_str())
             .collect::<Vec<_>>()
             .join("\n");
-        let matched: Vec<usize> = (0..topic_names.len())
-            .filter(|&t| topics::mentions(&text, &folded_names[t]))
-            .collect();
+        let in_text = finder.find(&text);
+        let matched: Vec<usize> = (0..topic_names.len()).filter(|&t| in_text[t]).collect();
         entry.topics = matched.iter().map(|&t| topic_names[t].clone()).collect();
         let mut seen_days: Vec<usize> = entry.occurrences.iter().map(|&(i, _)| i).collect();
         seen_days.dedup();
         for i in seen_days {
             for (j, ltext) in folded[i].learnings.iter().enumerate() {
-                if matched.is_empty()
-                    || matched
-                        .iter()
-                        .any(|&t| topics::mentions(ltext, &folded_names[t]))
-                {
+                if matched.is_empty() || {
+                    let in_learning = finder.find(ltext);
+                    matched.iter().any(|&t| in_learning[t])
+                } {
                     entry.learnings.push((i, j));
                 }
             }
