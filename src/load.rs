@@ -377,41 +377,22 @@ impl Folders {
     /// Whether `dir` holds a regular file (not a link) named `name`, from one reading of
     /// the folder. `false` may also mean "not known": the caller asks the file itself.
     fn lists_regular_file(&self, dir: &Path, name: &std::ffi::OsStr) -> bool {
-        let listing = self
-            .listings
-            .lock()
-            .expect("folders lock")
-            .get(dir)
-            .cloned();
-        let listing = listing.unwrap_or_else(|| {
-            let files: HashSet<std::ffi::OsString> = std::fs::read_dir(dir)
+        let listing = remembered(&self.listings, dir, || {
+            let files = std::fs::read_dir(dir)
                 .into_iter()
                 .flatten()
                 .flatten()
                 .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                 .map(|e| e.file_name())
                 .collect();
-            let files = Arc::new(files);
-            self.listings
-                .lock()
-                .expect("folders lock")
-                .insert(dir.to_path_buf(), files.clone());
-            files
+            Arc::new(files)
         });
         listing.contains(name)
     }
 
     /// The real path of the folder `dir`, or `None` when it cannot be resolved.
     fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
-        if let Some(real) = self.real_dirs.lock().expect("folders lock").get(dir) {
-            return real.clone();
-        }
-        let real = dir.canonicalize().ok();
-        self.real_dirs
-            .lock()
-            .expect("folders lock")
-            .insert(dir.to_path_buf(), real.clone());
-        real
+        remembered(&self.real_dirs, dir, || dir.canonicalize().ok())
     }
 
     /// The log folder alone, for files that are not under content/.
@@ -443,6 +424,22 @@ impl Folders {
             .flatten()
             .any(|folder| real.starts_with(folder))
     }
+}
+
+/// What `memo` holds for `dir`, computed by `compute` (outside the lock) the first time.
+fn remembered<V: Clone>(
+    memo: &Mutex<HashMap<PathBuf, V>>,
+    dir: &Path,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Some(known) = memo.lock().expect("folders lock").get(dir) {
+        return known.clone();
+    }
+    let value = compute();
+    memo.lock()
+        .expect("folders lock")
+        .insert(dir.to_path_buf(), value.clone());
+    value
 }
 
 /// Where an image a note or page links is, once resolved.

@@ -67,7 +67,6 @@ pub fn reserved_names(notes: &[Note], diagnostics: &mut Vec<Diagnostic>) {
     // Each tag's slug and folded form, and each note's own warnings, in parallel
     // (slugs are NFKC and a hash, for every tag and problem of every note); then the
     // tags are compared in note order.
-    // (slug, folded) of each tag, and the note's own warnings.
     type Named = (Vec<(String, String)>, Vec<Diagnostic>);
     let per_note: Vec<Named> = notes
         .par_iter()
