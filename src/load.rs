@@ -66,6 +66,10 @@ pub struct Source {
     /// Byte ranges of `text` blanked as never published (`## 非公開`): set by the log
     /// stage (`note::private::redact`), empty as loaded.
     pub private: Vec<std::ops::Range<usize>>,
+    /// A hash of `text` as read, set by a cached load (`serve`) when it reads the file:
+    /// a rebuild then tells an edited note from the others without hashing every text
+    /// again. `None` from an uncached load.
+    pub text_hash: Option<u64>,
 }
 
 impl Source {
@@ -228,7 +232,12 @@ fn load_with(root: &Path, config: &Config, cache: Option<&mut LoadCache>) -> Loa
             let rel_path = file.strip_prefix(&content).unwrap_or(file).to_path_buf();
             let path = relative(root, file);
             let source = match std::fs::read(file) {
-                Ok(bytes) => read_source(path, rel_path, &bytes),
+                Ok(bytes) => read_source(path, rel_path, &bytes).map(|mut source| {
+                    if kept.is_some() {
+                        source.text_hash = Some(crate::log::hash_of(&source.text));
+                    }
+                    source
+                }),
                 Err(e) => Err(Box::new(Diagnostic::new(
                     &path,
                     Severity::Fatal,
@@ -552,6 +561,7 @@ pub fn read_source(
         date: None,
         slug: None,
         private: Vec::new(),
+        text_hash: None,
     };
     if kind == SourceKind::Note {
         source.date = Some(note_date(&source)?);

@@ -253,3 +253,45 @@ fn a_cached_rebuild_after_book_toml_renames_a_section_matches_a_fresh_build() {
     let topic = std::fs::read_to_string(out.join("topics/cors.html")).unwrap();
     assert!(topic.contains("プリフライトで確かめる"), "{topic}");
 }
+
+#[test]
+fn cached_rebuilds_report_each_problem_once_as_a_fresh_build_does() {
+    // A missing screenshot (an error the log stage adds to the note) and a declared
+    // total logsite computes otherwise (a warning added with the hours): a rebuild
+    // reuses the parsed note, and must not carry the last build's findings into it.
+    let log = TempLog::with_seed(&[(
+        "content/2025/04/2025-04-29.md",
+        "## 取り組んだ課題一覧\n- 学習(2h)\n\n![画面](gone.png)\n\n## 学習時間\nTotal: 999h\n"
+            .as_bytes(),
+    )]);
+    let fresh_messages = || {
+        let fresh = tempfile::tempdir().unwrap();
+        let summary = build(log.path(), &options(&fresh.path().join("site"))).expect("fresh");
+        messages(&summary.diagnostics)
+    };
+    let out = log.path().join("public");
+    let mut cache = SiteCache::default();
+    for round in 0..4 {
+        if round == 2 {
+            // An edit of the other note: this one is reused from the cache.
+            log.write("content/2025/04/2025-04-28.md", &note("1h", "edited"));
+        }
+        let expected = fresh_messages();
+        assert!(
+            expected.iter().any(|m| m.contains("gone.png")),
+            "{expected:?}"
+        );
+        let summary = build_cached(log.path(), &options(&out), &mut cache).expect("build");
+        assert_eq!(messages(&summary.diagnostics), expected, "round {round}");
+    }
+    assert!(
+        fresh_messages().iter().all(|m| !m.contains("999")),
+        "the edit made the declared total right: the warning must be gone"
+    );
+}
+
+fn messages(diagnostics: &[logsite::diagnostic::Diagnostic]) -> Vec<String> {
+    let mut all: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    all.sort();
+    all
+}

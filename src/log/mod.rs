@@ -164,36 +164,60 @@ impl Log {
             exclude: &config.hours.exclude,
         };
         let config_key = hash_of(&(format!("{:?}{:?}", config.sections, config.hours.exclude)));
+        cache.lent.clear();
         if cache.config_key != config_key {
             cache.notes.clear();
             cache.config_key = config_key;
         }
-        let (note_sources, pages) = redacted_sources(loaded.sources, &roles);
-        // A note is what its text, path and date make of it under this config: what is
-        // cached by this key (parsed notes, folded text, topics, export) then matches.
+        let (mut note_sources, mut pages) = by_kind(loaded.sources);
+        redact_pages(&mut pages, &roles);
+        // A note is what its text, path and date make of it under this config (its
+        // private parts too are found from these): what is cached by this key (parsed
+        // notes, folded text, topics, export) then matches. The text's hash is the
+        // load's, made when it read the file, so an unchanged note costs nothing here.
         let keys: Vec<u64> = note_sources
             .par_iter()
-            .map(|s| hash_of(&(&s.text, &s.private, &s.rel_path, s.date, config_key)))
+            .map(|s| {
+                let text = s.text_hash.unwrap_or_else(|| hash_of(&s.text));
+                hash_of(&(text, &s.rel_path, s.date, config_key))
+            })
             .collect();
         let kept = kept_from(&note_sources);
+        // Only the notes not cached under their key are redacted and parsed.
         let parsed: Vec<(u64, Note)> = note_sources
-            .par_iter()
+            .par_iter_mut()
             .zip(&keys)
             .enumerate()
-            .filter(|(_, (s, key))| cache.notes.get(&s.path).is_none_or(|(k, _)| k != *key))
-            .map(|(i, (s, key))| (*key, parse_keeping(s, &ctx, i >= kept)))
+            .filter(|(_, (s, key))| cache.notes.get(&s.path).is_none_or(|c| c.key != **key))
+            .map_init(HeadingMemo::default, |memo, (i, (s, key))| {
+                redact_remembering(s, &roles, memo);
+                (*key, parse_keeping(s, &ctx, i >= kept))
+            })
             .collect();
         for (key, note) in parsed {
-            cache.notes.insert(note.path.clone(), (key, note));
+            let own_diagnostics = note.diagnostics.len();
+            cache.notes.insert(
+                note.path.clone(),
+                CachedNote {
+                    key,
+                    note,
+                    own_diagnostics,
+                },
+            );
         }
-        let live: std::collections::HashSet<&PathBuf> =
-            note_sources.iter().map(|s| &s.path).collect();
-        cache.notes.retain(|path, _| live.contains(path));
-        // Each build gets its own copies: the log adds this build's diagnostics to them.
-        let notes: Vec<Note> = note_sources
-            .par_iter()
-            .map(|s| cache.notes[&s.path].1.clone())
-            .collect();
+        // The notes are lent to this build's log, which adds its diagnostics to them,
+        // and given back by `restore` when the build is done: not copied, which was
+        // most of a rebuild's time before its first page was written.
+        let mut notes = Vec::with_capacity(note_sources.len());
+        for s in &note_sources {
+            let cached = cache.notes.remove(&s.path).expect("parsed or cached above");
+            cache
+                .lent
+                .insert(s.path.clone(), (cached.key, cached.own_diagnostics));
+            notes.push(cached.note);
+        }
+        // What is left is of notes gone from the disk.
+        cache.notes.clear();
         cache.keys = note_sources
             .iter()
             .zip(keys)
@@ -422,19 +446,28 @@ fn kept_from(sources: &[Source]) -> usize {
 
 /// Notes and pages apart, their private parts blanked: nothing after this sees them.
 fn redacted_sources(sources: Vec<Source>, roles: &Roles) -> (Vec<Source>, Vec<Source>) {
-    let (mut notes, mut pages): (Vec<Source>, Vec<Source>) = sources
-        .into_iter()
-        .partition(|s| s.kind == SourceKind::Note);
+    let (mut notes, mut pages) = by_kind(sources);
     notes
         .par_iter_mut()
         .for_each_init(HeadingMemo::default, |memo, s| {
             redact_remembering(s, roles, memo)
         });
+    redact_pages(&mut pages, roles);
+    (notes, pages)
+}
+
+/// Notes, then pages.
+fn by_kind(sources: Vec<Source>) -> (Vec<Source>, Vec<Source>) {
+    sources
+        .into_iter()
+        .partition(|s| s.kind == SourceKind::Note)
+}
+
+fn redact_pages(pages: &mut [Source], roles: &Roles) {
     let mut memo = HeadingMemo::default();
     pages
         .iter_mut()
         .for_each(|p| redact_remembering(p, roles, &mut memo));
-    (notes, pages)
 }
 
 /// Parses a note, keeping its text in it when `keep` (see [`kept_from`]).
@@ -449,11 +482,44 @@ fn parse_keeping(source: &Source, ctx: &NoteContext, keep: bool) -> Note {
 /// Parsed notes by path and text hash, kept between builds of one process.
 #[derive(Default)]
 pub struct NoteCache {
-    notes: HashMap<PathBuf, (u64, Note)>,
+    notes: HashMap<PathBuf, CachedNote>,
+    /// The key and own diagnostic count of each note lent to the log being built.
+    lent: HashMap<PathBuf, (u64, usize)>,
     /// The key of every note of the last build, by path: a hash of its text, path and
     /// date and of the config it was parsed with.
     pub keys: HashMap<PathBuf, u64>,
     config_key: u64,
+}
+
+struct CachedNote {
+    key: u64,
+    note: Note,
+    /// How many diagnostics the note had when parsed: those after are a build's.
+    own_diagnostics: usize,
+}
+
+impl NoteCache {
+    /// Takes back the notes lent to `log` by [`Log::build_cached`], without the
+    /// diagnostics that build added to them. A build that fails before this is called
+    /// loses them: the next one parses every note again.
+    pub fn restore(&mut self, log: Log) {
+        let drafts = log.drafts.into_iter();
+        for mut note in log.days.into_iter().map(|d| d.note).chain(drafts) {
+            let Some((key, own_diagnostics)) = self.lent.remove(&note.path) else {
+                continue;
+            };
+            note.diagnostics.truncate(own_diagnostics);
+            self.notes.insert(
+                note.path.clone(),
+                CachedNote {
+                    key,
+                    note,
+                    own_diagnostics,
+                },
+            );
+        }
+        self.lent.clear();
+    }
 }
 
 /// A hash for telling whether something changed between two builds of one process.
@@ -702,6 +768,7 @@ mod tests {
             date: None,
             slug: None,
             private: Vec::new(),
+            text_hash: None,
         }
     }
 

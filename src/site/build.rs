@@ -200,7 +200,7 @@ fn build_with(
     let jobs = pages::jobs(&site);
     stages.lap("topics and knowledge base");
 
-    let (reused, changed) = match cache {
+    let (reused, changed) = match cache.as_deref_mut() {
         Some(c) => {
             let fingerprints: Vec<(String, Option<u64>)> = jobs
                 .par_iter()
@@ -260,7 +260,7 @@ fn build_with(
             }
         },
     };
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         out_dir,
         pages: jobs.len(),
         days: log.days.len(),
@@ -272,7 +272,12 @@ fn build_with(
         first,
         changed,
         stages: stages.done,
-    })
+    };
+    drop(site);
+    if let Some(c) = cache {
+        c.notes.restore(log);
+    }
+    Ok(summary)
 }
 
 /// A cold build's pages, files and search index.
