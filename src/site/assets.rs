@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use super::output::Output;
 use super::Site;
@@ -87,18 +88,22 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
             }
         }
     }
+    // Only regular files whose real path is inside the log folder, and the file itself
+    // (symlinks resolved) is what is copied or linked: the site never holds a symlink,
+    // nor a hard link to a file outside the log. A missing or refused image is an error
+    // diagnostic of its note, and a notice on its page; the build goes on.
     let mut copied = BTreeSet::new();
-    for (dir, dest) in media {
-        // Only regular files whose real path is inside the log folder, and the file
-        // itself (symlinks resolved) is what is copied or linked: the site never holds
-        // a symlink, nor a hard link to a file outside the log. A missing or refused
-        // image is an error diagnostic of its note, and a notice on its page; the
-        // build goes on.
-        if let crate::load::Image::Local { rel, real } = site.renderer.image(&dest, &dir).image {
-            if copied.insert(rel.clone()) {
-                staging.copy(&format!("media/{}", rel.to_string_lossy()), &real)?;
+    let files: Vec<(PathBuf, PathBuf)> = media
+        .into_iter()
+        .filter_map(|(dir, dest)| match site.renderer.image(&dest, &dir).image {
+            crate::load::Image::Local { rel, real } if copied.insert(rel.clone()) => {
+                Some((rel, real))
             }
-        }
-    }
-    Ok(())
+            _ => None,
+        })
+        .collect();
+    // In parallel: a log's screenshots are most of the files a build writes.
+    files
+        .par_iter()
+        .try_for_each(|(rel, real)| staging.copy(&format!("media/{}", rel.to_string_lossy()), real))
 }

@@ -287,10 +287,15 @@ fn write_all(
     out: &dyn output::Output,
     stages: &mut Stages,
 ) -> Result<()> {
-    site.render_all(jobs, None, out)?;
-    stages.lap("pages and files");
-    search::write(site, out)?;
-    stages.lap("search index");
+    site.render_pages(jobs, out)?;
+    stages.lap("pages");
+    // The export and the copied files, and the search index, read the log and write
+    // files of their own: side by side, the sequential parts of each (the export, the
+    // merge of the index's postings) leave the other a core.
+    let (files, index) = rayon::join(|| site.write_data(None, out), || search::write(site, out));
+    files?;
+    index?;
+    stages.lap("export, files and search index");
     Ok(())
 }
 

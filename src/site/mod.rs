@@ -458,6 +458,12 @@ impl<'a> Site<'a> {
         log_json: Option<&str>,
         out: &dyn output::Output,
     ) -> Result<()> {
+        self.render_pages(jobs, out)?;
+        self.write_data(log_json, out)
+    }
+
+    /// Renders and writes every page of `jobs`.
+    fn render_pages(&self, jobs: &[pages::Job], out: &dyn output::Output) -> Result<()> {
         let progress = Progress::new(jobs.len());
         jobs.par_iter().try_for_each(|job| -> Result<()> {
             let (path, bytes) = pages::render(self, job)?;
@@ -465,7 +471,7 @@ impl<'a> Site<'a> {
             out.write(&path, &bytes)
         })?;
         progress.finish();
-        self.write_data(log_json, out)
+        Ok(())
     }
 
     /// Renders the pages whose fingerprint changed since `previous`, all in memory
