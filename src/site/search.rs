@@ -257,7 +257,7 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
 /// `text::fold` of a record's text: that is NFKC already (and NFKC of NFKC is itself),
 /// so it is only trimmed and lower-cased.
 fn fold_record(text: &str) -> String {
-    text.trim().to_lowercase()
+    text::lowercase(text.trim())
 }
 
 /// The grams of a folded text: each non-space character, each pair of adjacent
