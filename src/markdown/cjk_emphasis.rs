@@ -77,7 +77,7 @@ pub(crate) fn separate(src: &str, options: pulldown_cmark::Options) -> Separated
     };
     // Every fix needs a CJK character (or a variation selector) beside a
     // run, so pure-ASCII notes and notes without runs skip both parses.
-    if src.is_ascii() || !src.bytes().any(is_delimiter) {
+    if src.is_ascii() || next_delimiter(src.as_bytes(), 0).is_none() {
         return unchanged;
     }
     if !raw_runs(src).any(|run| fix_for(src, run) != Fix::default()) {
@@ -119,6 +119,12 @@ fn is_delimiter(b: u8) -> bool {
     matches!(b, b'*' | b'_' | b'~')
 }
 
+/// Where the next `*`, `_` or `~` at or after `from` is: searched many bytes at a
+/// time, since every Markdown parse of every note scans its whole text for them.
+fn next_delimiter(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr3(b'*', b'_', b'~', &bytes[from..]).map(|at| from + at)
+}
+
 /// Whether the byte at `i` is backslash-escaped.
 fn is_escaped(bytes: &[u8], i: usize) -> bool {
     bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
@@ -148,12 +154,12 @@ fn raw_runs(src: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = src.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if let Some(run) = run_at(src, i) {
+        while let Some(at) = next_delimiter(bytes, i) {
+            if let Some(run) = run_at(src, at) {
                 i = run.end;
                 return Some(run);
             }
-            i += 1;
+            i = at + 1;
         }
         None
     })
@@ -192,11 +198,9 @@ fn inline_runs(src: &str, options: pulldown_cmark::Options) -> Vec<Range<usize>>
             Event::Text(text) if !in_code_block && !in_autolink => {
                 open_markup |= text.contains("<!");
                 let mut i = range.start;
-                while i < range.end {
-                    if is_delimiter(bytes[i]) {
-                        take(&mut runs, i, open_markup);
-                    }
-                    i += 1;
+                while let Some(at) = next_delimiter(&bytes[..range.end], i) {
+                    take(&mut runs, at, open_markup);
+                    i = at + 1;
                 }
             }
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
