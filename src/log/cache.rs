@@ -73,9 +73,7 @@ impl Log {
         let mut notes = Vec::with_capacity(note_sources.len());
         for s in &note_sources {
             let cached = cache.notes.remove(&s.path).expect("parsed or cached above");
-            cache
-                .lent
-                .insert(s.path.clone(), (cached.key, cached.own_diagnostics));
+            cache.lent.insert(s.path.clone(), cached.own_diagnostics);
             notes.push(cached.note);
         }
         // What is left is of notes gone from the disk.
@@ -93,8 +91,9 @@ impl Log {
 #[derive(Default)]
 pub struct NoteCache {
     notes: HashMap<PathBuf, CachedNote>,
-    /// The key and own diagnostic count of each note lent to the log being built.
-    lent: HashMap<PathBuf, (u64, usize)>,
+    /// The own diagnostic count of each note lent to the log being built (its key is
+    /// in `keys`).
+    lent: HashMap<PathBuf, usize>,
     /// The key of every note of the last build, by path: a hash of its text, path and
     /// date and of the config it was parsed with.
     pub keys: HashMap<PathBuf, u64>,
@@ -115,7 +114,10 @@ impl NoteCache {
     pub fn restore(&mut self, log: Log) {
         let drafts = log.drafts.into_iter();
         for mut note in log.days.into_iter().map(|d| d.note).chain(drafts) {
-            let Some((key, own_diagnostics)) = self.lent.remove(&note.path) else {
+            let Some(own_diagnostics) = self.lent.remove(&note.path) else {
+                continue;
+            };
+            let Some(&key) = self.keys.get(&note.path) else {
                 continue;
             };
             note.diagnostics.truncate(own_diagnostics);
