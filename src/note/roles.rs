@@ -19,6 +19,21 @@ pub enum Role {
     Private,
 }
 
+impl Role {
+    /// The role's name, as serialized (`role-…` classes of the day page).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Tasks => "tasks",
+            Role::Problems => "problems",
+            Role::Learnings => "learnings",
+            Role::Feelings => "feelings",
+            Role::Next => "next",
+            Role::Hours => "hours",
+            Role::Private => "private",
+        }
+    }
+}
+
 /// Heading names per role, folded (NFKC, lower case, trimmed) for matching.
 #[derive(Clone, Debug)]
 pub struct Roles {
@@ -75,5 +90,18 @@ impl Roles {
 impl Default for Roles {
     fn default() -> Self {
         Roles::new(&SectionsConfig::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Role;
+
+    #[test]
+    fn names_are_the_serialized_names() {
+        use Role::*;
+        for role in [Tasks, Problems, Learnings, Feelings, Next, Hours, Private] {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.name());
+        }
     }
 }

@@ -231,6 +231,12 @@ pub fn media_url(rel: &Path) -> String {
 /// HTML-escapes text for an attribute or element.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape`], appended to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -241,7 +247,6 @@ pub fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// An image's width and height, from the first bytes of its file: one read, where

@@ -221,6 +221,13 @@ fn explainer_hits(terms: &TermFinder, text: &str) -> Vec<usize> {
     pages
 }
 
+/// Every page, the feed and the sitemap come through here (from Tera or from
+/// `pages::day_page`): the one place characters XML and HTML forbid are replaced,
+/// whatever field they came in by.
+fn markup_safe(page: Vec<u8>) -> Vec<u8> {
+    crate::text::markup_safe_bytes(page)
+}
+
 /// A note's text for its page, search records and folded text: kept by the log, or
 /// read again from disk (see [`crate::note::Note::read_text`]).
 fn note_text_of(root: &Path, note: &crate::note::Note) -> Result<Arc<str>> {
@@ -248,6 +255,10 @@ pub struct Site<'a> {
     base: tera::Context,
     /// Hash of what every page depends on (templates, config, pages, options).
     global_key: u64,
+    /// `base.html` around a day page, made on first use (after `base` is complete);
+    /// None when the day page must go through Tera (see [`pages::DayFrame`]).
+    day_frame: std::sync::OnceLock<Option<pages::DayFrame>>,
+    builtin_day_page: bool,
 }
 
 impl<'a> Site<'a> {
@@ -295,7 +306,11 @@ impl<'a> Site<'a> {
             .map(Source::slug)
             .collect();
         let kb = crate::log::kb::group(&log.days, &hand_written);
-        let (tera, own_templates) = templates::load(root)?;
+        let templates::Loaded {
+            tera,
+            own_hash: own_templates,
+            builtin_day_page,
+        } = templates::load(root)?;
         // Everything every page depends on: a change means every page is rendered again.
         let global_key = crate::log::hash_of(&(
             own_templates,
@@ -360,6 +375,8 @@ impl<'a> Site<'a> {
             tera,
             base,
             global_key,
+            day_frame: std::sync::OnceLock::new(),
+            builtin_day_page,
         })
     }
 
@@ -527,8 +544,6 @@ impl<'a> Site<'a> {
     }
 
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
-        // Every page, the feed and the sitemap come through here: the one place
-        // characters XML and HTML forbid are replaced, whatever field they came in by.
         // Rendered as bytes into room for a typical page: tera's own `render` starts
         // at 2 KB, grows by copying, and checks the UTF-8 it was given as str again.
         let mut page = Vec::with_capacity(32 << 10);
@@ -536,7 +551,24 @@ impl<'a> Site<'a> {
             .render_to(name, ctx, &mut page)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("template {name}"))?;
-        Ok(crate::text::markup_safe_bytes(page))
+        Ok(markup_safe(page))
+    }
+
+    /// The frame of every day page, or None when day pages go through Tera.
+    fn day_frame(&self) -> Option<&pages::DayFrame> {
+        self.day_frame
+            .get_or_init(|| {
+                if !self.builtin_day_page {
+                    return None;
+                }
+                let mut shell = Vec::new();
+                self.tera
+                    .render_to(templates::DAY_SHELL, &self.context(1), &mut shell)
+                    .ok()?;
+                let site_title = self.base.get("site_title")?.as_str()?;
+                pages::DayFrame::new(String::from_utf8(shell).ok()?, &self.lang, site_title)
+            })
+            .as_ref()
     }
 
     /// A note's text, kept or read again (see [`note_text_of`]).

@@ -31,12 +31,34 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
 
+/// The templates of one build.
+pub struct Loaded {
+    pub tera: Arc<tera::Tera>,
+    /// Hash of the log's own templates (0 without any): a rebuild knows they changed.
+    pub own_hash: u64,
+    /// The log has none of [`DAY_PAGE_TEMPLATES`] of its own, so the day page may be
+    /// written without Tera (`pages::day_page`).
+    pub builtin_day_page: bool,
+}
+
+/// The templates a day page is made from.
+pub const DAY_PAGE_TEMPLATES: [&str; 3] = ["base.html", "day.html", "macros.html"];
+
+/// `base.html` around two markers, for `pages::day_page`: its output is the frame of
+/// every day page, cut at the markers. Not a name a file of `templates/` can have.
+pub const DAY_SHELL: &str = "logsite/day-shell.html";
+const DAY_SHELL_TEXT: &str = concat!(
+    r#"{% extends "base.html" %}"#,
+    "{% block title %}\u{1}{% endblock title %}",
+    "{% block main %}\u{2}{% endblock main %}"
+);
+
 /// Tera with the embedded templates, then the log's own `templates/*.html|*.xml` over
-/// them; and a hash of the log's own templates, so a rebuild knows when they changed.
+/// them.
 /// Parsing the templates is a third of a one-note rebuild in `serve` (and was paid
 /// again for every learner of a cohort), so the last ones made are kept, by the hash
 /// of the log's own templates, for the next build of the process.
-pub fn load(root: &Path) -> Result<(Arc<tera::Tera>, u64)> {
+pub fn load(root: &Path) -> Result<Loaded> {
     static LAST: Mutex<Option<(u64, Arc<tera::Tera>)>> = Mutex::new(None);
     let own = own_templates(root)?;
     let own_hash = if own.is_empty() {
@@ -44,13 +66,22 @@ pub fn load(root: &Path) -> Result<(Arc<tera::Tera>, u64)> {
     } else {
         crate::log::hash_of(&own)
     };
+    let builtin_day_page = !own
+        .iter()
+        .any(|(name, _)| DAY_PAGE_TEMPLATES.contains(&name.as_str()));
     if let Some((hash, tera)) = LAST.lock().expect("templates lock").as_ref() {
         if *hash == own_hash {
-            return Ok((tera.clone(), own_hash));
+            return Ok(Loaded {
+                tera: tera.clone(),
+                own_hash,
+                builtin_day_page,
+            });
         }
     }
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(EMBEDDED.iter().copied())
+        .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    tera.add_raw_template(DAY_SHELL, DAY_SHELL_TEXT)
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     if !own.is_empty() {
         tera.add_raw_templates(own)
@@ -62,7 +93,11 @@ pub fn load(root: &Path) -> Result<(Arc<tera::Tera>, u64)> {
     tera.set_escape_fn(escape_markup);
     let tera = Arc::new(tera);
     *LAST.lock().expect("templates lock") = Some((own_hash, tera.clone()));
-    Ok((tera, own_hash))
+    Ok(Loaded {
+        tera,
+        own_hash,
+        builtin_day_page,
+    })
 }
 
 /// The log's own templates (name, text), sorted by name; none without `templates/`.

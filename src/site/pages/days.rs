@@ -5,14 +5,31 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde_json::json;
 
+use super::day_page::{DayHead, DayView, KbLink, Link, Neighbour, SectionView, TallyRow};
 use super::*;
 
 pub(super) fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
+    let view = day_view(site, i)?;
+    if let Some(frame) = site.day_frame() {
+        return Ok(super::super::markup_safe(frame.page(&view)));
+    }
+    let log = site.log;
+    let mut ctx = site.context(1);
+    ctx.insert("day", &view.head);
+    ctx.insert("sections", &view.sections);
+    ctx.insert("tasks", &view.tasks);
+    ctx.insert("tally", &view.tally);
+    ctx.insert("prev", &(i > 0).then(|| day_link(site, &log.days[i - 1])));
+    ctx.insert("next", &log.days.get(i + 1).map(|d| day_link(site, d)));
+    site.render_template("day.html", &ctx)
+}
+
+/// What the `i`th day's page shows.
+fn day_view<'s>(site: &'s Site, i: usize) -> Result<DayView<'s>> {
     let log = site.log;
     let day = &log.days[i];
     let note = &day.note;
     let text = site.note_text(note)?;
-    let mut ctx = site.context(1);
     let mut pctx = day_ctx(site, day, "../", true);
     // The task tree comes first on the page, so it takes the first mention of a term.
     let tasks: Vec<TaskView> = note
@@ -31,57 +48,63 @@ pub(super) fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
             Some(Role::Hours) => String::new(),
             _ => site.renderer.html(section.markdown(&text), &mut pctx),
         };
-        let kb: Vec<serde_json::Value> = if section.role == Some(Role::Problems) {
+        let kb = if section.role == Some(Role::Problems) {
             note.problems
                 .iter()
                 .filter_map(|p| site.kb_entry(&p.key))
-                .map(|e| json!({"title": e.title, "url": href(&e.url())}))
+                .map(|e| KbLink {
+                    title: &e.title,
+                    url: href(&e.url()),
+                })
                 .collect()
         } else {
             Vec::new()
         };
-        sections.push(json!({
-            "heading": section.heading,
-            "role": section.role,
-            "html": html,
-            "kb": kb,
-        }));
+        sections.push(SectionView {
+            heading: &section.heading,
+            role: section.role,
+            html,
+            kb,
+        });
     }
     let declared = &note.declared;
-    let tally: Vec<serde_json::Value> = [
+    let tally = [
         ("today", declared.today.as_ref(), day.minutes),
         ("this_week", declared.week.as_ref(), day.week_minutes),
         ("total", declared.total.as_ref(), day.total_minutes),
     ]
     .into_iter()
-    .map(|(key, d, computed)| {
-        json!({
-            "key": key,
-            "declared": d.map(|f| i18n::hours(f.minutes)),
-            "computed": i18n::hours(computed),
-            "ok": d.is_none_or(|f| f.minutes == computed),
-        })
+    .map(|(key, d, computed)| TallyRow {
+        key,
+        declared: d.map(|f| i18n::hours(f.minutes)),
+        computed: i18n::hours(computed),
+        ok: d.is_none_or(|f| f.minutes == computed),
     })
     .collect();
     let week = &log.weeks[day.week];
-    ctx.insert(
-        "day",
-        &json!({
-            "date": note.date.to_string(),
-            "label": i18n::long_date(note.date, &site.lang),
-            "title": note.title,
-            "tags": note.tags,
-            "hours": i18n::hours(day.minutes),
-            "week": {"id": week.id, "url": href(&week.url())},
-            "has_tasks_section": note.sections.iter().any(|s| s.role == Some(Role::Tasks)),
-        }),
-    );
-    ctx.insert("sections", &sections);
-    ctx.insert("tasks", &tasks);
-    ctx.insert("tally", &tally);
-    ctx.insert("prev", &(i > 0).then(|| day_link(site, &log.days[i - 1])));
-    ctx.insert("next", &log.days.get(i + 1).map(|d| day_link(site, d)));
-    site.render_template("day.html", &ctx)
+    let neighbour = |d: &Day| Neighbour {
+        url: href(&d.url()),
+        label: i18n::long_date(d.date(), &site.lang),
+    };
+    Ok(DayView {
+        head: DayHead {
+            date: note.date.to_string(),
+            label: i18n::long_date(note.date, &site.lang),
+            title: &note.title,
+            tags: &note.tags,
+            hours: i18n::hours(day.minutes),
+            week: Link {
+                text: &week.id,
+                url: href(&week.url()),
+            },
+            has_tasks_section: note.sections.iter().any(|s| s.role == Some(Role::Tasks)),
+        },
+        tasks,
+        sections,
+        tally,
+        prev: i.checked_sub(1).map(|p| neighbour(&log.days[p])),
+        next: log.days.get(i + 1).map(neighbour),
+    })
 }
 
 /// The section's Markdown with its lists removed (the task tree is drawn separately).

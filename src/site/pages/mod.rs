@@ -16,10 +16,12 @@ use crate::log::stats::Summary;
 use crate::log::Day;
 use crate::note::{Role, Task};
 
+mod day_page;
 mod days;
 mod kb;
 mod lists;
 
+pub use day_page::DayFrame;
 use days::{day, week};
 pub(crate) use kb::strip_h1;
 use kb::{kb_entry, kb_index, page};
