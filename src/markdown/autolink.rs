@@ -131,7 +131,7 @@ impl<'a, I: Iterator<Item = Item<'a>>> Iterator for Autolinks<'a, I> {
 /// Whether `text` has anything that starts an extended autolink: `://`, `www.` or `@`.
 /// One pass over the bytes that can begin one (three `contains` each set up a
 /// substring search, for every text run of every parse).
-fn may_hold_url(text: &str) -> bool {
+pub(super) fn may_hold_url(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr3_iter(b':', b'w', b'@', bytes).any(|i| match bytes[i] {
         b'@' => true,
