@@ -15,21 +15,29 @@ pub fn fold(s: &str) -> String {
 /// have no case, and are copied without the table search std makes for every
 /// character beyond ASCII (a twentieth of a build's instructions went to it).
 pub fn lowercase(s: &str) -> String {
-    // Σ lowers to ς at the end of a word, by its neighbours: std knows that rule.
-    if s.is_ascii() || s.contains('Σ') {
-        return s.to_lowercase();
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(s.len());
+    for_each_lowercase(s, |c| out.push(c));
+    out
+}
+
+/// Calls `f` with each character of [`lowercase`]`(s)`, for a reader that needs no copy.
+pub fn for_each_lowercase(s: &str, mut f: impl FnMut(char)) {
+    // Σ lowers to ς at the end of a word, by its neighbours: std knows that rule.
+    if s.contains('Σ') {
+        return s.to_lowercase().chars().for_each(f);
+    }
     for c in s.chars() {
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            f(c.to_ascii_lowercase());
         } else if is_common_japanese(c) {
-            out.push(c);
+            f(c);
         } else {
-            out.extend(c.to_lowercase());
+            c.to_lowercase().for_each(&mut f);
         }
     }
-    out
 }
 
 /// NFKC only: for reading numbers and units without losing case.
