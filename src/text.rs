@@ -122,7 +122,9 @@ fn normalized(s: &str) -> Cow<'_, str> {
             continue;
         }
         if dirty {
-            out.reserve(s.len());
+            if out.capacity() == 0 {
+                out.reserve(s.len());
+            }
             out.push_str(&s[copied..piece]);
             push_nfkc(&mut out, &s[piece..i]);
             (copied, dirty) = (i, false);
