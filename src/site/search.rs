@@ -46,6 +46,7 @@ use serde::Serialize;
 use super::output::Output;
 use super::{i18n, pages, Site};
 use crate::load::SourceKind;
+use crate::log::topics;
 use crate::note::{Role, Section};
 use crate::text;
 use postings::Postings;
@@ -217,15 +218,28 @@ fn page_records(site: &Site) -> Vec<Record> {
 /// The published sections of one day, in order.
 fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
     let text = site.note_text(&day.note)?;
+    Ok(day_records_of(
+        site,
+        day,
+        &topics::section_texts(day, &text),
+    ))
+}
+
+/// [`day_records`], given the day's [`topics::section_texts`].
+pub(super) fn day_records_of(
+    site: &Site,
+    day: &crate::log::Day,
+    sections: &[String],
+) -> Vec<Record> {
     let mut out = Vec::new();
     let url = day.url();
     let date = day.date().to_string();
     let label = i18n::long_date(day.date(), &site.lang);
-    for (i, section) in day.note.sections.iter().enumerate() {
+    for (i, (section, plain)) in day.note.sections.iter().zip(sections).enumerate() {
         if section.role == Some(Role::Private) {
             continue;
         }
-        let mut plain = crate::markdown::to_plain_text(section.markdown(&text));
+        let mut plain = plain.clone();
         let heading = section.heading.clone().unwrap_or_default();
         // A heading of the author's own says what the section is about; the role
         // headings (現在発生している問題…) are on every day and would match everything.
@@ -251,7 +265,7 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
             kind: DAY,
         });
     }
-    Ok(out)
+    out
 }
 
 /// The grams of a folded text: each non-space character, each pair of adjacent
@@ -417,12 +431,36 @@ impl Batch {
         Batch { records, postings }
     }
 
-    fn of_days(site: &Site, days: &[crate::log::Day]) -> Result<Batch> {
+    /// The batch of `days`, which start at index `first` of the log's days.
+    fn of_days(site: &Site, first: usize, days: &[crate::log::Day]) -> Result<Batch> {
+        let kept = site.kept_records.take(first..first + days.len());
         let records: Vec<Vec<Record>> = days
             .par_iter()
-            .map(|day| day_records(site, day))
+            .zip(kept)
+            .map(|(day, kept)| kept.map_or_else(|| day_records(site, day), Ok))
             .collect::<Result<_>>()?;
         Ok(Batch::new(records.into_iter().flatten().collect()))
+    }
+}
+
+/// Days' records made by the topics stage, which reads the same plain text
+/// ([`Site::relate_streamed`]), for the index to take instead of making them again:
+/// parallel to the log's days, `None` for a day not kept.
+#[derive(Default)]
+pub(super) struct KeptRecords(std::sync::Mutex<Vec<Option<Vec<Record>>>>);
+
+impl KeptRecords {
+    pub(super) fn new(records: Vec<Option<Vec<Record>>>) -> KeptRecords {
+        KeptRecords(std::sync::Mutex::new(records))
+    }
+
+    /// Takes the records kept of the days at `range` (`None` for each day not kept).
+    fn take(&self, range: std::ops::Range<usize>) -> Vec<Option<Vec<Record>>> {
+        let mut kept = self.0.lock().expect("kept records lock");
+        match kept.get_mut(range.clone()) {
+            Some(days) => days.iter_mut().map(Option::take).collect(),
+            None => vec![None; range.len()],
+        }
     }
 }
 
@@ -619,20 +657,28 @@ pub fn write_cached(
 ) -> Result<()> {
     let mut builder = Builder::new(staging);
     let quarter = |d: &crate::log::Day| (d.date().year(), d.date().month0() / 3);
-    let runs = site.log.days.chunk_by(|a, b| quarter(a) == quarter(b));
+    // Each run of days with the index of its first.
+    let runs = site
+        .log
+        .days
+        .chunk_by(|a, b| quarter(a) == quarter(b))
+        .scan(0, |first, days| {
+            *first += days.len();
+            Some((*first - days.len(), days))
+        });
     match cache {
         None => {
-            for days in runs {
-                builder.add(&Batch::of_days(site, days)?)?;
+            for (first, days) in runs {
+                builder.add(&Batch::of_days(site, first, days)?)?;
             }
         }
         Some(cache) => {
             let mut kept = HashMap::new();
-            for days in runs {
+            for (first, days) in runs {
                 let key = batch_key(site, days);
                 let batch = match cache.batches.get(&key) {
                     Some(batch) => batch.clone(),
-                    None => std::sync::Arc::new(Batch::of_days(site, days)?),
+                    None => std::sync::Arc::new(Batch::of_days(site, first, days)?),
                 };
                 builder.add(&batch)?;
                 kept.insert(key, batch);
