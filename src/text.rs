@@ -15,21 +15,29 @@ pub fn fold(s: &str) -> String {
 /// have no case, and are copied without the table search std makes for every
 /// character beyond ASCII (a twentieth of a build's instructions went to it).
 pub fn lowercase(s: &str) -> String {
-    // Σ lowers to ς at the end of a word, by its neighbours: std knows that rule.
-    if s.is_ascii() || s.contains('Σ') {
-        return s.to_lowercase();
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(s.len());
+    for_each_lowercase(s, |c| out.push(c));
+    out
+}
+
+/// Calls `f` with each character of [`lowercase`]`(s)`, for a reader that needs no copy.
+pub fn for_each_lowercase(s: &str, mut f: impl FnMut(char)) {
+    // Σ lowers to ς at the end of a word, by its neighbours: std knows that rule.
+    if s.contains('Σ') {
+        return s.to_lowercase().chars().for_each(f);
+    }
     for c in s.chars() {
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            f(c.to_ascii_lowercase());
         } else if is_common_japanese(c) {
-            out.push(c);
+            f(c);
         } else {
-            out.extend(c.to_lowercase());
+            c.to_lowercase().for_each(&mut f);
         }
     }
-    out
 }
 
 /// NFKC only: for reading numbers and units without losing case.
@@ -99,15 +107,59 @@ fn is_forbidden_in_markup(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// NFKC, borrowing the text when it is normalised already.
+/// NFKC, borrowing the text when it is normalised already. Most text is (plain kana,
+/// kanji, ASCII); where it is not, only the pieces that need it are decomposed. A note
+/// that fails the quick check usually does so for a few full-width brackets in pages
+/// of kana and kanji: normalising all of it was a sixth of a build's instructions.
 fn normalized(s: &str) -> Cow<'_, str> {
-    // Most text is already NFKC (plain kana, kanji, ASCII); the quick check skips
-    // the decomposition that would otherwise dominate a large build.
-    if s.chars().all(is_boundary) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(normalize_pieces(s))
+    // s[..copied] is in `out`; `piece` is the last boundary at or after it; `dirty`
+    // when something from `piece` on needs normalising. `out` is allocated only then.
+    let mut out = String::new();
+    let (mut copied, mut piece, mut dirty) = (0, 0, false);
+    for (i, c) in s.char_indices() {
+        if !is_boundary(c) {
+            dirty = true;
+            continue;
+        }
+        if dirty {
+            if out.capacity() == 0 {
+                out.reserve(s.len());
+            }
+            out.push_str(&s[copied..piece]);
+            push_nfkc(&mut out, &s[piece..i]);
+            (copied, dirty) = (i, false);
+        }
+        piece = i;
     }
+    if dirty {
+        out.push_str(&s[copied..piece]);
+        push_nfkc(&mut out, &s[piece..]);
+    } else if copied == 0 {
+        return Cow::Borrowed(s);
+    } else {
+        out.push_str(&s[copied..]);
+    }
+    Cow::Owned(out)
+}
+
+/// Appends NFKC of `piece`: a boundary (but at the start of a text) and the characters
+/// after it that are not.
+fn push_nfkc(out: &mut String, piece: &str) {
+    let mut chars = piece.chars();
+    match chars.next_back() {
+        // The usual case, a full-width ASCII character (（, ？, ：) after a boundary, is
+        // that ASCII character, which joins nothing before it: no decomposition.
+        Some(c) if is_fullwidth_ascii(c) && chars.clone().all(is_boundary) => {
+            out.push_str(chars.as_str());
+            out.push(char::from((c as u32 - 0xfee0) as u8));
+        }
+        _ => out.extend(piece.nfkc()),
+    }
+}
+
+/// U+FF01..=U+FF5E, whose NFKC is U+0021..=U+007E.
+fn is_fullwidth_ascii(c: char) -> bool {
+    matches!(c, '\u{ff01}'..='\u{ff5e}')
 }
 
 /// A character NFKC keeps as it is and never joins to what comes before it (quick
@@ -116,7 +168,8 @@ fn normalized(s: &str) -> Cow<'_, str> {
 fn is_boundary(c: char) -> bool {
     c.is_ascii()
         || is_common_japanese(c)
-        || (canonical_combining_class(c) == 0
+        || (!is_fullwidth_ascii(c)
+            && canonical_combining_class(c) == 0
             && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
 }
 
@@ -125,35 +178,6 @@ fn is_boundary(c: char) -> bool {
 /// of a build's instructions.
 fn is_common_japanese(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | 'ー' | '、' | '。' | '「' | '」' | '\u{4e00}'..='\u{9fff}')
-}
-
-/// NFKC of `s`, decomposing only the pieces that need it. A note that fails the quick
-/// check usually does so for a few full-width brackets in pages of kana and kanji;
-/// normalising all of it was a sixth of a build's instructions.
-fn normalize_pieces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // s[..copied] is in `out`; `piece` is the last boundary at or after it; `dirty`
-    // when something from `piece` on needs normalising.
-    let (mut copied, mut piece, mut dirty) = (0, 0, false);
-    for (i, c) in s.char_indices() {
-        if !is_boundary(c) {
-            dirty = true;
-            continue;
-        }
-        if dirty {
-            out.push_str(&s[copied..piece]);
-            out.extend(s[piece..i].nfkc());
-            (copied, dirty) = (i, false);
-        }
-        piece = i;
-    }
-    if dirty {
-        out.push_str(&s[copied..piece]);
-        out.extend(s[piece..].nfkc());
-    } else {
-        out.push_str(&s[copied..]);
-    }
-    out
 }
 
 /// The longest slug in bytes: a file name may have 255 bytes, and 84 Japanese
@@ -287,6 +311,15 @@ mod tests {
             let full: String = s.nfkc().collect();
             assert_eq!(nfkc(s), full, "{s}");
             assert_eq!(fold(s), full.trim().to_lowercase(), "{s}");
+        }
+    }
+
+    #[test]
+    fn fullwidth_ascii_normalises_to_ascii() {
+        for c in '\u{ff01}'..='\u{ff5e}' {
+            let ascii = char::from((c as u32 - 0xfee0) as u8);
+            assert_eq!(c.to_string().nfkc().collect::<String>(), ascii.to_string());
+            assert_eq!(nfkc(&format!("学{c}習")), format!("学{ascii}習"));
         }
     }
 

@@ -135,8 +135,13 @@ pub struct FoldedDay {
 impl FoldedDay {
     /// `text` is the day's note text ([`crate::note::Note::read_text`]).
     pub fn new(day: &Day, text: &str) -> FoldedDay {
+        FoldedDay::of_sections(day, text, &section_texts(day, text))
+    }
+
+    /// As [`FoldedDay::new`], given the day's [`section_texts`].
+    pub fn of_sections(day: &Day, text: &str, sections: &[String]) -> FoldedDay {
         FoldedDay {
-            text: day_text(day, text),
+            text: day_text(day, sections),
             learnings: day
                 .note
                 .learnings
@@ -156,15 +161,26 @@ impl FoldedDay {
     }
 }
 
-/// Plain, folded text of everything a day publishes: what topics and search read.
-pub fn day_text(day: &Day, note_text: &str) -> String {
+/// The plain text of each of a day's sections (parallel to its sections), from the
+/// day's note text: what topics and search read. Parsing the Markdown is most of what
+/// either costs, so a build makes these once for both where it can.
+pub fn section_texts(day: &Day, note_text: &str) -> Vec<String> {
+    day.note
+        .sections
+        .iter()
+        .map(|section| markdown::to_plain_text(section.markdown(note_text)))
+        .collect()
+}
+
+/// Plain, folded text of everything a day publishes, from its [`section_texts`].
+fn day_text(day: &Day, sections: &[String]) -> String {
     let mut text = String::new();
-    for section in &day.note.sections {
+    for (section, plain) in day.note.sections.iter().zip(sections) {
         if let Some(h) = &section.heading {
             text.push_str(h);
             text.push('\n');
         }
-        text.push_str(&markdown::to_plain_text(section.markdown(note_text)));
+        text.push_str(plain);
         text.push('\n');
     }
     fold(&text)

@@ -259,6 +259,8 @@ pub struct Site<'a> {
     /// None when the day page must go through Tera (see [`pages::DayFrame`]).
     day_frame: std::sync::OnceLock<Option<pages::DayFrame>>,
     builtin_day_page: bool,
+    /// Search records made while relating, for the index (see [`Site::relate_streamed`]).
+    kept_records: search::KeptRecords,
 }
 
 impl<'a> Site<'a> {
@@ -377,6 +379,7 @@ impl<'a> Site<'a> {
             global_key,
             day_frame: std::sync::OnceLock::new(),
             builtin_day_page,
+            kept_records: Default::default(),
         })
     }
 
@@ -406,6 +409,10 @@ impl<'a> Site<'a> {
     /// learnings and problems are kept, so every day's folded text is never held at
     /// once (~500 MiB at 100,000 notes). Topic names come from tags alone, so they
     /// are known before any day is folded.
+    ///
+    /// The search index reads the same plain text: a day whose note text the log keeps
+    /// has its search records made here and kept for the index, so its Markdown is
+    /// parsed once. The log's budget for text bounds what they hold (16 MiB).
     fn relate_streamed(&mut self) -> Result<()> {
         use crate::log::topics::{self, DayMentions, MentionCache};
         let (root, log) = (self.root, self.log);
@@ -414,27 +421,38 @@ impl<'a> Site<'a> {
         let terms = self.explainer_terms();
         let finder = TermFinder::new(&terms);
         let topic_finder = topics::WordFinder::new(&words);
-        let per_day: Vec<(Arc<FoldedDay>, DayMentions, Vec<usize>)> = log
+        let site = &*self;
+        let per_day: Vec<(Arc<FoldedDay>, DayMentions, Vec<usize>, _)> = log
             .days
             .par_iter()
             .map(|day| {
-                let mut folded = FoldedDay::new(day, &note_text_of(root, &day.note)?);
+                let text = note_text_of(root, &day.note)?;
+                let sections = topics::section_texts(day, &text);
+                let mut folded = FoldedDay::of_sections(day, &text, &sections);
                 let found = DayMentions::new(day, &folded, &words, &topic_finder);
                 let hits = explainer_hits(&finder, &folded.text);
                 folded.text = String::new();
-                Ok((Arc::new(folded), found, hits))
+                let records = day
+                    .note
+                    .text
+                    .is_some()
+                    .then(|| search::day_records_of(site, day, &sections));
+                Ok((Arc::new(folded), found, hits, records))
             })
             .collect::<Result<_>>()?;
         let mut explainer_days = vec![Vec::new(); terms.len()];
         let mut folded = Vec::with_capacity(per_day.len());
         let mut found = Vec::with_capacity(per_day.len());
-        for (i, (f, m, hits)) in per_day.into_iter().enumerate() {
+        let mut records = Vec::with_capacity(per_day.len());
+        for (i, (f, m, hits, r)) in per_day.into_iter().enumerate() {
             for page in hits {
                 explainer_days[page].push(i);
             }
             folded.push(f);
             found.push(m);
+            records.push(r);
         }
+        self.kept_records = search::KeptRecords::new(records);
         let (mut cache, keys) = MentionCache::prefilled(&names, found);
         self.relate_folded(&folded, (&mut cache, &keys), explainer_days);
         Ok(())

@@ -46,6 +46,7 @@ use serde::Serialize;
 use super::output::Output;
 use super::{i18n, pages, Site};
 use crate::load::SourceKind;
+use crate::log::topics;
 use crate::note::{Role, Section};
 use crate::text;
 use postings::Postings;
@@ -217,15 +218,28 @@ fn page_records(site: &Site) -> Vec<Record> {
 /// The published sections of one day, in order.
 fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
     let text = site.note_text(&day.note)?;
+    Ok(day_records_of(
+        site,
+        day,
+        &topics::section_texts(day, &text),
+    ))
+}
+
+/// [`day_records`], given the day's [`topics::section_texts`].
+pub(super) fn day_records_of(
+    site: &Site,
+    day: &crate::log::Day,
+    sections: &[String],
+) -> Vec<Record> {
     let mut out = Vec::new();
     let url = day.url();
     let date = day.date().to_string();
     let label = i18n::long_date(day.date(), &site.lang);
-    for (i, section) in day.note.sections.iter().enumerate() {
+    for (i, (section, plain)) in day.note.sections.iter().zip(sections).enumerate() {
         if section.role == Some(Role::Private) {
             continue;
         }
-        let mut plain = crate::markdown::to_plain_text(section.markdown(&text));
+        let mut plain = plain.clone();
         let heading = section.heading.clone().unwrap_or_default();
         // A heading of the author's own says what the section is about; the role
         // headings (現在発生している問題…) are on every day and would match everything.
@@ -251,13 +265,7 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
             kind: DAY,
         });
     }
-    Ok(out)
-}
-
-/// `text::fold` of a record's text: that is NFKC already (and NFKC of NFKC is itself),
-/// so it is only trimmed and lower-cased.
-fn fold_record(text: &str) -> String {
-    text::lowercase(text.trim())
+    out
 }
 
 /// The grams of a folded text: each non-space character, each pair of adjacent
@@ -266,7 +274,25 @@ fn fold_record(text: &str) -> String {
 /// (`co`, `or`) are in most records; the trigrams (`cor`, `ors`) keep `cors` from
 /// fetching half the documents to verify.
 pub fn grams(folded: &str) -> BTreeSet<String> {
-    gram_keys(folded).into_iter().map(gram_text).collect()
+    let mut keys = GramKeys::default();
+    folded.chars().for_each(|c| keys.push(c));
+    keys.keys.into_iter().map(gram_text).collect()
+}
+
+/// The grams of a record's text, as [`grams`] of its `text::fold`: the text is NFKC
+/// already (and NFKC of NFKC is itself), trimming it changes no gram, so it is only
+/// lower-cased, character by character as it is read rather than into a copy. Unsorted,
+/// with repeats: sorting each record's keys cost more than [`Batch::new`] skipping the
+/// repeats.
+fn record_keys(text: &str) -> Vec<GramKey> {
+    // Room for all the keys of Japanese (two a character of three bytes), and for
+    // most of English's (three a character of one).
+    let mut keys = GramKeys {
+        keys: Vec::with_capacity(text.len() * 2),
+        before: (None, None),
+    };
+    text::for_each_lowercase(text, |c| keys.push(c));
+    keys.keys
 }
 
 /// A gram packed in a number: a character in the high half and `NONE` in the low; a
@@ -281,29 +307,36 @@ fn is_ascii_word(c: char) -> bool {
     c.is_ascii_alphanumeric()
 }
 
-fn gram_keys(folded: &str) -> Vec<GramKey> {
-    let mut keys = Vec::new();
-    let (mut p1, mut p2): (Option<char>, Option<char>) = (None, None);
-    for c in folded.chars() {
+/// The keys of a folded text's grams, in the order they end, with repeats: fed a
+/// character at a time.
+#[derive(Default)]
+struct GramKeys {
+    keys: Vec<GramKey>,
+    /// The characters before the next one, nearest first; none across a space.
+    before: (Option<char>, Option<char>),
+}
+
+impl GramKeys {
+    #[inline]
+    fn push(&mut self, c: char) {
+        let (p1, p2) = self.before;
         if c.is_whitespace() {
-            (p1, p2) = (None, None);
-            continue;
+            self.before = (None, None);
+            return;
         }
-        keys.push((u64::from(c as u32) << 32) | NONE);
+        self.keys.push((u64::from(c as u32) << 32) | NONE);
         if let Some(p) = p1 {
-            keys.push((u64::from(p as u32) << 32) | u64::from(c as u32));
+            self.keys
+                .push((u64::from(p as u32) << 32) | u64::from(c as u32));
             if let Some(q) = p2 {
                 if is_ascii_word(q) && is_ascii_word(p) && is_ascii_word(c) {
                     let packed = TRIGRAM | (q as u32) << 14 | (p as u32) << 7 | c as u32;
-                    keys.push((u64::from(packed) << 32) | NONE);
+                    self.keys.push((u64::from(packed) << 32) | NONE);
                 }
             }
         }
-        (p1, p2) = (Some(c), p1);
+        self.before = (Some(c), p1);
     }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 fn gram_text(key: GramKey) -> String {
@@ -377,25 +410,57 @@ struct Batch {
 
 impl Batch {
     fn new(records: Vec<Record>) -> Batch {
-        let keys: Vec<Vec<GramKey>> = records
-            .par_iter()
-            .map(|r| gram_keys(&fold_record(&r.text)))
-            .collect();
-        let mut postings = KeyMap::<Postings>::default();
+        let keys: Vec<Vec<GramKey>> = records.par_iter().map(|r| record_keys(&r.text)).collect();
+        // Plain lists first, each made compact once whole: pushing to a `Postings` id
+        // by id weighs which form is smaller at every id.
+        let mut lists = KeyMap::<Vec<u32>>::default();
         for (id, keys) in keys.into_iter().enumerate() {
+            let id = id as u32;
             for key in keys {
-                postings.entry(key).or_default().push(id as u32);
+                let ids = lists.entry(key).or_default();
+                // A record's grams come unsorted, with repeats.
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
             }
         }
+        let postings = lists
+            .into_iter()
+            .map(|(key, ids)| (key, Postings::of(&ids)))
+            .collect();
         Batch { records, postings }
     }
 
-    fn of_days(site: &Site, days: &[crate::log::Day]) -> Result<Batch> {
+    /// The batch of `days`, which start at index `first` of the log's days.
+    fn of_days(site: &Site, first: usize, days: &[crate::log::Day]) -> Result<Batch> {
+        let kept = site.kept_records.take(first..first + days.len());
         let records: Vec<Vec<Record>> = days
             .par_iter()
-            .map(|day| day_records(site, day))
+            .zip(kept)
+            .map(|(day, kept)| kept.map_or_else(|| day_records(site, day), Ok))
             .collect::<Result<_>>()?;
         Ok(Batch::new(records.into_iter().flatten().collect()))
+    }
+}
+
+/// Days' records made by the topics stage, which reads the same plain text
+/// ([`Site::relate_streamed`]), for the index to take instead of making them again:
+/// parallel to the log's days, `None` for a day not kept.
+#[derive(Default)]
+pub(super) struct KeptRecords(std::sync::Mutex<Vec<Option<Vec<Record>>>>);
+
+impl KeptRecords {
+    pub(super) fn new(records: Vec<Option<Vec<Record>>>) -> KeptRecords {
+        KeptRecords(std::sync::Mutex::new(records))
+    }
+
+    /// Takes the records kept of the days at `range` (`None` for each day not kept).
+    fn take(&self, range: std::ops::Range<usize>) -> Vec<Option<Vec<Record>>> {
+        let mut kept = self.0.lock().expect("kept records lock");
+        match kept.get_mut(range.clone()) {
+            Some(days) => days.iter_mut().map(Option::take).collect(),
+            None => vec![None; range.len()],
+        }
     }
 }
 
@@ -592,20 +657,28 @@ pub fn write_cached(
 ) -> Result<()> {
     let mut builder = Builder::new(staging);
     let quarter = |d: &crate::log::Day| (d.date().year(), d.date().month0() / 3);
-    let runs = site.log.days.chunk_by(|a, b| quarter(a) == quarter(b));
+    // Each run of days with the index of its first.
+    let runs = site
+        .log
+        .days
+        .chunk_by(|a, b| quarter(a) == quarter(b))
+        .scan(0, |first, days| {
+            *first += days.len();
+            Some((*first - days.len(), days))
+        });
     match cache {
         None => {
-            for days in runs {
-                builder.add(&Batch::of_days(site, days)?)?;
+            for (first, days) in runs {
+                builder.add(&Batch::of_days(site, first, days)?)?;
             }
         }
         Some(cache) => {
             let mut kept = HashMap::new();
-            for days in runs {
+            for (first, days) in runs {
                 let key = batch_key(site, days);
                 let batch = match cache.batches.get(&key) {
                     Some(batch) => batch.clone(),
-                    None => std::sync::Arc::new(Batch::of_days(site, days)?),
+                    None => std::sync::Arc::new(Batch::of_days(site, first, days)?),
                 };
                 builder.add(&batch)?;
                 kept.insert(key, batch);
@@ -641,7 +714,7 @@ mod tests {
     }
 
     #[test]
-    fn records_fold_as_text_fold_does() {
+    fn records_have_the_grams_of_their_folded_text() {
         for s in [
             "ＣＯＲＳ設定",
             " ¨x ",
@@ -649,8 +722,14 @@ mod tests {
             "ｶﾞｷﾞ①㍻",
             "\u{3000}東京\u{3000}",
             "plain",
+            "İstanbul ＡＢＣ1",
+            "ΟΔΟΣ ΣΑ",
         ] {
-            assert_eq!(fold_record(&text::nfkc(s.trim())), text::fold(s), "{s}");
+            let mut keys = record_keys(&text::nfkc(s.trim()));
+            keys.sort_unstable();
+            keys.dedup();
+            let record: BTreeSet<String> = keys.into_iter().map(gram_text).collect();
+            assert_eq!(record, grams(&text::fold(s)), "{s}");
         }
     }
 

@@ -47,6 +47,38 @@ fn reserve(bytes: &mut Vec<u8>, extra: usize) {
 }
 
 impl Postings {
+    /// The postings of `ids`, ascending, in the smaller form.
+    pub(super) fn of(ids: &[u32]) -> Postings {
+        let Some(&last) = ids.last() else {
+            return Postings::default();
+        };
+        let gaps = || {
+            let previous = std::iter::once(0).chain(ids.iter().copied());
+            ids.iter().zip(previous).map(|(&id, before)| id - before)
+        };
+        let mut postings = Postings {
+            last,
+            len: ids.len() as u32,
+            gap_bytes: gaps().map(varint_len).sum(),
+            bitmap: false,
+            bytes: Vec::new(),
+        };
+        let bitmap_bytes = postings.bitmap_bytes();
+        postings.bitmap = postings.gap_bytes >= BITMAP_MIN && bitmap_bytes < postings.gap_bytes;
+        if postings.bitmap {
+            postings.bytes = vec![0; bitmap_bytes];
+            for &id in ids {
+                postings.bytes[id as usize / 8] |= 1 << (id % 8);
+            }
+        } else {
+            postings.bytes = Vec::with_capacity(postings.gap_bytes);
+            for gap in gaps() {
+                push_varint(&mut postings.bytes, gap);
+            }
+        }
+        postings
+    }
+
     /// Appends `id`, larger than any before it.
     pub(super) fn push(&mut self, id: u32) {
         let gap = if self.len == 0 { id } else { id - self.last };
@@ -87,29 +119,17 @@ impl Postings {
         let to_bitmap =
             !self.bitmap && self.gap_bytes >= BITMAP_MIN && bitmap_bytes < self.gap_bytes;
         let to_gaps = self.bitmap && self.gap_bytes * 2 < bitmap_bytes;
+        // Either way the smaller form is the one to switch to.
         if to_bitmap || to_gaps {
-            self.switch_form(to_bitmap, bitmap_bytes);
+            self.switch_form();
         }
     }
 
     #[cold]
-    fn switch_form(&mut self, to_bitmap: bool, bitmap_bytes: usize) {
+    fn switch_form(&mut self) {
         let mut ids = Vec::with_capacity(self.len as usize);
         self.for_each_id(|id| ids.push(id));
-        self.bitmap = to_bitmap;
-        if to_bitmap {
-            self.bytes = vec![0; bitmap_bytes];
-            for id in ids {
-                self.bytes[id as usize / 8] |= 1 << (id % 8);
-            }
-        } else {
-            self.bytes = Vec::with_capacity(self.gap_bytes + self.gap_bytes / 8);
-            let mut last = 0;
-            for (i, id) in ids.into_iter().enumerate() {
-                push_varint(&mut self.bytes, if i == 0 { id } else { id - last });
-                last = id;
-            }
-        }
+        *self = Postings::of(&ids);
     }
 
     /// Calls `f` with each id, ascending.
