@@ -373,7 +373,7 @@ fn task(
         own_minutes,
         minutes: own_minutes.or(children_sum),
         counted,
-        work: Work::of(&title, note_date),
+        work: Work::of_folded(&folded, note_date),
         children,
         line: offset,
     }

@@ -30,8 +30,12 @@ impl Work {
     /// The work written as `plain` in a note of `note_date` (dates without a year are
     /// read against it).
     pub fn of(plain: &str, note_date: NaiveDate) -> Work {
-        let folded = text::fold(plain);
-        let undated = without_dates(&folded, note_date);
+        Work::of_folded(&text::fold(plain), note_date)
+    }
+
+    /// As [`Work::of`], given `text::fold` of the plain text (a task has it already).
+    pub fn of_folded(folded: &str, note_date: NaiveDate) -> Work {
+        let undated = without_dates(folded, note_date);
         Work {
             key: crate::log::hash_of(&identity_of(&undated)),
             words: words(&undated),
@@ -85,6 +89,11 @@ fn without_dates(folded: &str, note_date: NaiveDate) -> String {
             _ if depth == 0 => out.push(c),
             _ => {}
         }
+    }
+    // A date starts with a digit, and folding made every digit ASCII: most titles
+    // have none, and need no search.
+    if !out.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
     }
     let mut bare = String::with_capacity(out.len());
     let mut from = 0;
