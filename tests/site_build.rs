@@ -432,3 +432,25 @@ fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
     let json: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(json["days"][1]["minutes"], 120, "{}", json["days"][1]);
 }
+
+#[test]
+fn a_logs_own_topic_template_may_still_list_each_years_days() {
+    // The built-in topic.html prints a year's links from `links_html`; a template of the
+    // log's own written against `days` must keep working.
+    let note = "+++\ntags = [\"CORS\"]\n+++\n## わかったこと\n- CORSを学んだ\n";
+    let log = TempLog::new(&[
+        ("content/2026/01/2026-01-05.md", note.as_bytes()),
+        ("content/2026/01/2026-01-06.md", note.as_bytes()),
+        (
+            "templates/topic.html",
+            b"{% for y in years %}{% for d in y.days %}<a class=own href=\"{{ root }}{{ d.url }}\">{{ d.label }}</a>{% endfor %}{% endfor %}",
+        ),
+    ]);
+    let out = build_into(log.path(), None);
+    let site = out.path().join("site");
+    let topic = files_below(&site)
+        .into_iter()
+        .find(|f| f.starts_with("topics/") && f != "topics/index.html")
+        .expect("a topic page");
+    assert_eq!(texts_of(&html(&site, &topic), "a.own"), ["1/6", "1/5"]);
+}

@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::Datelike;
 use serde_json::json;
 
+use super::super::content::escape_into;
 use super::*;
 use crate::log::steps::StepState;
 
@@ -203,7 +204,7 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
         "topic",
         &json!({"name": topic.name, "days": topic.days.len(), "learnings": topic.learnings.len()}),
     );
-    ctx.insert("years", &topic_years(site, i));
+    ctx.insert("years", &topic_years(site, i, "../"));
     ctx.insert("learnings", &learnings);
     ctx.insert("problems", &problems);
     ctx.insert("explainer", &explainer);
@@ -211,31 +212,42 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
 }
 
 /// A topic's days by year, newest first, with the year's counts of learnings and
-/// problems: every day that mentions it stays one link away.
-fn topic_years(site: &Site, i: usize) -> Vec<serde_json::Value> {
+/// problems: every day that mentions it stays one link away. Each year has its days
+/// as a list (`days`) and as the HTML of their links (`links_html`): a topic can be
+/// on thousands of days, and Tera's loop over them cost more than the rest of the
+/// page; `topic.html` of a log's own may use either.
+fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
     let topic = &site.topics[i];
     let days = &site.log.days;
     let year_of = |d: usize| days[d].date().year();
-    let mut years: BTreeMap<i32, (Vec<serde_json::Value>, usize, usize)> = BTreeMap::new();
+    type Year = (Vec<serde_json::Value>, String, usize, usize);
+    let mut years: BTreeMap<i32, Year> = BTreeMap::new();
     for &d in topic.days.iter().rev() {
         let date = days[d].date();
+        let url = href(&days[d].url());
         // A bare month/day: the year is the heading, and a year holds hundreds.
-        years.entry(date.year()).or_default().0.push(json!({
-            "url": href(&days[d].url()),
-            "label": format!("{}/{}", date.month(), date.day()),
-        }));
+        let label = format!("{}/{}", date.month(), date.day());
+        let year = years.entry(date.year()).or_default();
+        let html = &mut year.1;
+        html.push_str("<a href=\"");
+        escape_into(html, root);
+        escape_into(html, &url);
+        html.push_str("\">");
+        escape_into(html, &label);
+        html.push_str("</a> ");
+        year.0.push(json!({"url": url, "label": label}));
     }
     for &(d, _) in &topic.learnings {
-        years.entry(year_of(d)).or_default().1 += 1;
+        years.entry(year_of(d)).or_default().2 += 1;
     }
     for &(d, _) in &topic.problems {
-        years.entry(year_of(d)).or_default().2 += 1;
+        years.entry(year_of(d)).or_default().3 += 1;
     }
     years
         .into_iter()
         .rev()
-        .map(|(year, (days, learnings, problems))| {
-            json!({"year": year, "days": days, "learnings": learnings, "problems": problems})
+        .map(|(year, (days, links_html, learnings, problems))| {
+            json!({"year": year, "days": days, "links_html": links_html, "learnings": learnings, "problems": problems})
         })
         .collect()
 }
