@@ -258,7 +258,8 @@ pub struct Site<'a> {
     /// `base.html` around a day page, made on first use (after `base` is complete);
     /// None when the day page must go through Tera (see [`pages::DayFrame`]).
     day_frame: std::sync::OnceLock<Option<pages::DayFrame>>,
-    builtin_day_page: bool,
+    /// Names of the log's own templates (`templates/`).
+    own_templates: Vec<String>,
     /// Search records made while relating, for the index (see [`Site::relate_streamed`]).
     kept_records: search::KeptRecords,
 }
@@ -311,7 +312,7 @@ impl<'a> Site<'a> {
         let templates::Loaded {
             tera,
             own_hash: own_templates,
-            builtin_day_page,
+            own_names,
         } = templates::load(root)?;
         // Everything every page depends on: a change means every page is rendered again.
         let global_key = crate::log::hash_of(&(
@@ -378,7 +379,7 @@ impl<'a> Site<'a> {
             base,
             global_key,
             day_frame: std::sync::OnceLock::new(),
-            builtin_day_page,
+            own_templates: own_names,
             kept_records: Default::default(),
         })
     }
@@ -572,11 +573,19 @@ impl<'a> Site<'a> {
         Ok(markup_safe(page))
     }
 
+    /// Whether the log has a template of this name of its own.
+    fn has_own_template(&self, name: &str) -> bool {
+        self.own_templates.iter().any(|own| own == name)
+    }
+
     /// The frame of every day page, or None when day pages go through Tera.
     fn day_frame(&self) -> Option<&pages::DayFrame> {
         self.day_frame
             .get_or_init(|| {
-                if !self.builtin_day_page {
+                if templates::DAY_PAGE_TEMPLATES
+                    .iter()
+                    .any(|name| self.has_own_template(name))
+                {
                     return None;
                 }
                 let mut shell = Vec::new();

@@ -36,9 +36,9 @@ pub struct Loaded {
     pub tera: Arc<tera::Tera>,
     /// Hash of the log's own templates (0 without any): a rebuild knows they changed.
     pub own_hash: u64,
-    /// The log has none of [`DAY_PAGE_TEMPLATES`] of its own, so the day page may be
-    /// written without Tera (`pages::day_page`).
-    pub builtin_day_page: bool,
+    /// Names of the log's own templates: where the built-in ones are used, a page may
+    /// be made without Tera or with less in its context (`pages::day_page`, topics).
+    pub own_names: Vec<String>,
 }
 
 /// The templates a day page is made from.
@@ -66,15 +66,13 @@ pub fn load(root: &Path) -> Result<Loaded> {
     } else {
         crate::log::hash_of(&own)
     };
-    let builtin_day_page = !own
-        .iter()
-        .any(|(name, _)| DAY_PAGE_TEMPLATES.contains(&name.as_str()));
+    let own_names: Vec<String> = own.iter().map(|(name, _)| name.clone()).collect();
     if let Some((hash, tera)) = LAST.lock().expect("templates lock").as_ref() {
         if *hash == own_hash {
             return Ok(Loaded {
                 tera: tera.clone(),
                 own_hash,
-                builtin_day_page,
+                own_names,
             });
         }
     }
@@ -96,7 +94,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
     Ok(Loaded {
         tera,
         own_hash,
-        builtin_day_page,
+        own_names,
     })
 }
 

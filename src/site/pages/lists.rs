@@ -211,16 +211,18 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     site.render_template("topic.html", &ctx)
 }
 
-/// A topic's days by year, newest first, with the year's counts of learnings and
-/// problems: every day that mentions it stays one link away. Each year has its days
-/// as a list (`days`) and as the HTML of their links (`links_html`): a topic can be
-/// on thousands of days, and Tera's loop over them cost more than the rest of the
-/// page; `topic.html` of a log's own may use either.
+/// A topic's days by year, newest first, with the year's counts of days, learnings
+/// and problems: every day that mentions it stays one link away. A year holds its
+/// days as the HTML of their links (`links_html`): a topic can be on thousands of
+/// days, and Tera's loop over them cost more than the rest of the page. A log with a
+/// `topic.html` of its own gets them as a list too (`days`, each `url` and `label`).
 fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
+    let with_days = site.has_own_template("topic.html");
     let topic = &site.topics[i];
     let days = &site.log.days;
     let year_of = |d: usize| days[d].date().year();
-    type Year = (Vec<serde_json::Value>, String, usize, usize);
+    // (days, links_html, learnings, problems, days counted)
+    type Year = (Vec<serde_json::Value>, String, usize, usize, usize);
     let mut years: BTreeMap<i32, Year> = BTreeMap::new();
     for &d in topic.days.iter().rev() {
         let date = days[d].date();
@@ -235,7 +237,10 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
         html.push_str("\">");
         escape_into(html, &label);
         html.push_str("</a> ");
-        year.0.push(json!({"url": url, "label": label}));
+        if with_days {
+            year.0.push(json!({"url": url, "label": label}));
+        }
+        year.4 += 1;
     }
     for &(d, _) in &topic.learnings {
         years.entry(year_of(d)).or_default().2 += 1;
@@ -246,8 +251,12 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
     years
         .into_iter()
         .rev()
-        .map(|(year, (days, links_html, learnings, problems))| {
-            json!({"year": year, "days": days, "links_html": links_html, "learnings": learnings, "problems": problems})
+        .map(|(year, (days, links_html, learnings, problems, count))| {
+            let mut year = json!({"year": year, "count": count, "links_html": links_html, "learnings": learnings, "problems": problems});
+            if with_days {
+                year["days"] = json!(days);
+            }
+            year
         })
         .collect()
 }
