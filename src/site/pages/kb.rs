@@ -61,21 +61,23 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         let problem = &day.note.problems[p];
         let text = texts.of(site, d)?;
         let mut pctx = day_ctx(site, day, "../", false);
-        let details: Vec<serde_json::Value> = problem
-            .details
-            .iter()
-            .map(|dt| json!({"html": site.renderer.inline_html(dt.line.of(text), &mut pctx), "analysis": dt.analysis}))
-            .collect();
+        let link = day_link(site, day);
+        let mut details = Vec::with_capacity(problem.details.len());
         for dt in &problem.details {
-            let html = site.renderer.inline_html(
-                dt.line
-                    .of(text)
-                    .trim_start_matches(['→', '⇒'])
-                    .trim_start_matches("->")
-                    .trim(),
-                &mut pctx,
-            );
-            let item = json!({"html": html, "day": day_link(site, day)});
+            let line = dt.line.of(text);
+            let html = site.renderer.inline_html(line, &mut pctx);
+            // Symptoms and analyses are listed without the line's leading arrow.
+            let bare = line
+                .trim_start_matches(['→', '⇒'])
+                .trim_start_matches("->")
+                .trim();
+            let bare_html = if bare == line {
+                html.clone()
+            } else {
+                site.renderer.inline_html(bare, &mut pctx)
+            };
+            details.push(json!({"html": html, "analysis": dt.analysis}));
+            let item = json!({"html": bare_html, "day": link});
             if problem.resolved {
                 fix.push(item);
             } else if dt.analysis {
@@ -85,7 +87,7 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
             }
         }
         timeline.push(json!({
-            "day": day_link(site, day), "time": problem.time, "resolved": problem.resolved, "details": details,
+            "day": link, "time": problem.time, "resolved": problem.resolved, "details": details,
         }));
     }
     let learnings: Vec<serde_json::Value> = entry.learnings
