@@ -185,15 +185,7 @@ impl DayFrame {
         }
         out.push_str("</p>\n</header>\n");
         if view.prev.is_some() || view.next.is_some() {
-            out.push_str("<nav class=\"pager pager-top\" aria-label=\"");
-            escape_into(out, t.prev_day);
-            out.push_str(" / ");
-            escape_into(out, t.next_day);
-            out.push_str(" (");
-            escape_into(out, t.top_of_page);
-            out.push_str(")\">\n  ");
-            self.pager_links(out, view, "");
-            out.push_str("\n</nav>");
+            self.pager(out, view, Pager::Top);
         }
         out.push('\n');
         if !view.tasks.is_empty() && !head.has_tasks_section {
@@ -239,20 +231,30 @@ impl DayFrame {
             }
             out.push_str("\n</section>\n");
         }
-        out.push_str("\n</article>\n<nav class=\"pager\" aria-label=\"");
+        out.push_str("\n</article>\n");
+        self.pager(out, view, Pager::Bottom);
+        out.push('\n');
+    }
+
+    /// The `<nav>` of the previous and next day, at the top of the page or at its
+    /// bottom (whose links carry `rel="prev"`/`rel="next"`).
+    fn pager(&self, out: &mut String, view: &DayView, at: Pager) {
+        let t = &self.labels;
+        out.push_str(match at {
+            Pager::Top => "<nav class=\"pager pager-top\" aria-label=\"",
+            Pager::Bottom => "<nav class=\"pager\" aria-label=\"",
+        });
         escape_into(out, t.prev_day);
         out.push_str(" / ");
         escape_into(out, t.next_day);
+        if at == Pager::Top {
+            out.push_str(" (");
+            escape_into(out, t.top_of_page);
+            out.push(')');
+        }
         out.push_str("\">\n  ");
-        self.pager_links(out, view, "rel");
-        out.push_str("\n</nav>\n");
-    }
-
-    /// The two lines of a pager; `rel` marks them `rel="prev"`/`rel="next"` (the
-    /// bottom pager's).
-    fn pager_links(&self, out: &mut String, view: &DayView, rel: &str) {
         let rel_attr = |out: &mut String, which: &str| {
-            if !rel.is_empty() {
+            if at == Pager::Bottom {
                 out.push_str(" rel=\"");
                 out.push_str(which);
                 out.push('"');
@@ -280,6 +282,7 @@ impl DayFrame {
             escape_into(out, &next.label);
             out.push_str(" →</a>");
         }
+        out.push_str("\n</nav>");
     }
 
     /// The hours table of the hours section.
@@ -352,6 +355,13 @@ impl DayFrame {
         }
         out.push_str("\n</ul>\n");
     }
+}
+
+/// Which of the day page's two pagers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pager {
+    Top,
+    Bottom,
 }
 
 /// A Tera `{% if x %}` of an optional string: false for none and for "".

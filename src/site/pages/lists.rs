@@ -221,8 +221,14 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
     let topic = &site.topics[i];
     let days = &site.log.days;
     let year_of = |d: usize| days[d].date().year();
-    // (days, links_html, learnings, problems, days counted)
-    type Year = (Vec<serde_json::Value>, String, usize, usize, usize);
+    #[derive(Default)]
+    struct Year {
+        days: Vec<serde_json::Value>,
+        links_html: String,
+        count: usize,
+        learnings: usize,
+        problems: usize,
+    }
     let mut years: BTreeMap<i32, Year> = BTreeMap::new();
     for &d in topic.days.iter().rev() {
         let date = days[d].date();
@@ -230,7 +236,7 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
         // A bare month/day: the year is the heading, and a year holds hundreds.
         let label = format!("{}/{}", date.month(), date.day());
         let year = years.entry(date.year()).or_default();
-        let html = &mut year.1;
+        let html = &mut year.links_html;
         html.push_str("<a href=\"");
         escape_into(html, root);
         escape_into(html, &url);
@@ -238,25 +244,28 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
         escape_into(html, &label);
         html.push_str("</a> ");
         if with_days {
-            year.0.push(json!({"url": url, "label": label}));
+            year.days.push(json!({"url": url, "label": label}));
         }
-        year.4 += 1;
+        year.count += 1;
     }
     for &(d, _) in &topic.learnings {
-        years.entry(year_of(d)).or_default().2 += 1;
+        years.entry(year_of(d)).or_default().learnings += 1;
     }
     for &(d, _) in &topic.problems {
-        years.entry(year_of(d)).or_default().3 += 1;
+        years.entry(year_of(d)).or_default().problems += 1;
     }
     years
         .into_iter()
         .rev()
-        .map(|(year, (days, links_html, learnings, problems, count))| {
-            let mut year = json!({"year": year, "count": count, "links_html": links_html, "learnings": learnings, "problems": problems});
+        .map(|(number, year)| {
+            let mut view = json!({
+                "year": number, "count": year.count, "links_html": year.links_html,
+                "learnings": year.learnings, "problems": year.problems,
+            });
             if with_days {
-                year["days"] = json!(days);
+                view["days"] = json!(year.days);
             }
-            year
+            view
         })
         .collect()
 }
