@@ -44,7 +44,7 @@ proptest! {
         let ctx = NoteContext { roles: &roles, exclude: &[] };
         for bytes in [text.as_bytes().to_vec(), raw] {
             if let Ok(source) = read_source(PathBuf::from("content/2025-04-28.md"), PathBuf::from("2025-04-28.md"), &bytes) {
-                let _ = note::parse(&source, &ctx);
+                let _ = note::parse(&source, &ctx, true);
             }
         }
     }

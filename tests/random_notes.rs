@@ -128,7 +128,7 @@ fn parse(text: &str) {
         PathBuf::from("2025/04/2025-04-28.md"),
         text.as_bytes(),
     ) {
-        let _ = note::parse(&source, &ctx);
+        let _ = note::parse(&source, &ctx, true);
     }
 }
 
@@ -143,6 +143,105 @@ fn tree(dir: &Path) -> Vec<(String, bool)> {
             (rel.to_string_lossy().into_owned(), e.path_is_symlink())
         })
         .collect()
+}
+
+/// Blocks that change what a section's plain text is: CJK emphasis, raw HTML (inline,
+/// blocks, comments left open), code spans and fences (closed or not), tables, setext
+/// headings, soft and hard breaks between Japanese lines, links, bare URLs, and now and
+/// then a link reference or footnote defined in one section and used in another.
+fn markup_block() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[ぁ-ん一-龥]{1,4}",
+        "[a-z ]{1,6}",
+        prop::sample::select(vec![
+            "**「重要」**を",
+            "これは**「強調」**です",
+            "_Traditional._",
+            "正體字。︁_x_",
+            "~~消す~~。",
+            "`code **x**`",
+            "<b>太字</b>",
+            "<!-- c -->",
+            "<!--",
+            "-->",
+            "&amp;",
+            "\\*",
+            "https://example.com/a_b",
+            "www.example.org。",
+            "a@b.jp",
+            "[リンク](https://x.jp)",
+            "![画像](a.png)",
+            "[ref]",
+            "[^1]",
+            "  ",
+            "\\",
+            "|",
+            "<",
+            "*",
+            "_",
+            "~~",
+        ])
+        .prop_map(str::to_string),
+    ];
+    let line = prop::collection::vec(piece, 1..6).prop_map(|v| v.concat());
+    prop_oneof![
+        4 => line.clone().prop_map(|l| format!("{l}\n")),
+        3 => prop::collection::vec(line.clone(), 1..4).prop_map(|ls| format!("- {}\n", ls.join("\n  "))),
+        2 => prop::sample::select(vec!["## 取り組んだ課題一覧", "## わかったこと", "## 非公開", "## 感じたこと"])
+            .prop_map(|h| format!("{h}\n")),
+        1 => line.clone().prop_map(|l| format!("{l}\n---\n")),
+        1 => line.clone().prop_map(|l| format!("{l}\n===\n")),
+        1 => line.clone().prop_map(|l| format!("> {l}\n")),
+        1 => line.clone().prop_map(|l| format!("| a | b |\n|---|---|\n| {l} | x |\n")),
+        1 => line.clone().prop_map(|l| format!("```\n{l}\n")),
+        1 => line.clone().prop_map(|l| format!("<div>\n{l}\n")),
+        1 => Just("\n".to_string()),
+        1 => Just("[ref]: https://example.com\n".to_string()),
+        1 => Just("[^1]: 注\n".to_string()),
+    ]
+}
+
+/// `note::parse` makes each section's plain text from its one parse of the note (for
+/// topics and search): it must be what parsing the section on its own gives.
+fn assert_section_plain_is_parsed_alone(text: &str) -> Result<(), TestCaseError> {
+    let roles = Roles::default();
+    let ctx = NoteContext {
+        roles: &roles,
+        exclude: &[],
+    };
+    let path = PathBuf::from("content/2025/04/2025-04-28.md");
+    let Ok(source) = read_source(
+        path,
+        PathBuf::from("2025/04/2025-04-28.md"),
+        text.as_bytes(),
+    ) else {
+        return Ok(());
+    };
+    let note = note::parse(&source, &ctx, true);
+    let kept = note.text.as_deref().expect("kept");
+    let alone: Vec<String> = note
+        .sections
+        .iter()
+        .map(|s| markdown::to_plain_text(s.markdown(kept)))
+        .collect();
+    prop_assert_eq!(note.section_plain.clone().unwrap_or_default(), alone);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(1000), ..ProptestConfig::default() })]
+
+    #[test]
+    fn section_plain_text_is_what_each_section_alone_gives(
+        blocks in prop::collection::vec(markup_block(), 0..16)
+    ) {
+        assert_section_plain_is_parsed_alone(&blocks.concat())?;
+    }
+
+    #[test]
+    fn section_plain_text_of_structured_notes_too(text in note_text()) {
+        assert_section_plain_is_parsed_alone(&text)?;
+    }
 }
 
 proptest! {

@@ -53,7 +53,7 @@ impl Log {
             .filter(|(_, (s, key))| cache.notes.get(&s.path).is_none_or(|c| c.key != **key))
             .map_init(HeadingMemo::default, |memo, (i, (s, key))| {
                 redact_remembering(s, &roles, memo);
-                (*key, parse_keeping(s, &ctx, i >= kept))
+                (*key, note::parse(s, &ctx, i >= kept))
             })
             .collect();
         for (key, note) in parsed {

@@ -147,7 +147,7 @@ impl Log {
         let notes: Vec<Note> = note_sources
             .into_par_iter()
             .enumerate()
-            .map(|(i, s)| parse_keeping(&s, &ctx, i >= kept))
+            .map(|(i, s)| note::parse(&s, &ctx, i >= kept))
             .collect();
         Log::assemble(root, config, notes, pages, loaded.diagnostics, options)
     }
@@ -394,15 +394,6 @@ fn redact_pages(pages: &mut [Source], roles: &Roles) {
     pages
         .iter_mut()
         .for_each(|p| redact_remembering(p, roles, &mut memo));
-}
-
-/// Parses a note, keeping its text in it when `keep` (see [`kept_from`]).
-fn parse_keeping(source: &Source, ctx: &NoteContext, keep: bool) -> Note {
-    let mut note = note::parse(source, ctx);
-    if keep {
-        note.text = Some(source.text.as_str().into());
-    }
-    note
 }
 
 /// A hash for telling whether something changed between two builds of one process.

@@ -1,5 +1,6 @@
 //! Topics: which days, learnings and problems mention CORS, CloudFront, … computed once.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -164,12 +165,17 @@ impl FoldedDay {
 /// The plain text of each of a day's sections (parallel to its sections), from the
 /// day's note text: what topics and search read. Parsing the Markdown is most of what
 /// either costs, so a build makes these once for both where it can.
-pub fn section_texts(day: &Day, note_text: &str) -> Vec<String> {
-    day.note
-        .sections
-        .iter()
-        .map(|section| markdown::to_plain_text(section.markdown(note_text)))
-        .collect()
+pub fn section_texts<'d>(day: &'d Day, note_text: &str) -> Cow<'d, [String]> {
+    if let Some(plain) = &day.note.section_plain {
+        return Cow::Borrowed(plain);
+    }
+    Cow::Owned(
+        day.note
+            .sections
+            .iter()
+            .map(|section| markdown::to_plain_text(section.markdown(note_text)))
+            .collect(),
+    )
 }
 
 /// Plain, folded text of everything a day publishes, from its [`section_texts`].

@@ -172,10 +172,26 @@ pub fn to_plain_text(src: &str) -> String {
 /// [`to_plain_text`] by parsing, whatever `src` is.
 fn parsed_plain_text(src: &str) -> String {
     let sep = cjk_emphasis::separate(src, cmark_options());
-    let mut out = String::with_capacity(src.len());
+    let mut plain = PlainText::default();
     for (event, _) in fixed_events(&sep.text, Some(&sep)) {
+        plain.push(&event);
+    }
+    plain.finish()
+}
+
+/// [`to_plain_text`] of a run of events from [`parse`] with raw HTML allowed (raw HTML
+/// must come as `Html` events to be dropped): a note's outline makes each section's
+/// plain text from the one parse of the note.
+#[derive(Default)]
+pub struct PlainText {
+    out: String,
+}
+
+impl PlainText {
+    pub fn push(&mut self, event: &Event<'_>) {
+        let out = &mut self.out;
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),
             Event::End(
@@ -193,8 +209,11 @@ fn parsed_plain_text(src: &str) -> String {
             _ => {}
         }
     }
-    out.truncate(out.trim_end().len());
-    out
+
+    pub fn finish(mut self) -> String {
+        self.out.truncate(self.out.trim_end().len());
+        self.out
+    }
 }
 
 /// Whether `src` is one line that Markdown reads as a paragraph of its own text, with

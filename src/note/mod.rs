@@ -60,6 +60,10 @@ pub struct Note {
     /// The text it was parsed from, where the log keeps it (the newest notes, up to a
     /// budget: see `log::KEPT_TEXT_BYTES`); otherwise [`Note::read_text`] reads the file.
     pub text: Option<Arc<str>>,
+    /// Each of `sections`' plain text where the text is kept, made from the parse that
+    /// read the note ([`crate::markdown::to_plain_text`] of each section's Markdown):
+    /// topics and search read it, and would otherwise parse every section again.
+    pub section_plain: Option<Vec<String>>,
 }
 
 impl Note {

@@ -24,6 +24,9 @@ pub struct OutlineSection {
     /// Links and images whose destination is published as text (`javascript:`…),
     /// as (destination, byte offset).
     pub blocked: Vec<(String, usize)>,
+    /// The body's plain text, as [`markdown::to_plain_text`] of the body gives it, when
+    /// asked for (see [`outline`]).
+    pub plain: Option<String>,
 }
 
 /// How deeply list items nest in a note's outline. An item deeper than this is read
@@ -65,15 +68,26 @@ struct OpenItem {
     depth: usize,
 }
 
-/// Reads the sections of a note body. Offsets are relative to `body`.
-pub fn outline(body: &str) -> Vec<OutlineSection> {
+/// Reads the sections of a note body. Offsets are relative to `body`. With
+/// `with_plain`, each section's plain text comes too, made from this one parse: what
+/// parsing each section body on its own gives, unless the note defines link references
+/// or footnotes (`]:`), which one section may use and another define; each section is
+/// then parsed on its own.
+pub fn outline(body: &str, with_plain: bool) -> Vec<OutlineSection> {
     let mut sections = vec![OutlineSection::default()];
     let mut stack: Vec<OpenItem> = Vec::new();
     let mut depth = 0usize;
     let mut heading: Option<String> = None;
     let mut image: Option<String> = None;
+    let plain_here = with_plain && !body.contains("]:");
+    let mut plain = plain_here.then(markdown::PlainText::default);
 
-    for (event, range) in markdown::parse(body, markdown::Options::default()) {
+    // Raw HTML comes as `Html` events, for the plain text to drop; the heading keeps it
+    // as text, as the page shows it.
+    let opts = markdown::Options {
+        allow_raw_html: true,
+    };
+    for (event, range) in markdown::parse(body, opts) {
         if let Some(text) = heading.as_mut() {
             match &event {
                 Event::End(TagEnd::Heading(_)) => {
@@ -88,6 +102,7 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                     };
                     let prev = sections.last_mut().expect("sections start non-empty");
                     prev.body.end = range.start;
+                    plain = plain_here.then(markdown::PlainText::default);
                     sections.push(OutlineSection {
                         heading: title.map(|t| t.trim().to_string()),
                         start: range.start,
@@ -95,7 +110,9 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                         ..Default::default()
                     });
                 }
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                    text.push_str(t)
+                }
                 Event::SoftBreak | Event::HardBreak => text.push(' '),
                 _ => {}
             }
@@ -107,8 +124,16 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
                 ..
             }) if stack.is_empty() => {
                 heading = Some(String::new());
+                let section = sections.last_mut().expect("non-empty");
+                section.plain = plain.take().map(markdown::PlainText::finish);
                 continue;
             }
+            _ => {}
+        }
+        if let Some(plain) = plain.as_mut() {
+            plain.push(&event);
+        }
+        match &event {
             Event::Start(Tag::List(_)) => depth += 1,
             Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
             Event::Start(Tag::Item) => {
@@ -188,6 +213,12 @@ pub fn outline(body: &str) -> Vec<OutlineSection> {
     }
     let last = sections.last_mut().expect("non-empty");
     last.body.end = last.body.end.max(last.body.start);
+    last.plain = plain.take().map(markdown::PlainText::finish);
+    if with_plain && !plain_here {
+        for section in &mut sections {
+            section.plain = Some(markdown::to_plain_text(&body[section.body.clone()]));
+        }
+    }
     sections
 }
 
@@ -210,7 +241,7 @@ mod tests {
     #[test]
     fn sections_and_nested_items() {
         let body = "# 今日学んだこと\n\n## 取り組んだ課題一覧\n- ハッカソン（6h）\n    - ミーティング(2h)\n         - 進捗確認\n    - backend(4h)\n\n## わかったこと\n- A\n  続き\n";
-        let sections = outline(body);
+        let sections = outline(body, false);
         assert_eq!(sections.len(), 3);
         assert_eq!(sections[0].heading, None);
         assert_eq!(sections[1].heading.as_deref(), Some("取り組んだ課題一覧"));
@@ -236,7 +267,7 @@ mod tests {
         let body: String = (0..30)
             .map(|i| format!("{}- item{i}\n", "  ".repeat(i)))
             .collect();
-        let sections = outline(&body);
+        let sections = outline(&body, false);
         let mut item = &sections[0].items[0];
         for _ in 1..MAX_DEPTH - 1 {
             item = &item.children[0];
@@ -250,7 +281,7 @@ mod tests {
 
     #[test]
     fn task_markers_and_images() {
-        let sections = outline("## 問題\n- [x] done\n- [ ] open\n\n![alt](a.png)\n");
+        let sections = outline("## 問題\n- [x] done\n- [ ] open\n\n![alt](a.png)\n", false);
         assert_eq!(sections[1].items[0].checked, Some(true));
         assert_eq!(sections[1].items[1].checked, Some(false));
         assert_eq!(sections[1].items[0].first_line(), "done");

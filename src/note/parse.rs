@@ -23,7 +23,8 @@ pub struct NoteContext<'a> {
 }
 
 /// Reads one note. `source.date` must be set (the load stage guarantees it for notes).
-pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
+/// With `keep_text`, the note keeps its text and its sections' plain text.
+pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     let body = source.body();
     let base = source.body_start;
     let mut note = Note {
@@ -45,7 +46,8 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         diagnostics: Vec::new(),
         text_hash: super::text_hash(&source.text),
         private: source.private.clone(),
-        text: None,
+        text: keep_text.then(|| source.text.as_str().into()),
+        section_plain: None,
     };
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
@@ -60,7 +62,7 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         diags.warn(base, "the note is empty: nothing to publish or count");
     }
 
-    let sections = outline::outline(body);
+    let sections = outline::outline(body, keep_text);
     let roles: Vec<Option<Role>> = sections
         .iter()
         .map(|s| s.heading.as_deref().and_then(|h| ctx.roles.of(h)))
@@ -86,6 +88,11 @@ pub fn parse(source: &Source, ctx: &NoteContext) -> Note {
         let markdown = &body[section.body.clone()];
         let is_preamble_title_only = section.heading.is_none() && is_only_h1(markdown);
         if !is_preamble_title_only {
+            if let Some(plain) = &section.plain {
+                note.section_plain
+                    .get_or_insert_with(Vec::new)
+                    .push(plain.clone());
+            }
             note.sections.push(Section {
                 heading: section.heading.clone(),
                 role: *role,
