@@ -9,7 +9,8 @@ scripts/hugo_site.py, and runs three commands in turn, A B C A B C …, each as 
 fresh process writing into a fresh output folder, one warm-up round then --runs
 counted rounds:
 
-- logsite: `logsite build LOG -d OUT`
+- logsite: `logsite build LOG -d OUT`, built with the dist profile (the binary the
+           installers ship)
 - hugo:    `hugo --source SITE --destination OUT --quiet` (Debian's `hugo`; installed
            with apt-get when missing and this runs as root)
 - floor:   `cp -r` of logsite's own output tree, plus every note rendered by plain
@@ -108,10 +109,11 @@ def main():
     ap.add_argument("--tmpfs", action="store_true", help="also measure with the output on /dev/shm")
     ap.add_argument("--no-hugo", action="store_true", help="leave Hugo out (e.g. for 100,000 notes)")
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "logsite", "--example", "floor"],
+    # The dist profile: the binary the installers ship and the Pages workflow runs.
+    subprocess.run(["cargo", "build", "--profile", "dist", "--quiet", "--bin", "logsite", "--example", "floor"],
                    cwd=ROOT, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    logsite, floor = target / "release/logsite", target / "release/examples/floor"
+    logsite, floor = target / "dist/logsite", target / "dist/examples/floor"
     hugo = None if a.no_hugo else ensure_hugo()
     if hugo:
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
