@@ -582,20 +582,25 @@ impl<'a> Site<'a> {
     fn day_frame(&self) -> Option<&pages::DayFrame> {
         self.day_frame
             .get_or_init(|| {
-                if templates::DAY_PAGE_TEMPLATES
-                    .iter()
-                    .any(|name| self.has_own_template(name))
-                {
-                    return None;
-                }
-                let mut shell = Vec::new();
-                self.tera
-                    .render_to(templates::DAY_SHELL, &self.context(1), &mut shell)
-                    .ok()?;
-                let site_title = self.base.get("site_title")?.as_str()?;
-                pages::DayFrame::new(String::from_utf8(shell).ok()?, &self.lang, site_title)
+                let (shell, site_title) = self.page_shell(&templates::DAY_PAGE_TEMPLATES)?;
+                pages::DayFrame::new(shell, &self.lang, site_title)
             })
             .as_ref()
+    }
+
+    /// `base.html` rendered around the markers of [`templates::PAGE_SHELL`] for a page
+    /// one folder deep, and the site's title; None when the log has one of `own` of
+    /// its own (the page then goes through Tera).
+    fn page_shell(&self, own: &[&str]) -> Option<(String, &str)> {
+        if own.iter().any(|name| self.has_own_template(name)) {
+            return None;
+        }
+        let mut shell = Vec::new();
+        self.tera
+            .render_to(templates::PAGE_SHELL, &self.context(1), &mut shell)
+            .ok()?;
+        let site_title = self.base.get("site_title")?.as_str()?;
+        Some((String::from_utf8(shell).ok()?, site_title))
     }
 
     /// A note's text, kept or read again (see [`note_text_of`]).

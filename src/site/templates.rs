@@ -44,10 +44,10 @@ pub struct Loaded {
 /// The templates a day page is made from.
 pub const DAY_PAGE_TEMPLATES: [&str; 3] = ["base.html", "day.html", "macros.html"];
 
-/// `base.html` around two markers, for `pages::day_page`: its output is the frame of
+/// `base.html` around two markers, for `pages::frame`: its output is the frame of
 /// every day page, cut at the markers. Not a name a file of `templates/` can have.
-pub const DAY_SHELL: &str = "logsite/day-shell.html";
-const DAY_SHELL_TEXT: &str = concat!(
+pub const PAGE_SHELL: &str = "logsite/page-shell.html";
+const PAGE_SHELL_TEXT: &str = concat!(
     r#"{% extends "base.html" %}"#,
     "{% block title %}\u{1}{% endblock title %}",
     "{% block main %}\u{2}{% endblock main %}"
@@ -79,7 +79,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(EMBEDDED.iter().copied())
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
-    tera.add_raw_template(DAY_SHELL, DAY_SHELL_TEXT)
+    tera.add_raw_template(PAGE_SHELL, PAGE_SHELL_TEXT)
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     if !own.is_empty() {
         tera.add_raw_templates(own)

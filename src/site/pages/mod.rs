@@ -18,6 +18,7 @@ use crate::note::{Role, Task};
 
 mod day_page;
 mod days;
+mod frame;
 mod kb;
 mod lists;
 
