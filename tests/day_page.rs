@@ -117,13 +117,7 @@ fn a_single_day_has_no_pager_links() {
 #[test]
 fn a_logs_own_base_and_macros_shape_its_day_pages() {
     let own_macros = MACROS_HTML.replace("<ul class=\"tasks\">", "<ul class=\"tasks own-tree\">");
-    let log = TempLog::with_seed(&[
-        (
-            "templates/base.html",
-            b"<!DOCTYPE html><html><head><title>{% block title %}{% endblock title %}</title></head><body><p id=own-base>{{ site_title }}</p>{% block main %}{% endblock main %}</body></html>".as_slice(),
-        ),
-        ("templates/macros.html", own_macros.as_bytes()),
-    ]);
+    let log = common::seed_with_own_theme(&own_macros);
     let site = build_into(log.path(), None);
     let day = html(&site.path().join("site"), "days/2025-04-28.html");
     assert_eq!(text_of(&day, "#own-base"), "学習日報");

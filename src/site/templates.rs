@@ -37,15 +37,20 @@ pub struct Loaded {
     /// Hash of the log's own templates (0 without any): a rebuild knows they changed.
     pub own_hash: u64,
     /// Names of the log's own templates: where the built-in ones are used, a page may
-    /// be made without Tera or with less in its context (`pages::day_page`, topics).
+    /// be made without Tera or with less in its context (`pages::day_page`,
+    /// `pages::week_page`, topics).
     pub own_names: Vec<String>,
 }
 
 /// The templates a day page is made from.
 pub const DAY_PAGE_TEMPLATES: [&str; 3] = ["base.html", "day.html", "macros.html"];
 
+/// The templates a week page is made from.
+pub const WEEK_PAGE_TEMPLATES: [&str; 3] = ["base.html", "week.html", "macros.html"];
+
 /// `base.html` around two markers, for `pages::frame`: its output is the frame of
-/// every day page, cut at the markers. Not a name a file of `templates/` can have.
+/// every day page and week page, cut at the markers. Not a name a file of
+/// `templates/` can have.
 pub const PAGE_SHELL: &str = "logsite/page-shell.html";
 const PAGE_SHELL_TEXT: &str = concat!(
     r#"{% extends "base.html" %}"#,

@@ -170,8 +170,8 @@ pub struct Difference {
 }
 
 /// Builds `root` as it is and again with `text` as its own `templates/<name>` (the
-/// built-in text of a page logsite writes without Tera, `day.html`, sends those pages
-/// through Tera); returns every file of the site, and each file
+/// built-in text of a page logsite writes without Tera, `day.html` or `week.html`,
+/// sends those pages through Tera); returns every file of the site, and each file
 /// whose bytes differ, with its two versions. Panics when the two sites do not have
 /// the same files.
 pub fn build_both_ways(
@@ -225,6 +225,18 @@ pub fn same_site_both_ways(
         );
     }
     files
+}
+
+/// The seed log with a `base.html` of its own (the title and main blocks, and the
+/// site's title in `<p id=own-base>`) and `macros` as its `macros.html`.
+pub fn seed_with_own_theme(macros: &str) -> TempLog {
+    TempLog::with_seed(&[
+        (
+            "templates/base.html",
+            b"<!DOCTYPE html><html><head><title>{% block title %}{% endblock title %}</title></head><body><p id=own-base>{{ site_title }}</p>{% block main %}{% endblock main %}</body></html>".as_slice(),
+        ),
+        ("templates/macros.html", macros.as_bytes()),
+    ])
 }
 
 /// A copy of the bundled sample log (`book.toml` and `content/`) in a temp dir.

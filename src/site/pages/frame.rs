@@ -1,7 +1,7 @@
 //! `base.html` as rendered around a page one folder deep, cut where the title and the
-//! main block go: the frame of the pages written without Tera (`day_page`). Tera
-//! renders it once per build from an internal shell template (`templates::PAGE_SHELL`),
-//! so `base.html` is not written again in Rust.
+//! main block go: the frame of the pages written without Tera (`day_page`,
+//! `week_page`). Tera renders it once per build from an internal shell template
+//! (`templates::PAGE_SHELL`), so `base.html` is not written again in Rust.
 
 use super::super::i18n;
 
