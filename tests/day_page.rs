@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{build_into, files_below, html, text_of, texts_of, TempLog};
+use common::{build_into, html, text_of, texts_of, TempLog};
 
 const DAY_HTML: &str = include_str!("../templates/day.html");
 const MACROS_HTML: &str = include_str!("../templates/macros.html");
@@ -16,49 +16,20 @@ const MACROS_HTML: &str = include_str!("../templates/macros.html");
 /// Builds `root` as it is and again with the built-in `day.html` as its own; asserts
 /// every file of the two sites is the same, and returns how many day pages there were.
 fn same_site_through_tera(root: &Path) -> usize {
-    let direct = build_into(root, Some("https://example.github.io/log/"));
-    std::fs::create_dir_all(root.join("templates")).unwrap();
-    std::fs::write(root.join("templates/day.html"), DAY_HTML).unwrap();
-    let through_tera = build_into(root, Some("https://example.github.io/log/"));
-    std::fs::remove_file(root.join("templates/day.html")).unwrap();
-    let (a, b) = (direct.path().join("site"), through_tera.path().join("site"));
-    let files = files_below(&a);
-    assert_eq!(files, files_below(&b));
-    let mut days = 0;
-    for rel in &files {
-        let (x, y) = (
-            std::fs::read(a.join(rel)).unwrap(),
-            std::fs::read(b.join(rel)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{rel} differs:\n--- without Tera\n{}\n--- with Tera\n{}",
-            String::from_utf8_lossy(&x),
-            String::from_utf8_lossy(&y)
-        );
-        days += usize::from(rel.starts_with("days/"));
-    }
-    days
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::same_site_both_ways(
+        root,
+        "day.html",
+        DAY_HTML,
+        Some("https://example.github.io/log/"),
+    )
+    .iter()
+    .filter(|rel| rel.starts_with("days/"))
+    .count()
 }
 
 #[test]
 fn the_sample_day_pages_are_the_bytes_the_templates_give() {
-    let sample = common::sample_root();
-    let log = tempfile::tempdir().unwrap();
-    std::fs::copy(sample.join("book.toml"), log.path().join("book.toml")).unwrap();
-    copy_tree(&sample.join("content"), &log.path().join("content"));
+    let log = common::sample_copy();
     assert!(same_site_through_tera(log.path()) >= 10);
 }
 
@@ -146,13 +117,7 @@ fn a_single_day_has_no_pager_links() {
 #[test]
 fn a_logs_own_base_and_macros_shape_its_day_pages() {
     let own_macros = MACROS_HTML.replace("<ul class=\"tasks\">", "<ul class=\"tasks own-tree\">");
-    let log = TempLog::with_seed(&[
-        (
-            "templates/base.html",
-            b"<!DOCTYPE html><html><head><title>{% block title %}{% endblock title %}</title></head><body><p id=own-base>{{ site_title }}</p>{% block main %}{% endblock main %}</body></html>".as_slice(),
-        ),
-        ("templates/macros.html", own_macros.as_bytes()),
-    ]);
+    let log = common::seed_with_own_theme(&own_macros);
     let site = build_into(log.path(), None);
     let day = html(&site.path().join("site"), "days/2025-04-28.html");
     assert_eq!(text_of(&day, "#own-base"), "学習日報");

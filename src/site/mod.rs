@@ -222,8 +222,8 @@ fn explainer_hits(terms: &TermFinder, text: &str) -> Vec<usize> {
 }
 
 /// Every page, the feed and the sitemap come through here (from Tera or from
-/// `pages::day_page`): the one place characters XML and HTML forbid are replaced,
-/// whatever field they came in by.
+/// `pages::day_page` and `pages::week_page`): the one place characters XML and HTML
+/// forbid are replaced, whatever field they came in by.
 fn markup_safe(page: Vec<u8>) -> Vec<u8> {
     crate::text::markup_safe_bytes(page)
 }
@@ -258,6 +258,8 @@ pub struct Site<'a> {
     /// `base.html` around a day page, made on first use (after `base` is complete);
     /// None when the day page must go through Tera (see [`pages::DayFrame`]).
     day_frame: std::sync::OnceLock<Option<pages::DayFrame>>,
+    /// The same around a week page (see [`pages::WeekFrame`]).
+    week_frame: std::sync::OnceLock<Option<pages::WeekFrame>>,
     /// Names of the log's own templates (`templates/`).
     own_templates: Vec<String>,
     /// Search records made while relating, for the index (see [`Site::relate_streamed`]).
@@ -379,6 +381,7 @@ impl<'a> Site<'a> {
             base,
             global_key,
             day_frame: std::sync::OnceLock::new(),
+            week_frame: std::sync::OnceLock::new(),
             own_templates: own_names,
             kept_records: Default::default(),
         })
@@ -582,20 +585,35 @@ impl<'a> Site<'a> {
     fn day_frame(&self) -> Option<&pages::DayFrame> {
         self.day_frame
             .get_or_init(|| {
-                if templates::DAY_PAGE_TEMPLATES
-                    .iter()
-                    .any(|name| self.has_own_template(name))
-                {
-                    return None;
-                }
-                let mut shell = Vec::new();
-                self.tera
-                    .render_to(templates::DAY_SHELL, &self.context(1), &mut shell)
-                    .ok()?;
-                let site_title = self.base.get("site_title")?.as_str()?;
-                pages::DayFrame::new(String::from_utf8(shell).ok()?, &self.lang, site_title)
+                let (shell, site_title) = self.page_shell(&templates::DAY_PAGE_TEMPLATES)?;
+                pages::DayFrame::new(shell, &self.lang, site_title)
             })
             .as_ref()
+    }
+
+    /// The frame of every week page, or None when week pages go through Tera.
+    fn week_frame(&self) -> Option<&pages::WeekFrame> {
+        self.week_frame
+            .get_or_init(|| {
+                let (shell, site_title) = self.page_shell(&templates::WEEK_PAGE_TEMPLATES)?;
+                pages::WeekFrame::new(shell, &self.lang, site_title)
+            })
+            .as_ref()
+    }
+
+    /// `base.html` rendered around the markers of [`templates::PAGE_SHELL`] for a page
+    /// one folder deep, and the site's title; None when the log has one of `own` of
+    /// its own (the page then goes through Tera).
+    fn page_shell(&self, own: &[&str]) -> Option<(String, &str)> {
+        if own.iter().any(|name| self.has_own_template(name)) {
+            return None;
+        }
+        let mut shell = Vec::new();
+        self.tera
+            .render_to(templates::PAGE_SHELL, &self.context(1), &mut shell)
+            .ok()?;
+        let site_title = self.base.get("site_title")?.as_str()?;
+        Some((String::from_utf8(shell).ok()?, site_title))
     }
 
     /// A note's text, kept or read again (see [`note_text_of`]).

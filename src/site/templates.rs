@@ -37,17 +37,22 @@ pub struct Loaded {
     /// Hash of the log's own templates (0 without any): a rebuild knows they changed.
     pub own_hash: u64,
     /// Names of the log's own templates: where the built-in ones are used, a page may
-    /// be made without Tera or with less in its context (`pages::day_page`, topics).
+    /// be made without Tera or with less in its context (`pages::day_page`,
+    /// `pages::week_page`, topics).
     pub own_names: Vec<String>,
 }
 
 /// The templates a day page is made from.
 pub const DAY_PAGE_TEMPLATES: [&str; 3] = ["base.html", "day.html", "macros.html"];
 
-/// `base.html` around two markers, for `pages::day_page`: its output is the frame of
-/// every day page, cut at the markers. Not a name a file of `templates/` can have.
-pub const DAY_SHELL: &str = "logsite/day-shell.html";
-const DAY_SHELL_TEXT: &str = concat!(
+/// The templates a week page is made from.
+pub const WEEK_PAGE_TEMPLATES: [&str; 3] = ["base.html", "week.html", "macros.html"];
+
+/// `base.html` around two markers, for `pages::frame`: its output is the frame of
+/// every day page and week page, cut at the markers. Not a name a file of
+/// `templates/` can have.
+pub const PAGE_SHELL: &str = "logsite/page-shell.html";
+const PAGE_SHELL_TEXT: &str = concat!(
     r#"{% extends "base.html" %}"#,
     "{% block title %}\u{1}{% endblock title %}",
     "{% block main %}\u{2}{% endblock main %}"
@@ -79,7 +84,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(EMBEDDED.iter().copied())
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
-    tera.add_raw_template(DAY_SHELL, DAY_SHELL_TEXT)
+    tera.add_raw_template(PAGE_SHELL, PAGE_SHELL_TEXT)
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     if !own.is_empty() {
         tera.add_raw_templates(own)

@@ -161,3 +161,101 @@ pub fn files_below(dir: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// A file whose bytes differ between two builds.
+pub struct Difference {
+    pub path: String,
+    pub first: Vec<u8>,
+    pub second: Vec<u8>,
+}
+
+/// Builds `root` as it is and again with `text` as its own `templates/<name>` (the
+/// built-in text of a page logsite writes without Tera, `day.html` or `week.html`,
+/// sends those pages through Tera); returns every file of the site, and each file
+/// whose bytes differ, with its two versions. Panics when the two sites do not have
+/// the same files.
+pub fn build_both_ways(
+    root: &Path,
+    name: &str,
+    text: &str,
+    base_url: Option<&str>,
+) -> (Vec<String>, Vec<Difference>) {
+    let first = build_into(root, base_url);
+    let own = root.join("templates").join(name);
+    std::fs::create_dir_all(own.parent().unwrap()).unwrap();
+    std::fs::write(&own, text).unwrap();
+    let second = build_into(root, base_url);
+    std::fs::remove_file(&own).unwrap();
+    let (a, b) = (first.path().join("site"), second.path().join("site"));
+    let files = files_below(&a);
+    assert_eq!(files, files_below(&b));
+    let differing = files
+        .iter()
+        .filter_map(|rel| {
+            let (x, y) = (
+                std::fs::read(a.join(rel)).unwrap(),
+                std::fs::read(b.join(rel)).unwrap(),
+            );
+            (x != y).then(|| Difference {
+                path: rel.clone(),
+                first: x,
+                second: y,
+            })
+        })
+        .collect();
+    (files, differing)
+}
+
+/// [`build_both_ways`], asserting that every file is the same byte for byte; returns
+/// the site's files.
+pub fn same_site_both_ways(
+    root: &Path,
+    name: &str,
+    text: &str,
+    base_url: Option<&str>,
+) -> Vec<String> {
+    let (files, differing) = build_both_ways(root, name, text, base_url);
+    if let Some(d) = differing.first() {
+        panic!(
+            "{} file(s) differ, the first {}:\n--- without Tera\n{}\n--- with Tera\n{}",
+            differing.len(),
+            d.path,
+            String::from_utf8_lossy(&d.first),
+            String::from_utf8_lossy(&d.second)
+        );
+    }
+    files
+}
+
+/// The seed log with a `base.html` of its own (the title and main blocks, and the
+/// site's title in `<p id=own-base>`) and `macros` as its `macros.html`.
+pub fn seed_with_own_theme(macros: &str) -> TempLog {
+    TempLog::with_seed(&[
+        (
+            "templates/base.html",
+            b"<!DOCTYPE html><html><head><title>{% block title %}{% endblock title %}</title></head><body><p id=own-base>{{ site_title }}</p>{% block main %}{% endblock main %}</body></html>".as_slice(),
+        ),
+        ("templates/macros.html", macros.as_bytes()),
+    ])
+}
+
+/// A copy of the bundled sample log (`book.toml` and `content/`) in a temp dir.
+pub fn sample_copy() -> tempfile::TempDir {
+    let sample = sample_root();
+    let log = tempfile::tempdir().unwrap();
+    std::fs::copy(sample.join("book.toml"), log.path().join("book.toml")).unwrap();
+    let from = sample.join("content");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = log
+            .path()
+            .join("content")
+            .join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    log
+}

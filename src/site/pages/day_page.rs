@@ -1,5 +1,6 @@
 //! The day page written without Tera: the same bytes `day.html` (with the task tree of
-//! `macros.html`) renders, inside the frame `base.html` renders once per build.
+//! `macros.html`) renders, inside the frame `base.html` renders once per build (see
+//! [`super::frame`]).
 //!
 //! Day pages are nearly all of a site's pages, and Tera spent ~0.7 M instructions on
 //! each one, most of it looking variables up by name; this costs a few per cent of
@@ -12,7 +13,7 @@
 use serde::Serialize;
 
 use super::super::content::escape_into;
-use super::super::i18n;
+use super::frame::{self, non_empty, Frame};
 use super::TaskView;
 use crate::note::Role;
 
@@ -78,13 +79,9 @@ pub(super) struct DayView<'a> {
     pub next: Option<Neighbour>,
 }
 
-/// `base.html` as rendered around a day page (one folder deep), cut where the title
-/// and the main block go; and the labels `day.html` prints.
+/// The frame of a day page (see [`Frame`]) and the labels `day.html` prints.
 pub struct DayFrame {
-    before_title: String,
-    before_main: String,
-    after_main: String,
-    site_title: String,
+    frame: Frame,
     labels: Labels,
 }
 
@@ -104,22 +101,12 @@ struct Labels {
 }
 
 impl DayFrame {
-    /// Cuts the rendered shell (`templates::DAY_SHELL`) at its two markers; None when
-    /// they are not there once each and in order, which a `base.html` that puts a
-    /// block elsewhere could cause: the day page then goes through Tera.
+    /// None when the shell cannot be cut (see [`Frame::new`]): the day page then goes
+    /// through Tera.
     pub fn new(shell: String, lang: &str, site_title: &str) -> Option<DayFrame> {
-        let (before_title, rest) = shell.split_once('\u{1}')?;
-        let (before_main, after_main) = rest.split_once('\u{2}')?;
-        if after_main.contains(['\u{1}', '\u{2}']) {
-            return None;
-        }
-        let all = i18n::labels(lang);
-        let label = |key: &str| all.iter().find(|(k, _)| *k == key).map(|&(_, v)| v);
+        let label = frame::labels(lang);
         Some(DayFrame {
-            before_title: before_title.to_string(),
-            before_main: before_main.to_string(),
-            after_main: after_main.to_string(),
-            site_title: site_title.to_string(),
+            frame: Frame::new(shell, site_title)?,
             labels: Labels {
                 prev_day: label("prev_day")?,
                 next_day: label("next_day")?,
@@ -138,21 +125,20 @@ impl DayFrame {
 
     /// The whole page, as Tera would render `day.html` (before `markup_safe`).
     pub(super) fn page(&self, view: &DayView) -> Vec<u8> {
-        let mut out = String::with_capacity(32 << 10);
-        out.push_str(&self.before_title);
-        // {% block title %}
         let head = &view.head;
-        escape_into(&mut out, &head.label);
-        if let Some(title) = non_empty(head.title) {
-            out.push(' ');
-            escape_into(&mut out, title);
-        }
-        out.push_str(" · ");
-        escape_into(&mut out, &self.site_title);
-        out.push_str(&self.before_main);
-        self.main(&mut out, view);
-        out.push_str(&self.after_main);
-        out.into_bytes()
+        self.frame.page(
+            // {% block title %}
+            |out| {
+                escape_into(out, &head.label);
+                if let Some(title) = non_empty(head.title) {
+                    out.push(' ');
+                    escape_into(out, title);
+                }
+                out.push_str(" · ");
+                escape_into(out, &self.frame.site_title);
+            },
+            |out| self.main(out, view),
+        )
     }
 
     /// `{% block main %}` of `day.html`, line for line.
@@ -364,11 +350,6 @@ enum Pager {
     Bottom,
 }
 
-/// A Tera `{% if x %}` of an optional string: false for none and for "".
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|s| !s.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use crate::site::{BuildOptions, Site};
@@ -398,6 +379,7 @@ mod tests {
         let log = open();
         let site = Site::new(root, &log, &BuildOptions::new(today)).unwrap();
         let frame = site.day_frame().expect("a frame for the built-in theme");
+        let frame = &frame.frame;
         assert!(frame.before_title.ends_with("<title>"));
         assert!(frame.before_main.starts_with("</title>"));
         assert!(frame.before_main.ends_with("<main id=\"main\">\n"));

@@ -6,6 +6,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::day_page::{DayHead, DayView, KbLink, Link, Neighbour, SectionView, TallyRow};
+use super::week_page::{LearningRow, ProblemRow, StepRow, TaskRow, WeekDay, WeekHead, WeekView};
 use super::*;
 
 pub(super) fn day(site: &Site, i: usize) -> Result<Vec<u8>> {
@@ -134,9 +135,68 @@ fn without_lists(markdown: &str) -> String {
 }
 
 pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
+    let view = week_view(site, w)?;
+    if let Some(frame) = site.week_frame() {
+        return Ok(super::super::markup_safe(frame.page(&view)));
+    }
+    site.render_template("week.html", &week_context(site, w, &view)?)
+}
+
+/// The context of `week.html` for a theme of the log's own: the view as the template
+/// has always had it, each day link whole (`day_link`), each step with the fields of
+/// `next.html`'s.
+pub(super) fn week_context(site: &Site, w: usize, view: &WeekView) -> Result<tera::Context> {
     let log = site.log;
     let week = &log.weeks[w];
+    let links: Vec<serde_json::Value> = week
+        .days
+        .iter()
+        .map(|&i| day_link(site, &log.days[i]))
+        .collect();
     let mut ctx = site.context(1);
+    ctx.insert("week", &view.head);
+    ctx.insert("chart", &view.chart);
+    ctx.insert("report_markdown", &view.report_markdown);
+    ctx.insert("goal", &view.goal);
+    ctx.insert("tasks", &view.tasks);
+    let learnings: Vec<serde_json::Value> = view
+        .learnings
+        .iter()
+        .map(|l| json!({"html": l.html, "details": l.details, "day": links[l.day]}))
+        .collect();
+    ctx.insert("learnings", &learnings);
+    let problems: Vec<serde_json::Value> = view
+        .problems
+        .iter()
+        .map(|p| {
+            json!({
+                "title": p.title,
+                "resolved": p.resolved,
+                "opened": p.opened,
+                "url": p.url,
+                "day": links[p.day],
+            })
+        })
+        .collect();
+    ctx.insert("problems", &problems);
+    let last = *week.days.last().expect("non-empty");
+    let text = site.note_text(&log.days[last].note)?;
+    let steps: Vec<serde_json::Value> = view
+        .steps
+        .iter()
+        .map(|r| r.step.json(site, &text))
+        .collect();
+    ctx.insert("steps", &steps);
+    ctx.insert("prev", &view.prev);
+    ctx.insert("next", &view.next);
+    ctx.insert("day_links", &links);
+    Ok(ctx)
+}
+
+/// What the `w`th week's page shows.
+pub(super) fn week_view<'s>(site: &'s Site, w: usize) -> Result<WeekView<'s>> {
+    let log = site.log;
+    let week = &log.weeks[w];
     let rows = (0..7u64)
         .map(|k| {
             let date = week.start + Days::new(k);
@@ -153,7 +213,7 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
     let mut learnings = Vec::new();
     let mut problems = Vec::new();
     let mut steps = Vec::new();
-    for &i in &week.days {
+    for (k, &i) in week.days.iter().enumerate() {
         let day = &log.days[i];
         let text = site.note_text(&day.note)?;
         let mut pctx = day_ctx(site, day, "../", false);
@@ -175,71 +235,84 @@ pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
             }
         }
         for l in &day.note.learnings {
-            learnings.push(learning_view(site, day, (l, &text), &mut pctx));
+            let (html, details) = learning_html(site, (l, &text), &mut pctx);
+            learnings.push(LearningRow {
+                html,
+                details,
+                day: k,
+            });
         }
         for p in &day.note.problems {
             let entry = site.kb_entry(&p.key);
-            problems.push(json!({
-                "title": p.title,
-                "resolved": p.resolved,
-                "opened": entry.is_some_and(|e| e.first_seen == day.date()),
-                "url": entry.map(|e| href(&e.url())),
-                "day": day_link(site, day),
-            }));
+            problems.push(ProblemRow {
+                title: &p.title,
+                resolved: p.resolved,
+                opened: entry.is_some_and(|e| e.first_seen == day.date()),
+                url: entry.map(|e| href(&e.url())),
+                day: k,
+            });
         }
-        if i == *week.days.last().expect("non-empty") {
+        if k + 1 == week.days.len() {
             steps = (0..day.note.next.len())
-                .map(|s| step_view(site, (i, s), &text, &mut pctx))
+                .map(|s| {
+                    let step = StepView::new(site, (i, s), &text, &mut pctx);
+                    let closed = step.state.closed_on().map(|c| {
+                        let d = &log.days[c];
+                        (href(&d.url()), i18n::long_date(d.date(), &site.lang))
+                    });
+                    StepRow { step, closed }
+                })
                 .collect();
         }
     }
-    let tasks: Vec<serde_json::Value> = merged
+    let tasks = merged
         .into_iter()
-        .map(|(title, (m, days))| json!({"title": title, "hours": i18n::hours(m), "minutes": m, "days": days}))
+        .map(|(title, (minutes, days))| TaskRow {
+            title,
+            hours: i18n::hours(minutes),
+            minutes,
+            days,
+        })
         .collect();
-    ctx.insert(
-        "week",
-        &json!({
-            "id": week.id,
-            "start": i18n::long_date(week.start, &site.lang),
-            "end": i18n::long_date(week.end(), &site.lang),
-            "hours": i18n::hours(week.minutes),
-            "days": crate::log::stats::active_days(log, week),
-        }),
-    );
-    ctx.insert("chart", &charts::bars(rows));
     // The 週報 of `logsite report`, behind the page's "copy as Markdown" button.
     let report = crate::report::WeekReport::new(log, w).map_err(|d| anyhow::anyhow!("{d}"))?;
-    ctx.insert(
-        "report_markdown",
-        &report.write(
+    let week_link = |v: &'s crate::log::Week| Link {
+        text: &v.id,
+        url: href(&v.url()),
+    };
+    Ok(WeekView {
+        head: WeekHead {
+            id: &week.id,
+            start: i18n::long_date(week.start, &site.lang),
+            end: i18n::long_date(week.end(), &site.lang),
+            hours: i18n::hours(week.minutes),
+            active_days: crate::log::stats::active_days(log, week),
+        },
+        goal: goal_view(log, week.minutes),
+        chart: charts::bars(rows),
+        tasks,
+        learnings,
+        problems,
+        steps,
+        report_markdown: report.write(
             crate::report::Format::Markdown,
             &site.lang,
             site.site_url.as_deref(),
         ),
-    );
-    ctx.insert("goal", &goal_view(log, week.minutes));
-    ctx.insert("tasks", &tasks);
-    ctx.insert("learnings", &learnings);
-    ctx.insert("problems", &problems);
-    ctx.insert("steps", &steps);
-    ctx.insert(
-        "prev",
-        &(w > 0).then(|| json!({"id": log.weeks[w - 1].id, "url": href(&log.weeks[w - 1].url())})),
-    );
-    ctx.insert(
-        "next",
-        &log.weeks
-            .get(w + 1)
-            .map(|n| json!({"id": n.id, "url": href(&n.url())})),
-    );
-    ctx.insert(
-        "day_links",
-        &week
+        days: week
             .days
             .iter()
-            .map(|&i| day_link(site, &log.days[i]))
-            .collect::<Vec<_>>(),
-    );
-    site.render_template("week.html", &ctx)
+            .map(|&i| {
+                let day = &log.days[i];
+                WeekDay {
+                    url: href(&day.url()),
+                    label: i18n::long_date(day.date(), &site.lang),
+                    title: &day.note.title,
+                    hours: i18n::hours(day.minutes),
+                }
+            })
+            .collect(),
+        prev: w.checked_sub(1).map(|p| week_link(&log.weeks[p])),
+        next: log.weeks.get(w + 1).map(week_link),
+    })
 }

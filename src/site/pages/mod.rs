@@ -18,14 +18,17 @@ use crate::note::{Role, Task};
 
 mod day_page;
 mod days;
+mod frame;
 mod kb;
 mod lists;
+mod week_page;
 
 pub use day_page::DayFrame;
 use days::{day, week};
 pub(crate) use kb::strip_h1;
 use kb::{kb_entry, kb_index, page};
 use lists::{archive, feed, index, next, not_found, sitemap, topic, topics};
+pub use week_page::WeekFrame;
 
 /// One output file to render.
 pub enum Job {
@@ -397,18 +400,29 @@ pub(super) fn task_view(site: &Site, (task, text): (&Task, &str), ctx: &mut Page
     }
 }
 
-/// Progress of `minutes` against `[hours] weekly-goal`, or null without a goal.
-pub(super) fn goal_view(log: &crate::log::Log, minutes: u32) -> serde_json::Value {
-    match (log.config.weekly_goal_minutes(), log.goal_percent(minutes)) {
-        (Some(goal), Some(percent)) => json!({
-            "hours": i18n::hours(goal),
-            "done": i18n::hours(minutes),
-            "percent": percent,
-            "bar": percent.min(100),
-            "reached": percent >= 100,
-        }),
-        _ => serde_json::Value::Null,
-    }
+/// Progress of `minutes` against `[hours] weekly-goal` (`goal` in `index.html` and
+/// `week.html`; null without a goal).
+#[derive(Serialize)]
+pub(super) struct Goal {
+    pub hours: String,
+    pub done: String,
+    pub percent: u32,
+    /// The progress bar's value: the percentage up to 100.
+    pub bar: u32,
+    pub reached: bool,
+}
+
+/// The week's progress against the goal; none without a goal.
+pub(super) fn goal_view(log: &crate::log::Log, minutes: u32) -> Option<Goal> {
+    let goal = log.config.weekly_goal_minutes()?;
+    let percent = log.goal_percent(minutes)?;
+    Some(Goal {
+        hours: i18n::hours(goal),
+        done: i18n::hours(minutes),
+        percent,
+        bar: percent.min(100),
+        reached: percent >= 100,
+    })
 }
 
 /// A link to a day, for lists.
@@ -423,45 +437,93 @@ pub(super) fn day_link(site: &Site, day: &Day) -> serde_json::Value {
     })
 }
 
-/// The `s`th next step of the `d`th day, with what became of it (`log::steps`).
-/// `text` is the day's note's text.
+/// The `s`th next step of the `d`th day, with what became of it (`log::steps`), as
+/// the `steps` macro of `macros.html` shows it.
+pub(super) struct StepView<'a> {
+    d: usize,
+    s: usize,
+    pub html: String,
+    pub area: &'a Option<String>,
+    /// The step's deadline, else the one written most recently.
+    pub due: Option<NaiveDate>,
+    pub due_label: Option<String>,
+    pub state: crate::log::steps::StepState,
+}
+
+impl<'a> StepView<'a> {
+    /// `text` is the day's note's text.
+    pub(super) fn new(
+        site: &'a Site,
+        (d, s): (usize, usize),
+        text: &str,
+        ctx: &mut PageCtx,
+    ) -> StepView<'a> {
+        let log = site.log;
+        let step = &log.days[d].note.next[s];
+        let record = log.step_record(d, s);
+        let due = step.due.or(record.due);
+        StepView {
+            d,
+            s,
+            html: site.renderer.inline_html(&step.markdown(text), ctx),
+            area: &step.area,
+            due,
+            due_label: due.map(|d| i18n::short_date(d, &site.lang)),
+            state: record.state,
+        }
+    }
+
+    /// `checked` or `task`: what says a done step was done; none for the others.
+    pub(super) fn how(&self) -> Option<&'static str> {
+        use crate::log::steps::{Closing, StepState};
+        match self.state {
+            StepState::Done {
+                how: Closing::Checked,
+                ..
+            } => Some("checked"),
+            StepState::Done { .. } => Some("task"),
+            _ => None,
+        }
+    }
+
+    pub(super) fn done(&self) -> bool {
+        matches!(self.state, crate::log::steps::StepState::Done { .. })
+    }
+
+    /// The step as a template's context holds it. `text` is the day's note's text.
+    fn json(&self, site: &Site, text: &str) -> serde_json::Value {
+        let log = site.log;
+        let day = &log.days[self.d];
+        let record = log.step_record(self.d, self.s);
+        let state = self.state;
+        json!({
+            "html": self.html,
+            "text": day.note.next[self.s].text(text),
+            "area": self.area,
+            "due": self.due.map(|d| d.to_string()),
+            "due_label": self.due_label,
+            "state": state.name(),
+            "overdue": state.overdue(),
+            "done": self.done(),
+            "probable": state.probable(),
+            "how": self.how(),
+            "closed": state.closed_on().map(|c| day_link(site, &log.days[c])),
+            "written": day_link(site, &log.days[record.first.0]),
+            "listed": record.listed,
+            "day": day_link(site, day),
+        })
+    }
+}
+
+/// The `s`th next step of the `d`th day, with what became of it, for a template's
+/// context. `text` is the day's note's text.
 pub(super) fn step_view(
     site: &Site,
     (d, s): (usize, usize),
     text: &str,
     ctx: &mut PageCtx,
 ) -> serde_json::Value {
-    use crate::log::steps::{Closing, StepState};
-    let log = site.log;
-    let day = &log.days[d];
-    let step = &day.note.next[s];
-    let record = log.step_record(d, s);
-    let state = record.state;
-    let due = step.due.or(record.due);
-    let how = match state {
-        StepState::Done {
-            how: Closing::Checked,
-            ..
-        } => Some("checked"),
-        StepState::Done { .. } => Some("task"),
-        _ => None,
-    };
-    json!({
-        "html": site.renderer.inline_html(&step.markdown(text), ctx),
-        "text": step.text(text),
-        "area": step.area,
-        "due": due.map(|d| d.to_string()),
-        "due_label": due.map(|d| i18n::short_date(d, &site.lang)),
-        "state": state.name(),
-        "overdue": state.overdue(),
-        "done": matches!(state, StepState::Done { .. }),
-        "probable": state.probable(),
-        "how": how,
-        "closed": state.closed_on().map(|c| day_link(site, &log.days[c])),
-        "written": day_link(site, &log.days[record.first.0]),
-        "listed": record.listed,
-        "day": day_link(site, day),
-    })
+    StepView::new(site, (d, s), text, ctx).json(site, text)
 }
 
 /// A learning with its sub-points, for the week, topic and knowledge-base pages.
@@ -472,9 +534,25 @@ pub(super) fn learning_view(
     (learning, text): (&crate::note::Learning, &str),
     ctx: &mut PageCtx,
 ) -> serde_json::Value {
+    let (html, details) = learning_html(site, (learning, text), ctx);
     json!({
-        "html": site.renderer.inline_html(&learning.markdown(text), ctx),
-        "details": learning.details(text).iter().map(|d| site.renderer.inline_html(d, ctx)).collect::<Vec<_>>(),
+        "html": html,
+        "details": details,
         "day": day_link(site, day),
     })
+}
+
+/// A learning's HTML and its sub-points'. `text` is the learning's note's text.
+pub(super) fn learning_html(
+    site: &Site,
+    (learning, text): (&crate::note::Learning, &str),
+    ctx: &mut PageCtx,
+) -> (String, Vec<String>) {
+    let html = site.renderer.inline_html(&learning.markdown(text), ctx);
+    let details = learning
+        .details(text)
+        .iter()
+        .map(|d| site.renderer.inline_html(d, ctx))
+        .collect();
+    (html, details)
 }
