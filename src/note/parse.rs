@@ -50,11 +50,11 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         section_plain: None,
     };
     let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', source.text.as_bytes()).map(|i| i + 1))
         .collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
     let mut diags = Diags {
         source,
+        line_starts,
         out: Vec::new(),
         uncounted: Vec::new(),
     };
@@ -97,7 +97,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
                 heading: section.heading.clone(),
                 role: *role,
                 body: Span::new(base + section.body.start..base + section.body.end),
-                line: line_of(base + section.start),
+                line: diags.line_of(base + section.start),
             });
         }
         match role {
@@ -154,15 +154,17 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     if note.sections.iter().all(|s| s.heading.is_none()) && !body.trim().is_empty() {
         diags.warn(base, "no `##` sections: write 取り組んだ課題一覧 / 学習時間 … headings so hours can be counted");
     }
-    note.declared.uncounted_lines = diags.uncounted.iter().map(|&o| line_of(o)).collect();
+    note.declared.uncounted_lines = diags.uncounted.iter().map(|&o| diags.line_of(o)).collect();
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
-    fix_lines(&mut note, &line_starts);
+    fix_lines(&mut note, &diags.line_starts);
     note
 }
 
 struct Diags<'a> {
     source: &'a Source,
+    /// Where each line of the source's text starts.
+    line_starts: Vec<usize>,
     out: Vec<Diagnostic>,
     /// Offsets of task lines with hours outside parentheses.
     uncounted: Vec<usize>,
@@ -180,6 +182,25 @@ impl Diags<'_> {
     }
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
         self.push(offset, Severity::Warning, message);
+    }
+
+    /// The 1-based line of a byte offset of the source's text.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset, as
+    /// [`crate::diagnostic::position`] gives them, from the line starts found once
+    /// (that counts the lines from the start of the text at each call).
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let text = &self.source.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let column = text[self.line_starts[line - 1]..offset].chars().count() + 1;
+        (line, column)
     }
 }
 
@@ -590,7 +611,7 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
         }
         match duration::parse(&value) {
             Some(minutes) => {
-                let (line, _, _) = crate::diagnostic::position(&diags.source.text, line_offset);
+                let (line, _) = diags.line_column(line_offset);
                 *slot = Some(Figure { minutes, line });
             }
             None => diags.warn(
@@ -607,11 +628,43 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
 
 fn images(section: &OutlineSection, base: usize, out: &mut Vec<ImageRef>, diags: &Diags) {
     for (url, offset) in &section.images {
-        let (line, column, _) = crate::diagnostic::position(&diags.source.text, base + offset);
+        let (line, column) = diags.line_column(base + offset);
         out.push(ImageRef {
             url: url.clone(),
             line,
             column,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn line_and_column_from_line_starts_are_those_of_a_scan_from_the_start() {
+        let text = "# 題\n\n- 今日: 6h\r\n\n![画像](a.png)\nlast line without newline é";
+        let source = crate::load::read_source(
+            PathBuf::from("content/2025/04/2025-04-28.md"),
+            PathBuf::from("2025/04/2025-04-28.md"),
+            text.as_bytes(),
+        )
+        .expect("readable");
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', source.text.as_bytes()).map(|i| i + 1))
+            .collect();
+        let diags = Diags {
+            source: &source,
+            line_starts,
+            out: Vec::new(),
+            uncounted: Vec::new(),
+        };
+        // Every offset, inside a character and past the end too.
+        for offset in 0..source.text.len() + 3 {
+            let (line, column, _) = crate::diagnostic::position(&source.text, offset);
+            assert_eq!(diags.line_column(offset), (line, column), "at {offset}");
+        }
     }
 }
