@@ -143,7 +143,7 @@ pub fn position(text: &str, offset: usize) -> (usize, usize, &str) {
     (line, column, &text[line_start..line_end])
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
     }

@@ -49,12 +49,9 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         text: keep_text.then(|| source.text.as_str().into()),
         section_plain: None,
     };
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', source.text.as_bytes()).map(|i| i + 1))
-        .collect();
     let mut diags = Diags {
         source,
-        line_starts,
+        line_starts: line_starts(&source.text),
         out: Vec::new(),
         uncounted: Vec::new(),
     };
@@ -62,7 +59,9 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         diags.warn(base, "the note is empty: nothing to publish or count");
     }
 
-    let sections = outline::outline(body, keep_text);
+    let mut sections = outline::outline(body, keep_text);
+    // Each section's plain text is moved into the note, not copied.
+    let mut plains: Vec<Option<String>> = sections.iter_mut().map(|s| s.plain.take()).collect();
     let roles: Vec<Option<Role>> = sections
         .iter()
         .map(|s| s.heading.as_deref().and_then(|h| ctx.roles.of(h)))
@@ -71,10 +70,11 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         sections
             .iter()
             .zip(&roles)
-            .filter(|(_, r)| **r != Some(Role::Private))
+            .enumerate()
+            .filter(|(_, (_, r))| **r != Some(Role::Private))
     };
 
-    note.excluded_words = exclusion_words(public().map(|(s, _)| &body[s.body.clone()]));
+    note.excluded_words = exclusion_words(public().map(|(_, (s, _))| &body[s.body.clone()]));
     let exclude: Vec<String> = ctx
         .exclude
         .iter()
@@ -84,14 +84,12 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
 
     // Where the (last) tasks section starts, for the warning about a day over 24 h.
     let mut tasks_at = None;
-    for (section, role) in public() {
+    for (k, (section, role)) in public() {
         let markdown = &body[section.body.clone()];
         let is_preamble_title_only = section.heading.is_none() && is_only_h1(markdown);
         if !is_preamble_title_only {
-            if let Some(plain) = &section.plain {
-                note.section_plain
-                    .get_or_insert_with(Vec::new)
-                    .push(plain.clone());
+            if let Some(plain) = plains[k].take() {
+                note.section_plain.get_or_insert_with(Vec::new).push(plain);
             }
             note.sections.push(Section {
                 heading: section.heading.clone(),
@@ -161,6 +159,13 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     note
 }
 
+/// Where each line of `text` starts: 0, then after each newline.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 struct Diags<'a> {
     source: &'a Source,
     /// Where each line of the source's text starts.
@@ -194,10 +199,7 @@ impl Diags<'_> {
     /// (that counts the lines from the start of the text at each call).
     fn line_column(&self, offset: usize) -> (usize, usize) {
         let text = &self.source.text;
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::diagnostic::floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let column = text[self.line_starts[line - 1]..offset].chars().count() + 1;
         (line, column)
@@ -652,12 +654,9 @@ mod tests {
             text.as_bytes(),
         )
         .expect("readable");
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', source.text.as_bytes()).map(|i| i + 1))
-            .collect();
         let diags = Diags {
             source: &source,
-            line_starts,
+            line_starts: line_starts(&source.text),
             out: Vec::new(),
             uncounted: Vec::new(),
         };
