@@ -79,23 +79,34 @@ fn plain_paragraph(src: &str) -> Vec<(Event<'_>, Range<usize>)> {
 
 /// [`parse`] by the parser, whatever `src` is.
 fn parse_fully(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
+    with_separated(src, |sep| {
+        if !sep.is_changed() {
+            // The text is `src` itself: events borrow it as they are.
+            return fixed_events(src, None)
+                .map(|(event, range)| (guard_html(event, opts), range))
+                .collect();
+        }
+        let text: &str = &sep.text;
+        fixed_events(text, Some(sep))
+            .map(|(event, range)| {
+                let range = sep.to_source(range.start)..sep.to_source(range.end);
+                (guard_html(rebase_event(event, text, src, sep), opts), range)
+            })
+            .collect()
+    })
+}
+
+/// What `read` makes of `src` made ready for the CJK-friendly parse: `read` must
+/// parse the separated text through [`fixed_events`] to its end. When that parse
+/// shows a guessed separator out of place, `read` runs again on separators placed
+/// exactly (see [`cjk_emphasis::separate`]).
+fn with_separated<'s, R>(src: &'s str, mut read: impl FnMut(&Separated<'s>) -> R) -> R {
     let sep = cjk_emphasis::separate(src, cmark_options());
-    if !sep.is_changed() {
-        // The text is `src` itself: events borrow it as they are.
-        return fixed_events(src, None)
-            .map(|(event, range)| (guard_html(event, opts), range))
-            .collect();
+    let made = read(&sep);
+    if sep.confirmed() {
+        return made;
     }
-    let text: &str = &sep.text;
-    fixed_events(text, Some(&sep))
-        .map(|(event, range)| {
-            let range = sep.to_source(range.start)..sep.to_source(range.end);
-            (
-                guard_html(rebase_event(event, text, src, &sep), opts),
-                range,
-            )
-        })
-        .collect()
+    read(&cjk_emphasis::separate_exactly(src, cmark_options()))
 }
 
 /// Moves an event borrowing `text` onto `src`: a string that is a slice of
@@ -130,33 +141,35 @@ fn rebase_str<'s>(s: CowStr<'_>, text: &str, src: &'s str, sep: &Separated<'_>) 
 
 /// Renders `src` to HTML with the fixes of [`parse`].
 pub fn to_html(src: &str, opts: Options) -> String {
-    let sep = cjk_emphasis::separate(src, cmark_options());
-    let mut out = String::with_capacity(src.len() + src.len() / 2);
-    push_html(
-        &mut out,
-        fixed_events(&sep.text, Some(&sep)).map(|(event, _)| guard_html(event, opts)),
-    );
-    out
+    with_separated(src, |sep| {
+        let mut out = String::with_capacity(src.len() + src.len() / 2);
+        push_html(
+            &mut out,
+            fixed_events(&sep.text, Some(sep)).map(|(event, _)| guard_html(event, opts)),
+        );
+        out
+    })
 }
 
 /// Renders one line of inline Markdown (e.g. a list item's first line)
 /// without the `<p>` wrapper. Block syntax at its start is still block
 /// syntax: callers pass the text after a list marker, not the marker.
 pub fn inline_to_html(src: &str, opts: Options) -> String {
-    let sep = cjk_emphasis::separate(src, cmark_options());
-    let mut out = String::with_capacity(src.len() + src.len() / 2);
-    let events = fixed_events(&sep.text, Some(&sep))
-        .map(|(event, _)| guard_html(event, opts))
-        .filter(|event| {
-            !matches!(
-                event,
-                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-            )
-        });
-    push_html(&mut out, events);
-    // A multi-paragraph input keeps the line breaks between its paragraphs.
-    out.truncate(out.trim_end().len());
-    out
+    with_separated(src, |sep| {
+        let mut out = String::with_capacity(src.len() + src.len() / 2);
+        let events = fixed_events(&sep.text, Some(sep))
+            .map(|(event, _)| guard_html(event, opts))
+            .filter(|event| {
+                !matches!(
+                    event,
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                )
+            });
+        push_html(&mut out, events);
+        // A multi-paragraph input keeps the line breaks between its paragraphs.
+        out.truncate(out.trim_end().len());
+        out
+    })
 }
 
 /// Plain text of inline Markdown: markup gone (the `**` of the CJK cases
@@ -171,12 +184,13 @@ pub fn to_plain_text(src: &str) -> String {
 
 /// [`to_plain_text`] by parsing, whatever `src` is.
 fn parsed_plain_text(src: &str) -> String {
-    let sep = cjk_emphasis::separate(src, cmark_options());
-    let mut plain = PlainText::default();
-    for (event, _) in fixed_events(&sep.text, Some(&sep)) {
-        plain.push(&event);
-    }
-    plain.finish()
+    with_separated(src, |sep| {
+        let mut plain = PlainText::default();
+        for (event, _) in fixed_events(&sep.text, Some(sep)) {
+            plain.push(&event);
+        }
+        plain.finish()
+    })
 }
 
 /// [`to_plain_text`] of a run of events from [`parse`] with raw HTML allowed (raw HTML
@@ -303,6 +317,82 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// [`parse`] with the separators always placed by the parse that finds the inline
+    /// runs, never guessed.
+    fn parse_exactly(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
+        let sep = cjk_emphasis::separate_exactly(src, cmark_options());
+        let text: &str = &sep.text;
+        fixed_events(text, Some(&sep))
+            .map(|(event, range)| {
+                let range = sep.to_source(range.start)..sep.to_source(range.end);
+                (
+                    guard_html(rebase_event(event, text, src, &sep), opts),
+                    range,
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Guessed separators give what exactly placed ones give, on texts where runs
+        /// beside CJK punctuation fall in text, emphasis, code spans, code blocks and
+        /// their info strings, link text, destinations and titles, images, tables,
+        /// lists and quotes, and escapes.
+        #[test]
+        fn guessed_separators_parse_as_exact_ones(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "**「重要」**を", "これは**「重要」**", "_「a」_を", "を__（a）__", "~~「a」~~を",
+                "**。**", "*「a」*b", "「a」**",
+                "**", "*", "_", "__", "~~", "~", "「", "」", "。", "、", "重要", "を", "a", " ",
+                "（", "）", "？", "\"", "`", "``", "\n", "\n\n", "    ", "```", "~~~", "- ", "> ",
+                "| ", " |", "|---|", "[", "]", "](", ")", "](/a", "](http://x.jp/", " \"", "![",
+                "(", "\\", "&amp;", "\u{fe0e}", "https://example.com/", "a@b.jp", "# ",
+                "[^1]", "<", "]:", "<!--",
+            ]), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            for opts in [Options::default(), Options { allow_raw_html: true }] {
+                prop_assert_eq!(parse(&text, opts), parse_exactly(&text, opts), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_guessed_separator_out_of_inline_text_is_placed_again() {
+        for src in [
+            "`**「a」**を`",
+            "```**「a」**を\nb\n```",
+            "    **「a」**を",
+            "[x](/a**「b」**を)",
+            "[x](/a \"**「b」**を\")",
+            "![**「b」**を](/a**「b」**を.png)",
+        ] {
+            let sep = cjk_emphasis::separate(src, cmark_options());
+            assert!(sep.is_changed(), "{src}");
+            fixed_events(&sep.text, Some(&sep)).for_each(drop);
+            assert!(!sep.confirmed(), "{src}");
+            let opts = Options::default();
+            assert_eq!(parse(src, opts), parse_exactly(src, opts), "{src}");
+            assert!(!to_html(src, opts).contains("&lt;!----&gt;"), "{src}");
+        }
+        let link = parse("[x](/a**「b」**を)", Options::default());
+        assert!(link.iter().any(|(event, _)| matches!(event,
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == "/a**「b」**を")));
+    }
+
+    #[test]
+    fn a_guessed_separator_in_inline_text_is_kept() {
+        let src = "これは**「重要」**です";
+        let sep = cjk_emphasis::separate(src, cmark_options());
+        fixed_events(&sep.text, Some(&sep)).for_each(drop);
+        assert!(sep.is_changed() && sep.confirmed());
+        assert_eq!(
+            to_html(src, Options::default()),
+            "<p>これは<strong>「重要」</strong>です</p>\n"
+        );
     }
 
     #[test]
