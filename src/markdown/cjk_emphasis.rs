@@ -4,11 +4,13 @@
 //! and `「`: see CJK.md. The commonmark-cjk-friendly amendment fixes exactly
 //! those cases. pulldown-cmark has the rule (`ENABLE_CJK_FRIENDLY_EMPHASIS`)
 //! but no release carries it yet, so this module gets the same result with
-//! the released parser: a first parse finds the `*`, `_` and `~~` runs the
-//! amendment makes flank where CommonMark does not, and an empty HTML
-//! comment is put beside each one in a copy of the source. The comment is
-//! punctuation to the parser, so the run then flanks; the caller drops the
-//! comments again from the second parse. Everything lives behind
+//! the released parser: an empty HTML comment is put beside each `*`, `_` and
+//! `~~` run the amendment makes flank where CommonMark does not, in a copy of
+//! the source. The comment is punctuation to the parser, so the run then
+//! flanks; the caller drops the comments again from its parse. Which runs are
+//! inline text (not code, not a link destination) is guessed from the raw text
+//! where that is safe and confirmed by the caller's parse; otherwise, or when
+//! the guess is refuted, a first parse finds them. Everything lives behind
 //! [`separate`], which the flag will replace.
 
 use std::borrow::Cow;
@@ -42,6 +44,7 @@ pub(crate) struct Separated<'a> {
 impl Separated<'_> {
     /// Whether an event with `range` (in `text`) is one of our separators,
     /// not an author's own comment.
+    ///
     /// Counts it, for [`Separated::confirmed`]: call it once per raw HTML event.
     pub(crate) fn is_separator(&self, range: &Range<usize>) -> bool {
         let is =
