@@ -111,7 +111,7 @@ pub(crate) fn separate(src: &str, options: pulldown_cmark::Options) -> Separated
         return Separated::unchanged(src);
     }
     if src.contains('<') || src.contains("]:") {
-        return separate_exactly(src, options);
+        return place_exactly(src, options);
     }
     let inserts = raw_runs(src).flat_map(|run| {
         let fix = fix_for(src, run.clone());
@@ -128,6 +128,11 @@ pub(crate) fn separate_exactly(src: &str, options: pulldown_cmark::Options) -> S
     if !needs_separators(src) {
         return Separated::unchanged(src);
     }
+    place_exactly(src, options)
+}
+
+/// [`separate_exactly`] for a `src` that [`needs_separators`].
+fn place_exactly(src: &str, options: pulldown_cmark::Options) -> Separated<'_> {
     let mut inserts: Vec<usize> = Vec::new();
     for run in inline_runs(src, options) {
         let fix = fix_for(src, run.clone());

@@ -79,21 +79,29 @@ fn plain_paragraph(src: &str) -> Vec<(Event<'_>, Range<usize>)> {
 
 /// [`parse`] by the parser, whatever `src` is.
 fn parse_fully(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
-    with_separated(src, |sep| {
-        if !sep.is_changed() {
-            // The text is `src` itself: events borrow it as they are.
-            return fixed_events(src, None)
-                .map(|(event, range)| (guard_html(event, opts), range))
-                .collect();
-        }
-        let text: &str = &sep.text;
-        fixed_events(text, Some(sep))
-            .map(|(event, range)| {
-                let range = sep.to_source(range.start)..sep.to_source(range.end);
-                (guard_html(rebase_event(event, text, src, sep), opts), range)
-            })
-            .collect()
-    })
+    with_separated(src, |sep| source_events(src, sep, opts))
+}
+
+/// The fixed events of `sep`'s text moved onto `src`, which `sep` was made from:
+/// ranges and strings in `src`.
+fn source_events<'s>(
+    src: &'s str,
+    sep: &Separated<'s>,
+    opts: Options,
+) -> Vec<(Event<'s>, Range<usize>)> {
+    if !sep.is_changed() {
+        // The text is `src` itself: events borrow it as they are.
+        return fixed_events(src, None)
+            .map(|(event, range)| (guard_html(event, opts), range))
+            .collect();
+    }
+    let text: &str = &sep.text;
+    fixed_events(text, Some(sep))
+        .map(|(event, range)| {
+            let range = sep.to_source(range.start)..sep.to_source(range.end);
+            (guard_html(rebase_event(event, text, src, sep), opts), range)
+        })
+        .collect()
 }
 
 /// What `read` makes of `src` made ready for the CJK-friendly parse: `read` must
@@ -322,17 +330,11 @@ mod tests {
     /// [`parse`] with the separators always placed by the parse that finds the inline
     /// runs, never guessed.
     fn parse_exactly(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
-        let sep = cjk_emphasis::separate_exactly(src, cmark_options());
-        let text: &str = &sep.text;
-        fixed_events(text, Some(&sep))
-            .map(|(event, range)| {
-                let range = sep.to_source(range.start)..sep.to_source(range.end);
-                (
-                    guard_html(rebase_event(event, text, src, &sep), opts),
-                    range,
-                )
-            })
-            .collect()
+        source_events(
+            src,
+            &cjk_emphasis::separate_exactly(src, cmark_options()),
+            opts,
+        )
     }
 
     proptest! {
