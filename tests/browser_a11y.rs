@@ -29,10 +29,23 @@ const RUN_AXE: &str = r#"axe.run(document, {
   })),
 }))"#;
 
-/// Where `npm ci --prefix tests/a11y` puts axe-core.
+/// axe-core, from where `npm ci --prefix tests/a11y` puts it. It is installed here
+/// when missing (the version pinned in `tests/a11y/package-lock.json`), so that
+/// `cargo test` in a fresh clone needs no step of its own.
 fn axe_source() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/a11y/node_modules/axe-core/axe.min.js");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
+    let path = dir.join("node_modules/axe-core/axe.min.js");
+    if !path.is_file() {
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .status();
+        assert!(
+            status.as_ref().is_ok_and(|s| s.success()),
+            "could not install axe-core with npm ci --prefix {}: {status:?}",
+            dir.display()
+        );
+    }
     std::fs::read_to_string(&path).unwrap_or_else(|_| {
         panic!(
             "no axe-core at {}: install it with: npm ci --prefix tests/a11y",
