@@ -81,6 +81,15 @@ fn attr_num(row: &scraper::ElementRef, name: &str) -> i64 {
         .unwrap()
 }
 
+/// The bundled sample's `log.json`, as `logsite stats --json` prints it.
+fn sample_data() -> String {
+    stdout_of(&[
+        Path::new("stats"),
+        Path::new("--json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    ])
+}
+
 /// Three generated learners ending on different days, and the bundled sample log.
 fn three_learners(dir: &Path) {
     generated(&dir.join("ken"), 30, 11, "2025-04-10");
@@ -373,11 +382,7 @@ fn members_given_as_a_file_and_over_loopback_http_are_read() {
 #[test]
 fn each_bad_configuration_names_the_member_and_keeps_the_previous_site() {
     let dir = tempfile::tempdir().unwrap();
-    let good = stdout_of(&[
-        Path::new("stats"),
-        Path::new("--json"),
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-    ]);
+    let good = sample_data();
     std::fs::write(dir.path().join("good.json"), &good).unwrap();
     let other_schema = good.replacen("\"schema\": 1", "\"schema\": 2", 1);
     std::fs::write(dir.path().join("v2.json"), other_schema).unwrap();
@@ -427,6 +432,33 @@ fn each_bad_configuration_names_the_member_and_keeps_the_previous_site() {
             .collect();
         assert!(leftovers.is_empty(), "{what}: {leftovers:?}");
     }
+}
+
+/// Members' data is somebody else's file: minutes at the top of `u32` in every day
+/// add up to the top, in each row and in the cohort's weekly totals, never wrap.
+#[test]
+fn huge_minutes_in_members_data_are_held_at_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = sample_data();
+    let mut doc: Value = serde_json::from_str(&sample).unwrap();
+    for day in doc["days"].as_array_mut().unwrap() {
+        day["minutes"] = Value::from(u32::MAX);
+    }
+    std::fs::write(dir.path().join("huge.json"), doc.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("cohort.toml"),
+        "[[member]]\nname = \"a\"\ndata = \"huge.json\"\n\n\
+         [[member]]\nname = \"b\"\ndata = \"huge.json\"\n",
+    )
+    .unwrap();
+    let html = built_cohort(dir.path());
+    for (name, row) in rows(&html) {
+        assert_eq!(attr_num(&row, "data-week"), i64::from(u32::MAX), "{name}");
+    }
+    let most = logsite::note::duration::format(u32::MAX);
+    let index = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    let bars = index.matches(&format!(": {most}</title>")).count();
+    assert!(bars > 0, "no week of the totals chart at {most}");
 }
 
 /// GETs a page from the server as text.

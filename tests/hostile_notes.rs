@@ -276,6 +276,39 @@ fn huge_negative_and_unreadable_hours_are_warned_and_never_wrap() {
 }
 
 #[test]
+fn huge_hours_in_subtasks_and_repeated_tasks_are_held_at_the_top_on_the_week_page() {
+    // A parent whose four children each hold 2,147,483,640 minutes, and the same task
+    // on three days of one week: the week's tables and its report add them up.
+    let huge = "(35791394h)";
+    let note = format!(
+        "---\ntitle: hack\n---\n## 取り組んだ課題一覧\n- hack {huge}\n  - a {huge}\n  - b {huge}\n  - c {huge}\n  - d {huge}\n"
+    );
+    let log = TempLog::with_seed(&[
+        ("book.toml", b"[hours]\nweekly-goal = \"1m\"\n"),
+        (NOTE, note.as_bytes()),
+        ("content/2025/04/2025-04-30.md", note.as_bytes()),
+        ("content/2025/05/2025-05-01.md", note.as_bytes()),
+    ]);
+    let (code, stderr) = build(&log);
+    assert_eq!(code, 0, "{stderr}");
+    let top = crate::common::html(&log.path().join("public"), "weeks/2025-W18.html");
+    let most = logsite::note::duration::format(u32::MAX);
+    assert_eq!(common::text_of(&top, "#week-hours"), most);
+    let rows = texts_of(&top, "table.compact tbody tr");
+    let hack = rows
+        .iter()
+        .find(|r| r.starts_with("hack"))
+        .expect("the task row");
+    assert!(hack.contains(&most), "{rows:?}");
+    let report = common::text_of(&top, "textarea#week-report");
+    assert!(report.contains(&most), "{report}");
+    // 4,294,967,295 minutes of a 1-minute goal: the percentage is held, not wrapped.
+    let percent = common::text_of(&top, "#goal .goal-percent");
+    assert_eq!(percent, format!("{}%", u32::MAX), "{percent}");
+    assert!(report.contains(&percent), "{report}");
+}
+
+#[test]
 fn new_refuses_a_date_that_any_note_file_names() {
     let log = TempLog::with_seed(&[
         ("content/2025/04/2025-04-29.md", b"\xff\xfe not UTF-8"),

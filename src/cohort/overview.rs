@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::members::{DayData, Member};
 use super::problems::MemberProblem;
 use crate::log::week_start_of;
+use crate::note::duration;
 
 /// Weeks in each learner's small chart.
 pub const CHART_WEEKS: usize = 8;
@@ -94,10 +95,11 @@ impl Overview {
             .map(weeks_back)
             .map(|start| {
                 let end = start + Days::new(6);
-                let (mut minutes, mut writers) = (0, 0);
+                let (mut minutes, mut writers) = (0u32, 0);
                 for m in members {
                     let week = days_between(&m.data.days, start, end);
-                    minutes += week.iter().map(|d| d.minutes).sum::<u32>();
+                    let in_week = duration::add_up(week.iter().map(|d| d.minutes));
+                    minutes = minutes.saturating_add(in_week);
                     writers += usize::from(!week.is_empty());
                 }
                 (start, minutes, writers)
@@ -133,7 +135,7 @@ fn row(
     let last_date = days.last().map(|d| d.date);
     let days_since = last_date.map(|d| (reference - d).num_days());
     let sum = |from: NaiveDate, to: NaiveDate| -> u32 {
-        days_between(days, from, to).iter().map(|d| d.minutes).sum()
+        duration::add_up(days_between(days, from, to).iter().map(|d| d.minutes))
     };
     let mut streak = 0;
     if let Some(mut expect) = last_date {

@@ -341,7 +341,7 @@ impl Log {
     /// a goal.
     pub fn goal_percent(&self, minutes: u32) -> Option<u32> {
         let goal = self.config.weekly_goal_minutes()?;
-        Some((u64::from(minutes) * 100 / u64::from(goal.max(1))).min(u64::from(u32::MAX)) as u32)
+        Some(crate::note::duration::percent_of(minutes, goal))
     }
 
     /// Index of the day with this date.

@@ -53,6 +53,11 @@ pub fn add_up(minutes: impl IntoIterator<Item = u32>) -> u32 {
     minutes.into_iter().fold(0, u32::saturating_add)
 }
 
+/// `minutes` as a share of `goal`, in percent rounded down, held at `u32::MAX`.
+pub fn percent_of(minutes: u32, goal: u32) -> u32 {
+    (u64::from(minutes) * 100 / u64::from(goal.max(1))).min(u64::from(u32::MAX)) as u32
+}
+
 /// True when `s` starts like a duration (a number then a time unit) without being one:
 /// worth a warning, since the author meant hours that logsite cannot count. A sign
 /// (`-3h`), an exponent (`1e9m`) or more digits than logsite reads (`99999999999h`)

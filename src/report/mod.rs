@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Diagnostic;
 use crate::log::steps::StepState;
 use crate::log::Log;
-use crate::note::Task;
+use crate::note::{duration, Task};
 
 pub use write::Format;
 
@@ -145,7 +145,7 @@ impl WeekReport {
     /// The week's minutes as a share of the goal, in percent rounded down.
     pub fn goal_percent(&self) -> Option<u32> {
         self.goal_minutes
-            .map(|g| (u64::from(self.minutes) * 100 / u64::from(g.max(1))) as u32)
+            .map(|g| duration::percent_of(self.minutes, g))
     }
 
     /// The report as `format`, in the site's language; links to day pages under
@@ -168,7 +168,7 @@ pub fn area_minutes(task: &Task, text: &str) -> Vec<(String, u32)> {
         .filter(|c| c.counted)
         .filter_map(|c| Some((c.title(text), c.minutes?)))
         .collect();
-    let in_children: u32 = children.iter().map(|(_, m)| m).sum();
+    let in_children = duration::add_up(children.iter().map(|(_, m)| *m));
     let mut areas = children;
     if total > in_children {
         areas.push((task.title(text), total - in_children));
@@ -184,7 +184,7 @@ fn add(tasks: &mut Vec<Merged>, title: &str, minutes: u32, day: usize) {
     let key = crate::text::fold(title);
     match tasks.iter_mut().find(|t| t.0 == key) {
         Some(t) => {
-            t.2 += minutes;
+            t.2 = t.2.saturating_add(minutes);
             t.3 += usize::from(t.4 != day);
             t.4 = day;
         }
@@ -195,7 +195,7 @@ fn add(tasks: &mut Vec<Merged>, title: &str, minutes: u32, day: usize) {
 fn add_area(areas: &mut Vec<(String, String, u32)>, name: &str, minutes: u32) {
     let key = crate::text::fold(name);
     match areas.iter_mut().find(|a| a.0 == key) {
-        Some(a) => a.2 += minutes,
+        Some(a) => a.2 = a.2.saturating_add(minutes),
         None => areas.push((key, name.to_string(), minutes)),
     }
 }

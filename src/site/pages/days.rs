@@ -221,7 +221,7 @@ pub(super) fn week_view<'s>(site: &'s Site, w: usize) -> Result<WeekView<'s>> {
             let title = t.title(&text);
             if let Some(m) = t.minutes {
                 let e = merged.entry(title.clone()).or_default();
-                e.0 += m;
+                e.0 = e.0.saturating_add(m);
                 e.1 += 1;
             }
             for c in t.children.iter().filter(|c| c.counted) {
@@ -229,7 +229,7 @@ pub(super) fn week_view<'s>(site: &'s Site, w: usize) -> Result<WeekView<'s>> {
                     let e = merged
                         .entry(format!("{} › {}", title, c.title(&text)))
                         .or_default();
-                    e.0 += m;
+                    e.0 = e.0.saturating_add(m);
                     e.1 += 1;
                 }
             }
