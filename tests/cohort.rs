@@ -386,6 +386,10 @@ fn each_bad_configuration_names_the_member_and_keeps_the_previous_site() {
     std::fs::write(dir.path().join("good.json"), &good).unwrap();
     let other_schema = good.replacen("\"schema\": 1", "\"schema\": 2", 1);
     std::fs::write(dir.path().join("v2.json"), other_schema).unwrap();
+    // The last date chrono can hold: weeks counted from it would leave chrono's range.
+    let mut far: Value = serde_json::from_str(&good).unwrap();
+    far["days"][0]["date"] = Value::from("+262142-12-31");
+    std::fs::write(dir.path().join("far.json"), far.to_string()).unwrap();
     let good_toml = "[[member]]\nname = \"good\"\ndata = \"good.json\"\n";
     std::fs::write(dir.path().join("cohort.toml"), good_toml).unwrap();
     built_cohort(dir.path());
@@ -404,6 +408,7 @@ fn each_bad_configuration_names_the_member_and_keeps_the_previous_site() {
         ("other schema", "[[member]]\nname = \"newer\"\ndata = \"v2.json\"\n", "member \"newer\"", "schema 2"),
         ("unreachable", &format!("[[member]]\nname = \"far\"\ndata = \"http://127.0.0.1:{closed}/data/log.json\"\n"), "member \"far\"", "cannot fetch"),
         ("duplicate", "[[member]]\nname = \"twin\"\ndata = \"good.json\"\n\n[[member]]\nname = \"twin\"\ndata = \"good.json\"\n", "member \"twin\"", "twice"),
+        ("date out of range", "[[member]]\nname = \"future\"\ndata = \"far.json\"\n", "member \"future\"", "+262142-12-31 is outside the years 0–10000"),
         ("missing file", "[[member]]\nname = \"gone\"\ndata = \"gone.json\"\n", "member \"gone\"", "cannot read"),
     ];
     for (what, toml, member, why) in cases {

@@ -6,12 +6,15 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 /// The export schema this reader understands (FORMAT.md: fields are added, never
 /// renamed, within one schema).
 pub const SCHEMA: u32 = 1;
+
+/// The years a note's date can have (four digits), and a deadline a year after.
+const NOTE_YEARS: std::ops::RangeInclusive<i32> = 0..=10_000;
 
 /// How long a member's URL may take, connection and body together.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
@@ -87,7 +90,7 @@ impl LogData {
     /// Parses a `log.json`, refusing another schema by name.
     pub fn parse(bytes: &[u8]) -> Result<LogData> {
         match serde_json::from_slice::<LogData>(bytes) {
-            Ok(data) if data.schema == SCHEMA => Ok(data.trimmed()),
+            Ok(data) if data.schema == SCHEMA => Ok(data.checked_dates()?.trimmed()),
             Ok(data) => bail!(wrong_schema(data.schema)),
             Err(e) => {
                 // A document of another schema may not have this one's shape: say so
@@ -102,6 +105,25 @@ impl LogData {
                 }
             }
         }
+    }
+
+    /// Refuses a date no note can give: the cohort counts weeks and days around each
+    /// date, and chrono's own range ends some 262,000 years out, where such sums fail.
+    fn checked_dates(self) -> Result<LogData> {
+        let dates = self
+            .days
+            .iter()
+            .flat_map(|d| std::iter::once(d.date).chain(d.next.iter().filter_map(|s| s.due)));
+        for date in dates {
+            if !NOTE_YEARS.contains(&date.year()) {
+                bail!(
+                    "the date {date} is outside the years {}–{} that notes and their deadlines can name",
+                    NOTE_YEARS.start(),
+                    NOTE_YEARS.end()
+                );
+            }
+        }
+        Ok(self)
     }
 
     /// Drops what the cohort never shows: next steps of every day but the newest
