@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use common::{run_logsite, TempLog};
+use common::{files_below, run_logsite, TempLog};
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -189,4 +189,27 @@ fn an_unknown_placeholder_is_an_error_naming_it() {
     assert_eq!(stdout, "");
     assert!(stderr.contains("{{dat}}"), "{stderr}");
     assert!(!log.path().join("content/2025/04/2025-04-29.md").exists());
+}
+
+#[test]
+fn a_date_a_note_file_name_cannot_hold_is_refused() {
+    // chrono reads `+262142-12-31` and `-0001-01-01`, but no note file name holds them:
+    // the note written would not be read back with its date.
+    let log = TempLog::new(&[]);
+    let dir = log.path().to_str().unwrap();
+    for day in [
+        "+262142-12-31",
+        "-0001-01-01",
+        "10000-01-01",
+        "2025-4-1",
+        "2025-02-30",
+    ] {
+        let (code, _, stderr) = run_logsite(&["new", dir, &format!("--date={day}")]);
+        assert_eq!(code, 2, "{day}: {stderr}");
+        assert!(stderr.contains("four-digit year"), "{day}: {stderr}");
+    }
+    assert!(files_below(log.path()).is_empty());
+    let (code, out, stderr) = new_note(&log, "0000-01-01");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.trim_end().ends_with("0000-01-01.md"), "{out}");
 }

@@ -27,8 +27,18 @@ pub struct NewArgs {
     #[command(flatten)]
     pub log: LogArgs,
     /// The note's date (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = note_date)]
     pub date: Option<NaiveDate>,
+}
+
+/// A date as a note's file name holds it: a four-digit year, so the note written for
+/// it is read back with that date (chrono alone also takes `+262142-12-31`).
+fn note_date(s: &str) -> Result<NaiveDate, String> {
+    let four_digit_year = s.len() == 10 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(date) if four_digit_year => Ok(date),
+        _ => Err("write the date as YYYY-MM-DD, with a four-digit year".to_string()),
+    }
 }
 
 /// Creates the note and prints its path (only that, so `$EDITOR "$(logsite new)"` works).
