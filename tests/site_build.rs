@@ -333,7 +333,7 @@ fn english_sites_speak_english_and_japanese_topics_keep_their_names() {
 
 #[test]
 fn raw_html_in_a_note_is_escaped_unless_allowed() {
-    let note = "## Tasks\n- study (1h) <script>alert(1)</script>\n\n## Learnings\n- <b>bold</b>\n";
+    let note = "## Tasks\n- study (1h) <script>alert(1)</script>\n\n## Learnings\n- <b>bold</b>\n- <IFRAME src=\"https://evil.example/\"></iframe> frame\n\n<style>body{display:none}</style>\n";
     let log = TempLog::new(&[("content/2025-05-02.md", note.as_bytes())]);
     let out = build_into(log.path(), None);
     let page = std::fs::read_to_string(out.path().join("site/days/2025-05-02.html")).unwrap();
@@ -344,6 +344,18 @@ fn raw_html_in_a_note_is_escaped_unless_allowed() {
     let out = build_into(log.path(), None);
     let page = std::fs::read_to_string(out.path().join("site/days/2025-05-02.html")).unwrap();
     assert!(page.contains("<b>bold</b>"));
+    // Allowed raw HTML still goes through GFM's tag filter: these tags are text.
+    for (tag, filtered) in [
+        ("<script>alert(1)", "&lt;script>alert(1)&lt;/script>"),
+        (
+            "<IFRAME",
+            "&lt;IFRAME src=\"https://evil.example/\">&lt;/iframe>",
+        ),
+        ("<style>body", "&lt;style>body{display:none}&lt;/style>"),
+    ] {
+        assert!(!page.contains(tag), "{tag} is published as a tag");
+        assert!(page.contains(filtered), "{filtered} is missing");
+    }
 }
 
 #[test]

@@ -45,12 +45,61 @@ fn fixed_events<'t>(
     soft_break::JoinCjkLines::new(autolink::Autolinks::new(events))
 }
 
-/// Turns raw HTML into text unless `opts` allows it, so it is escaped on output.
+/// Turns raw HTML into text unless `opts` allows it, so it is escaped on output; raw
+/// HTML that is allowed still goes through GFM's tag filter ([`tag_filter`]).
 fn guard_html(event: Event<'_>, opts: Options) -> Event<'_> {
     match event {
         Event::Html(html) | Event::InlineHtml(html) if !opts.allow_raw_html => Event::Text(html),
+        Event::Html(html) => Event::Html(tag_filter(html)),
+        Event::InlineHtml(html) => Event::InlineHtml(tag_filter(html)),
         other => other,
     }
+}
+
+/// The tags GFM's "Disallowed Raw HTML" extension filters: they change how a browser
+/// reads the rest of the page (a `<textarea>` or `<xmp>` swallows it as text, a
+/// `<script>` runs).
+const FILTERED_TAGS: [&str; 9] = [
+    "title",
+    "textarea",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "script",
+    "plaintext",
+];
+
+/// Raw HTML with the `<` of each filtered tag, opening or closing, written `&lt;`
+/// (GFM spec 0.29, section 6.11): the tag is then shown as text.
+pub fn tag_filter(html: CowStr<'_>) -> CowStr<'_> {
+    let filtered_at = |i: usize| {
+        let rest = &html.as_bytes()[i + 1..];
+        let name = rest.strip_prefix(b"/").unwrap_or(rest);
+        FILTERED_TAGS.iter().any(|tag| {
+            name.len() > tag.len()
+                && name[..tag.len()].eq_ignore_ascii_case(tag.as_bytes())
+                && match name[tag.len()] {
+                    b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b'>' => true,
+                    b'/' => name.get(tag.len() + 1) == Some(&b'>'),
+                    _ => false,
+                }
+        })
+    };
+    let mut starts = memchr::memchr_iter(b'<', html.as_bytes()).filter(|&i| filtered_at(i));
+    let Some(first) = starts.next() else {
+        return html;
+    };
+    let mut out = String::with_capacity(html.len() + 8);
+    let mut copied = 0;
+    for i in std::iter::once(first).chain(starts) {
+        out.push_str(&html[copied..i]);
+        out.push_str("&lt;");
+        copied = i + 1;
+    }
+    out.push_str(&html[copied..]);
+    CowStr::from(out)
 }
 
 /// Parses `src` with tables, strikethrough, task lists and footnotes on, and
@@ -301,6 +350,25 @@ pub fn blocked_urls(src: &str) -> Vec<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tag_filter_takes_only_whole_tag_names_of_its_list() {
+        let filter = |s: &str| tag_filter(CowStr::Borrowed(s)).to_string();
+        for (html, want) in [
+            ("<script>x</script>", "&lt;script>x&lt;/script>"),
+            ("<SCRIPT\tsrc=a>", "&lt;SCRIPT\tsrc=a>"),
+            ("<style/>", "&lt;style/>"),
+            ("<textarea\n>", "&lt;textarea\n>"),
+            ("</plaintext >", "&lt;/plaintext >"),
+            // Longer names, a slash not closing the tag, a name at the very end.
+            ("<scripts>", "<scripts>"),
+            ("<titles> <xmp/x>", "<titles> <xmp/x>"),
+            ("<iframe", "<iframe"),
+            ("<b>bold</b> <details>", "<b>bold</b> <details>"),
+        ] {
+            assert_eq!(filter(html), want, "{html:?}");
+        }
+    }
     use proptest::prelude::*;
 
     proptest! {
