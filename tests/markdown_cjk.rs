@@ -3,7 +3,7 @@
 
 mod common;
 
-use logsite::markdown::{self, Event, Options};
+use logsite::markdown::{self, Event, Options, RawHtml};
 use proptest::prelude::*;
 
 fn html(src: &str) -> String {
@@ -283,7 +283,7 @@ fn parse_has_no_separator_events() {
     let events = markdown::parse(
         "**「それら」**を見て**確認**する",
         Options {
-            allow_raw_html: true,
+            raw_html: RawHtml::Kept,
         },
     );
     assert!(!events
@@ -294,7 +294,7 @@ fn parse_has_no_separator_events() {
 #[test]
 fn authors_own_empty_comment_survives() {
     let raw = Options {
-        allow_raw_html: true,
+        raw_html: RawHtml::Kept,
     };
     let out = markdown::to_html("これは**「重要」**<!---->です", raw);
     assert_eq!(out, "<p>これは<strong>「重要」</strong><!---->です</p>\n");
@@ -321,7 +321,7 @@ fn raw_html_kept_when_allowed() {
     let out = markdown::to_html(
         "<div>x</div>\n\n段落 <b>太</b>\n",
         Options {
-            allow_raw_html: true,
+            raw_html: RawHtml::Kept,
         },
     );
     assert!(
@@ -392,7 +392,7 @@ fn ours_raw(src: &str) -> String {
     markdown::to_html(
         src,
         Options {
-            allow_raw_html: true,
+            raw_html: RawHtml::Kept,
         },
     )
 }
@@ -677,7 +677,7 @@ proptest! {
     #[test]
     fn to_html_never_panics(src in "[*~_\\[\\]()<>!`\\\\ \n「」（）、。あ漢한aZ0:/.\"'|#-]{0,80}") {
         let _ = markdown::to_html(&src, Options::default());
-        let _ = markdown::inline_to_html(&src, Options { allow_raw_html: true });
+        let _ = markdown::inline_to_html(&src, Options { raw_html: RawHtml::Kept });
         let _ = markdown::to_plain_text(&src);
         for (_, range) in markdown::parse(&src, Options::default()) {
             prop_assert!(src.get(range).is_some());

@@ -356,6 +356,14 @@ fn raw_html_in_a_note_is_escaped_unless_allowed() {
         assert!(!page.contains(tag), "{tag} is published as a tag");
         assert!(page.contains(filtered), "{filtered} is missing");
     }
+    // The owner's pages keep their HTML as written: an explainer's SVG has a <title>.
+    log.write(
+        "content/explainers/diagram.md",
+        "# Diagram\n\n<svg role=\"img\"><title>the diagram</title></svg>\n",
+    );
+    let out = build_into(log.path(), None);
+    let page = std::fs::read_to_string(out.path().join("site/explainers/diagram.html")).unwrap();
+    assert!(page.contains("<svg role=\"img\"><title>the diagram</title></svg>"));
 }
 
 #[test]

@@ -19,9 +19,32 @@ use cjk_emphasis::Separated;
 /// Rendering options.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// Pass raw HTML through to the output; when false (the default) it is
-    /// shown as text, escaped.
-    pub allow_raw_html: bool,
+    pub raw_html: RawHtml,
+}
+
+/// What becomes of raw HTML in Markdown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RawHtml {
+    /// Shown as text, escaped: notes, by default.
+    #[default]
+    Escaped,
+    /// Published, through GFM's tag filter ([`tag_filter`]): notes, with
+    /// `allow-html = true`.
+    Filtered,
+    /// Published as written: the site owner's pages (explainers carry SVG with its
+    /// `<title>`, and forms), and readers that only look at the structure.
+    Kept,
+}
+
+impl RawHtml {
+    /// The raw HTML of notes, as book.toml's `allow-html` says.
+    pub fn of_notes(allow_html: bool) -> RawHtml {
+        if allow_html {
+            RawHtml::Filtered
+        } else {
+            RawHtml::Escaped
+        }
+    }
 }
 
 /// The CommonMark extensions notes use: GFM tables, strikethrough, task
@@ -45,14 +68,14 @@ fn fixed_events<'t>(
     soft_break::JoinCjkLines::new(autolink::Autolinks::new(events))
 }
 
-/// Turns raw HTML into text unless `opts` allows it, so it is escaped on output; raw
-/// HTML that is allowed still goes through GFM's tag filter ([`tag_filter`]).
+/// Raw HTML as `opts` says ([`RawHtml`]): turned into text, so that it is escaped on
+/// output, or filtered, or kept.
 fn guard_html(event: Event<'_>, opts: Options) -> Event<'_> {
-    match event {
-        Event::Html(html) | Event::InlineHtml(html) if !opts.allow_raw_html => Event::Text(html),
-        Event::Html(html) => Event::Html(tag_filter(html)),
-        Event::InlineHtml(html) => Event::InlineHtml(tag_filter(html)),
-        other => other,
+    match (event, opts.raw_html) {
+        (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escaped) => Event::Text(html),
+        (Event::Html(html), RawHtml::Filtered) => Event::Html(tag_filter(html)),
+        (Event::InlineHtml(html), RawHtml::Filtered) => Event::InlineHtml(tag_filter(html)),
+        (other, _) => other,
     }
 }
 
@@ -105,7 +128,7 @@ pub fn tag_filter(html: CowStr<'_>) -> CowStr<'_> {
 /// Parses `src` with tables, strikethrough, task lists and footnotes on, and
 /// with the three Japanese fixes of CJK.md applied. Ranges are byte ranges
 /// into `src` itself. Raw HTML (`Html`/`InlineHtml` events) comes back as
-/// `Text` events (so it is escaped on output) unless `opts.allow_raw_html`.
+/// `Text` events (so it is escaped on output) unless `opts.raw_html` says otherwise.
 pub fn parse(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
     // Task titles, steps and detail lines are mostly such lines, rendered by the
     // thousand; the parser's set-up costs more than the line.
@@ -424,7 +447,8 @@ mod tests {
             ]), 0..40)
         ) {
             let text: String = pieces.concat();
-            for opts in [Options::default(), Options { allow_raw_html: true }] {
+            for raw_html in [RawHtml::Escaped, RawHtml::Filtered, RawHtml::Kept] {
+                let opts = Options { raw_html };
                 prop_assert_eq!(parse(&text, opts), parse_exactly(&text, opts), "{:?}", text);
             }
         }

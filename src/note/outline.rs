@@ -85,7 +85,7 @@ pub fn outline(body: &str, with_plain: bool) -> Vec<OutlineSection> {
     // Raw HTML comes as `Html` events, for the plain text to drop; the heading keeps it
     // as text, as the page shows it.
     let opts = markdown::Options {
-        allow_raw_html: true,
+        raw_html: markdown::RawHtml::Kept,
     };
     for (event, range) in markdown::parse(body, opts) {
         if let Some(text) = heading.as_mut() {

@@ -43,7 +43,7 @@ pub struct PageCtx<'a> {
     pub root: &'a str,
     /// Content-relative folder of the source file, for relative image paths.
     pub source_dir: &'a Path,
-    pub allow_html: bool,
+    pub raw_html: markdown::RawHtml,
     pub link_terms: bool,
     pub linked: Vec<String>,
 }
@@ -89,7 +89,7 @@ impl Renderer {
         let events = markdown::parse(
             src,
             markdown::Options {
-                allow_raw_html: page.allow_html,
+                raw_html: page.raw_html,
             },
         );
         let mut out = String::with_capacity(src.len() * 3 / 2);

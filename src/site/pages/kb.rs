@@ -133,7 +133,7 @@ pub(super) fn page(site: &Site, i: usize) -> Result<Vec<u8>> {
     let mut pctx = page_ctx(
         "../",
         page.rel_path.parent().unwrap_or(Path::new("")),
-        true,
+        RawHtml::Kept,
         false,
     );
     let body = strip_h1(page.body());

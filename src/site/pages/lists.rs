@@ -30,7 +30,8 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
     );
     ctx.insert("show_streak", &log.config.output.html.show_streak);
     ctx.insert("goal", &goal_view(log, summary.this_week_minutes));
-    let mut pctx = page_ctx("", Path::new(""), log.config.output.html.allow_html, false);
+    let raw_html = RawHtml::of_notes(log.config.output.html.allow_html);
+    let mut pctx = page_ctx("", Path::new(""), raw_html, false);
     if let Some(now) = log.newest_date() {
         ctx.insert("now_label", &i18n::long_date(now, &site.lang));
         ctx.insert("week_chart", &charts::last_weeks(log, now, &site.lang));

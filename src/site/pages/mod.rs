@@ -14,6 +14,7 @@ use super::{charts, i18n, Site};
 use crate::load::{Source, SourceKind};
 use crate::log::stats::Summary;
 use crate::log::Day;
+use crate::markdown::RawHtml;
 use crate::note::{Role, Task};
 
 mod day_page;
@@ -334,7 +335,7 @@ pub(super) fn day_ctx<'a>(
     page_ctx(
         root,
         source_dir,
-        site.log.config.output.html.allow_html,
+        RawHtml::of_notes(site.log.config.output.html.allow_html),
         link_terms,
     )
 }
@@ -342,13 +343,13 @@ pub(super) fn day_ctx<'a>(
 pub(super) fn page_ctx<'a>(
     root: &'a str,
     source_dir: &'a Path,
-    allow_html: bool,
+    raw_html: RawHtml,
     link_terms: bool,
 ) -> PageCtx<'a> {
     PageCtx {
         root,
         source_dir,
-        allow_html,
+        raw_html,
         link_terms,
         linked: Vec::new(),
     }
