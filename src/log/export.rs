@@ -274,9 +274,27 @@ fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io:
 /// by lines is safe).
 fn day_json(log: &Log, day: &Day) -> Result<Arc<str>, Diagnostic> {
     let text = log.note_text(&day.note)?;
-    let json = serde_json::to_string_pretty(&export_day(log, day, &text))
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, pretty_at_depth(2));
+    export_day(log, day, &text)
+        .serialize(&mut serializer)
         .expect("export types always serialise");
-    Ok(format!("    {}", json.replace('\n', "\n    ")).into())
+    Ok(String::from_utf8(out).expect("JSON is UTF-8").into())
+}
+
+/// serde_json's pretty printer (two spaces an indent, as `to_string_pretty`) as it
+/// stands `depth` lists deep: a day is written straight at its place in the document
+/// instead of indenting a copy of its lines afterwards.
+fn pretty_at_depth(depth: usize) -> serde_json::ser::PrettyFormatter<'static> {
+    use serde_json::ser::Formatter;
+    let mut formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    for _ in 0..depth {
+        formatter
+            .begin_array(&mut std::io::sink())
+            .expect("writing to a sink does not fail");
+    }
+    formatter
 }
 
 /// The document without its days, with the days `each_day` hands to its writer put
