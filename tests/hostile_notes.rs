@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{files_below, html, run_logsite, texts_of, TempLog};
+use common::{files_below, html, run_logsite, text_of, texts_of, TempLog};
 
 const NOTE: &str = "content/2025/04/2025-04-29.md";
 
@@ -291,19 +291,19 @@ fn huge_hours_in_subtasks_and_repeated_tasks_are_held_at_the_top_on_the_week_pag
     ]);
     let (code, stderr) = build(&log);
     assert_eq!(code, 0, "{stderr}");
-    let top = crate::common::html(&log.path().join("public"), "weeks/2025-W18.html");
+    let top = html(&log.path().join("public"), "weeks/2025-W18.html");
     let most = logsite::note::duration::format(u32::MAX);
-    assert_eq!(common::text_of(&top, "#week-hours"), most);
+    assert_eq!(text_of(&top, "#week-hours"), most);
     let rows = texts_of(&top, "table.compact tbody tr");
     let hack = rows
         .iter()
         .find(|r| r.starts_with("hack"))
         .expect("the task row");
     assert!(hack.contains(&most), "{rows:?}");
-    let report = common::text_of(&top, "textarea#week-report");
+    let report = text_of(&top, "textarea#week-report");
     assert!(report.contains(&most), "{report}");
     // 4,294,967,295 minutes of a 1-minute goal: the percentage is held, not wrapped.
-    let percent = common::text_of(&top, "#goal .goal-percent");
+    let percent = text_of(&top, "#goal .goal-percent");
     assert_eq!(percent, format!("{}%", u32::MAX), "{percent}");
     assert!(report.contains(&percent), "{report}");
 }

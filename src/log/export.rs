@@ -270,8 +270,7 @@ fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io:
 }
 
 /// One day as serde_json's pretty printer writes it inside the document: at two levels
-/// of two-space indentation (a JSON string never holds a raw line break, so indenting
-/// by lines is safe).
+/// of two-space indentation.
 fn day_json(log: &Log, day: &Day) -> Result<Arc<str>, Diagnostic> {
     let text = log.note_text(&day.note)?;
     let mut out = Vec::with_capacity(4096);

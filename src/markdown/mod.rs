@@ -373,6 +373,7 @@ pub fn blocked_urls(src: &str) -> Vec<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn the_tag_filter_takes_only_whole_tag_names_of_its_list() {
@@ -392,7 +393,6 @@ mod tests {
             assert_eq!(filter(html), want, "{html:?}");
         }
     }
-    use proptest::prelude::*;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]

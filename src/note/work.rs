@@ -145,10 +145,9 @@ fn words(undated: &str) -> Box<[u32]> {
     let mut word = String::new();
     let mut word_class = Class::Other;
     let mut flush = |word: &mut String, class: Class| {
-        // More than one character (a one-byte one is ASCII), and not all digits.
-        let informative = word.len() > 1
-            && word.chars().nth(1).is_some()
-            && !word.bytes().all(|b| b.is_ascii_digit());
+        // More than one character, and not all digits.
+        let informative =
+            word.chars().nth(1).is_some() && !word.bytes().all(|b| b.is_ascii_digit());
         if informative {
             let name = matches!(class, Class::Latin | Class::Katakana);
             let hash = crate::log::hash_of(word.as_str()) as u32;
