@@ -235,18 +235,25 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// [`escape`], appended to `out`.
+/// [`escape`], appended to `out`. Read by bytes and copied by runs: every page's text
+/// passes through here, and the five characters are ASCII, which in UTF-8 is never part
+/// of another character, so the runs between them are whole characters.
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
 }
 
 /// An image's width and height, from the first bytes of its file: one read, where
@@ -269,3 +276,50 @@ fn image_size(path: &std::path::Path) -> Option<(usize, usize)> {
 
 /// Enough for PNG, GIF, WebP and most JPEG headers.
 const HEADER_BYTES: usize = 4096;
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+    use proptest::prelude::*;
+
+    /// The escape as HTML defines it, a character at a time: what `escape` must equal.
+    fn escaped_by_chars(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_five_characters_become_entities_and_the_rest_stays() {
+        assert_eq!(
+            escape("<a href=\"x\">'学習' & ＆</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;学習&#39; &amp; ＆&lt;/a&gt;"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("&"), "&amp;");
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_by_bytes_equals_escaping_by_characters(s in any::<String>()) {
+            prop_assert_eq!(escape(&s), escaped_by_chars(&s));
+        }
+
+        #[test]
+        fn escaping_japanese_and_markup_equals_escaping_by_characters(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "<", ">", "&", "\"", "'", "学習", "。", "＜", "＆", "a", " ", "\u{1F600}", "é",
+            ]), 0..20)
+        ) {
+            let s = pieces.concat();
+            prop_assert_eq!(escape(&s), escaped_by_chars(&s));
+        }
+    }
+}
