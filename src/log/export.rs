@@ -201,7 +201,7 @@ impl Export {
 /// Each day's pretty JSON by what it is made of, kept between builds of one process.
 #[derive(Default)]
 pub struct ExportCache {
-    days: HashMap<u64, Arc<str>>,
+    days: HashMap<u64, Arc<[u8]>>,
 }
 
 /// As `Export::new(log).to_json()`, taking each day from `cache` when the day's note
@@ -224,17 +224,17 @@ pub fn to_json_cached(
             super::hash_of(&(key, hours, warnings, steps))
         })
         .collect();
-    let fresh: Vec<(u64, Arc<str>)> = log
+    let fresh: Vec<(u64, Arc<[u8]>)> = log
         .days
         .par_iter()
         .zip(&day_keys)
         .filter(|(_, k)| !cache.days.contains_key(k))
-        .map(|(day, k)| Ok((*k, day_json(log, day)?)))
+        .map(|(day, k)| Ok((*k, day_json(log, day)?.into())))
         .collect::<Result<_, Diagnostic>>()?;
     cache.days.extend(fresh);
     let live: HashSet<&u64> = day_keys.iter().collect();
     cache.days.retain(|k, _| live.contains(k));
-    let days: Vec<Arc<str>> = day_keys.iter().map(|k| cache.days[k].clone()).collect();
+    let days: Vec<Arc<[u8]>> = day_keys.iter().map(|k| cache.days[k].clone()).collect();
     let mut out = Vec::with_capacity(days.iter().map(|d| d.len() + 2).sum::<usize>() + 4096);
     write_document(log, &mut out, |w| {
         for day in &days {
@@ -256,7 +256,7 @@ pub fn write_json(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
 fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io::Result<()> {
     write_document(log, w, |put| {
         for batch in log.days.chunks(batch) {
-            let days: Vec<Arc<str>> = batch
+            let days: Vec<Vec<u8>> = batch
                 .par_iter()
                 .map(|day| day_json(log, day))
                 .collect::<Result<_, Diagnostic>>()
@@ -270,8 +270,9 @@ fn write_json_in_batches(log: &Log, w: &mut dyn Write, batch: usize) -> std::io:
 }
 
 /// One day as serde_json's pretty printer writes it inside the document: at two levels
-/// of two-space indentation.
-fn day_json(log: &Log, day: &Day) -> Result<Arc<str>, Diagnostic> {
+/// of two-space indentation. Bytes, as serde_json writes them (UTF-8 by its making),
+/// not checked again into a `String`: the whole export passes through here.
+fn day_json(log: &Log, day: &Day) -> Result<Vec<u8>, Diagnostic> {
     let text = log.note_text(&day.note)?;
     let mut out = Vec::with_capacity(4096);
     out.extend_from_slice(b"    ");
@@ -279,7 +280,7 @@ fn day_json(log: &Log, day: &Day) -> Result<Arc<str>, Diagnostic> {
     export_day(log, day, &text)
         .serialize(&mut serializer)
         .expect("export types always serialise");
-    Ok(String::from_utf8(out).expect("JSON is UTF-8").into())
+    Ok(out)
 }
 
 /// serde_json's pretty printer (two spaces an indent, as `to_string_pretty`) as it
@@ -301,7 +302,7 @@ fn pretty_at_depth(depth: usize) -> serde_json::ser::PrettyFormatter<'static> {
 fn write_document(
     log: &Log,
     w: &mut dyn Write,
-    each_day: impl FnOnce(&mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()>,
+    each_day: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let json = Export::new_without_days(log).to_json();
     const EMPTY: &str = "\"days\": []";
@@ -317,7 +318,7 @@ fn write_document(
             w.write_all(b",\n")?;
         }
         first = false;
-        w.write_all(day.as_bytes())
+        w.write_all(day)
     })?;
     w.write_all(b"\n  ]")?;
     w.write_all(&json.as_bytes()[at + EMPTY.len()..])
