@@ -18,8 +18,38 @@ pub fn lowercase(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
+    // Σ lowers to ς at the end of a word, by its neighbours: std knows that rule.
+    if s.contains('Σ') {
+        return s.to_lowercase();
+    }
+    // Characters lower-casing leaves alone (most of a Japanese text) are copied a run at
+    // a time; ASCII is read by bytes, without decoding.
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for_each_lowercase(s, |c| out.push(c));
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                out.push_str(&s[copied..i]);
+                out.push(char::from(b.to_ascii_lowercase()));
+                copied = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let next = i + c.len_utf8();
+        if !is_common_japanese(c) && !c.to_lowercase().eq([c]) {
+            out.push_str(&s[copied..i]);
+            out.extend(c.to_lowercase());
+            copied = next;
+        }
+        i = next;
+    }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -116,9 +146,22 @@ fn normalized(s: &str) -> Cow<'_, str> {
     // when something from `piece` on needs normalising. `out` is allocated only then.
     let mut out = String::new();
     let (mut copied, mut piece, mut dirty) = (0, 0, false);
-    for (i, c) in s.char_indices() {
-        if !is_boundary(c) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII is a run of boundaries, found by bytes without decoding.
+        let (boundary, next, last) = if bytes[i].is_ascii() {
+            let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+            (true, i + run, i + run - 1)
+        } else {
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            (is_boundary(c), i + c.len_utf8(), i)
+        };
+        if !boundary {
             dirty = true;
+            i = next;
             continue;
         }
         if dirty {
@@ -129,7 +172,8 @@ fn normalized(s: &str) -> Cow<'_, str> {
             push_nfkc(&mut out, &s[piece..i]);
             (copied, dirty) = (i, false);
         }
-        piece = i;
+        piece = last;
+        i = next;
     }
     if dirty {
         out.push_str(&s[copied..piece]);
@@ -349,6 +393,11 @@ mod tests {
         use proptest::prelude::*;
         prop_oneof![
             prop::char::range('a', 'z'),
+            prop::char::range('A', 'Z'),
+            prop::char::range(' ', '~'),
+            prop::char::range('\u{4e00}', '\u{4e10}'),
+            Just('ー'),
+            Just('。'),
             prop::char::range('\u{3040}', '\u{30ff}'),
             prop::char::range('\u{ff01}', '\u{ffef}'),
             prop::char::range('\u{0300}', '\u{036f}'),
