@@ -141,7 +141,7 @@ fn is_forbidden_in_markup(c: char) -> bool {
 /// kanji, ASCII); where it is not, only the pieces that need it are decomposed. A note
 /// that fails the quick check usually does so for a few full-width brackets in pages
 /// of kana and kanji: normalising all of it was a sixth of a build's instructions.
-fn normalized(s: &str) -> Cow<'_, str> {
+pub fn normalized(s: &str) -> Cow<'_, str> {
     // s[..copied] is in `out`; `piece` is the last boundary at or after it; `dirty`
     // when something from `piece` on needs normalising. `out` is allocated only then.
     let mut out = String::new();
@@ -422,6 +422,19 @@ mod tests {
             let s: String = chars.into_iter().collect();
             let full: String = s.nfkc().collect();
             proptest::prop_assert_eq!(nfkc(&s), full);
+        }
+
+        /// What lets a day's text be normalised a section at a time: a line break is a
+        /// boundary, whatever follows it.
+        #[test]
+        fn normalising_lines_apart_is_normalising_them_together(
+            first in proptest::collection::vec(tricky_char(), 0..12),
+            second in proptest::collection::vec(tricky_char(), 0..12),
+        ) {
+            let (a, b): (String, String) = (first.into_iter().collect(), second.into_iter().collect());
+            let apart = format!("{}\n{}", normalized(&a), normalized(&b));
+            let together = format!("{a}\n{b}");
+            proptest::prop_assert_eq!(normalized(&together), apart);
         }
 
         #[test]

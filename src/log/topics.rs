@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::Day;
 use crate::markdown;
-use crate::text::fold;
+use crate::text::{self, fold};
 
 /// One topic and where it is mentioned.
 #[derive(Clone, Debug)]
@@ -140,7 +140,7 @@ impl FoldedDay {
     }
 
     /// As [`FoldedDay::new`], given the day's [`section_texts`].
-    pub fn of_sections(day: &Day, text: &str, sections: &[String]) -> FoldedDay {
+    pub fn of_sections(day: &Day, text: &str, sections: &SectionTexts) -> FoldedDay {
         FoldedDay {
             text: day_text(day, sections),
             learnings: day
@@ -162,34 +162,58 @@ impl FoldedDay {
     }
 }
 
-/// The plain text of each of a day's sections (parallel to its sections), from the
-/// day's note text: what topics and search read. Parsing the Markdown is most of what
-/// either costs, so a build makes these once for both where it can.
-pub fn section_texts<'d>(day: &'d Day, note_text: &str) -> Cow<'d, [String]> {
-    if let Some(plain) = &day.note.section_plain {
-        return Cow::Borrowed(plain);
-    }
-    Cow::Owned(
-        day.note
-            .sections
-            .iter()
-            .map(|section| markdown::to_plain_text(section.markdown(note_text)))
-            .collect(),
-    )
+/// The plain text of each of a day's sections (parallel to its sections) and its NFKC:
+/// what topics and search read. Parsing the Markdown and normalising the text are most
+/// of what either costs, so a build makes these once for both where it can.
+pub struct SectionTexts<'d> {
+    pub plain: Cow<'d, [String]>,
+    /// NFKC of each of `plain`; `None` where that is the plain text itself.
+    nfkc: Vec<Option<String>>,
 }
 
-/// Plain, folded text of everything a day publishes, from its [`section_texts`].
-fn day_text(day: &Day, sections: &[String]) -> String {
+impl SectionTexts<'_> {
+    /// NFKC of the `i`th section's plain text.
+    pub fn nfkc(&self, i: usize) -> &str {
+        self.nfkc[i].as_deref().unwrap_or(&self.plain[i])
+    }
+}
+
+/// The [`SectionTexts`] of a day, from the day's note text.
+pub fn section_texts<'d>(day: &'d Day, note_text: &str) -> SectionTexts<'d> {
+    let plain = match &day.note.section_plain {
+        Some(plain) => Cow::Borrowed(plain.as_slice()),
+        None => Cow::Owned(
+            day.note
+                .sections
+                .iter()
+                .map(|section| markdown::to_plain_text(section.markdown(note_text)))
+                .collect(),
+        ),
+    };
+    let nfkc = plain
+        .iter()
+        .map(|p| match text::normalized(p) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(changed) => Some(changed),
+        })
+        .collect();
+    SectionTexts { plain, nfkc }
+}
+
+/// Plain, folded text of everything a day publishes, from its [`section_texts`]: `fold`
+/// of the sections' headings and text a line each, with each section's NFKC made once
+/// (a line break is an NFKC boundary, so the lines normalise apart as together).
+fn day_text(day: &Day, sections: &SectionTexts) -> String {
     let mut text = String::new();
-    for (section, plain) in day.note.sections.iter().zip(sections) {
+    for (i, section) in day.note.sections.iter().enumerate() {
         if let Some(h) = &section.heading {
-            text.push_str(h);
+            text.push_str(&text::normalized(h));
             text.push('\n');
         }
-        text.push_str(plain);
+        text.push_str(sections.nfkc(i));
         text.push('\n');
     }
-    fold(&text)
+    text::lowercase(text.trim())
 }
 
 /// Which topics one day mentions, by index into the topic names it was found for.

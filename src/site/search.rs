@@ -229,39 +229,54 @@ fn day_records(site: &Site, day: &crate::log::Day) -> Result<Vec<Record>> {
 pub(super) fn day_records_of(
     site: &Site,
     day: &crate::log::Day,
-    sections: &[String],
+    sections: &topics::SectionTexts,
 ) -> Vec<Record> {
     let mut out = Vec::new();
     let url = day.url();
     let date = day.date().to_string();
     let label = i18n::long_date(day.date(), &site.lang);
-    for (i, (section, plain)) in day.note.sections.iter().zip(sections).enumerate() {
+    for (i, (section, plain)) in day
+        .note
+        .sections
+        .iter()
+        .zip(sections.plain.iter())
+        .enumerate()
+    {
         if section.role == Some(Role::Private) {
             continue;
         }
-        let mut plain = plain.clone();
+        let mut prefixed = None;
         let heading = section.heading.clone().unwrap_or_default();
         // A heading of the author's own says what the section is about; the role
         // headings (現在発生している問題…) are on every day and would match everything.
         if section.role.is_none() && !heading.is_empty() {
-            plain = format!("{heading}\n{plain}");
+            prefixed = Some(format!("{heading}\n{plain}"));
         }
         // The front-matter title is searchable too; it rides on the first record.
         if i == 0 {
             if let Some(title) = &day.note.title {
-                plain = format!("{title}\n{plain}");
+                let rest = prefixed.as_deref().unwrap_or(plain);
+                prefixed = Some(format!("{title}\n{rest}"));
             }
         }
-        if plain.trim().is_empty() && heading.is_empty() {
+        let whole = prefixed.as_deref().unwrap_or(plain);
+        if whole.trim().is_empty() && heading.is_empty() {
             continue;
         }
+        // The section's text as it is (most are: trimmed already, nothing before them)
+        // has its NFKC made once for topics and search.
+        let text = if prefixed.is_none() && whole.trim() == whole {
+            sections.nfkc(i).to_string()
+        } else {
+            text::nfkc(whole.trim())
+        };
         out.push(Record {
             url: url.clone(),
             date: date.clone(),
             label: label.clone(),
             section: section_name(section).to_string(),
             heading,
-            text: text::nfkc(plain.trim()),
+            text,
             kind: DAY,
         });
     }
