@@ -316,12 +316,20 @@ pub fn page_title(page: &Source) -> String {
         .unwrap_or_else(|| page_url(page))
 }
 
-/// A URL written into an href: Japanese path segments percent-encoded.
+/// A URL written into an href: Japanese path segments percent-encoded. Written into one
+/// string (most pages link hundreds of days), the `/` between segments kept.
 pub fn href(url: &str) -> String {
-    url.split('/')
-        .map(|seg| percent_encoding::utf8_percent_encode(seg, super::PATH_SEGMENT).to_string())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::with_capacity(url.len());
+    for (i, segment) in url.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.extend(percent_encoding::utf8_percent_encode(
+            segment,
+            super::PATH_SEGMENT,
+        ));
+    }
+    out
 }
 
 /// The rendering state for Markdown of `day`'s note on a page at `root`.
@@ -556,4 +564,35 @@ pub(super) fn learning_html(
         .map(|d| site.renderer.inline_html(d, ctx))
         .collect();
     (html, details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::href;
+    use proptest::prelude::*;
+
+    #[test]
+    fn links_encode_each_segment_and_keep_the_slashes() {
+        assert_eq!(href("days/2025-04-28.html"), "days/2025-04-28.html");
+        assert_eq!(
+            href("topics/キャッシュ.html"),
+            "topics/%E3%82%AD%E3%83%A3%E3%83%83%E3%82%B7%E3%83%A5.html"
+        );
+        assert_eq!(href("kb/a b?#%.html"), "kb/a%20b%3F%23%25.html");
+        assert_eq!(href(""), "");
+        assert_eq!(href("/"), "/");
+    }
+
+    proptest! {
+        /// One string written as the segments encoded apart and joined.
+        #[test]
+        fn a_link_is_its_segments_encoded_and_joined(url in "[a-zキャ/ ?#%\\\\.\u{0}-\u{1f}]{0,16}") {
+            let joined = url
+                .split('/')
+                .map(|seg| percent_encoding::utf8_percent_encode(seg, super::super::PATH_SEGMENT).to_string())
+                .collect::<Vec<_>>()
+                .join("/");
+            prop_assert_eq!(href(&url), joined);
+        }
+    }
 }
