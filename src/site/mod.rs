@@ -260,6 +260,8 @@ pub struct Site<'a> {
     day_frame: std::sync::OnceLock<Option<pages::DayFrame>>,
     /// The same around a week page (see [`pages::WeekFrame`]).
     week_frame: std::sync::OnceLock<Option<pages::WeekFrame>>,
+    /// The same around a knowledge-base entry (see [`pages::KbFrame`]).
+    kb_frame: std::sync::OnceLock<Option<pages::KbFrame>>,
     /// Names of the log's own templates (`templates/`).
     own_templates: Vec<String>,
     /// Search records made while relating, for the index (see [`Site::relate_streamed`]).
@@ -382,6 +384,7 @@ impl<'a> Site<'a> {
             global_key,
             day_frame: std::sync::OnceLock::new(),
             week_frame: std::sync::OnceLock::new(),
+            kb_frame: std::sync::OnceLock::new(),
             own_templates: own_names,
             kept_records: Default::default(),
         })
@@ -597,6 +600,16 @@ impl<'a> Site<'a> {
             .get_or_init(|| {
                 let (shell, site_title) = self.page_shell(&templates::WEEK_PAGE_TEMPLATES)?;
                 pages::WeekFrame::new(shell, &self.lang, site_title)
+            })
+            .as_ref()
+    }
+
+    /// The frame of every knowledge-base entry page, or None when they go through Tera.
+    fn kb_frame(&self) -> Option<&pages::KbFrame> {
+        self.kb_frame
+            .get_or_init(|| {
+                let (shell, site_title) = self.page_shell(&templates::KB_ENTRY_TEMPLATES)?;
+                pages::KbFrame::new(shell, &self.lang, site_title)
             })
             .as_ref()
     }

@@ -48,6 +48,9 @@ pub const DAY_PAGE_TEMPLATES: [&str; 3] = ["base.html", "day.html", "macros.html
 /// The templates a week page is made from.
 pub const WEEK_PAGE_TEMPLATES: [&str; 3] = ["base.html", "week.html", "macros.html"];
 
+/// The templates a knowledge-base entry page is made from.
+pub const KB_ENTRY_TEMPLATES: [&str; 2] = ["base.html", "kb_entry.html"];
+
 /// `base.html` around two markers, for `pages::frame`: its output is the frame of
 /// every day page and week page, cut at the markers. Not a name a file of
 /// `templates/` can have.

@@ -5,6 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde_json::json;
 
+use super::kb_page::KbEntryView;
 use super::*;
 
 pub(super) fn kb_index(site: &Site) -> Result<Vec<u8>> {
@@ -49,7 +50,6 @@ const KB_LEARNINGS: usize = 30;
 pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
     let log = site.log;
     let entry = &site.kb[k];
-    let mut ctx = site.context(1);
     let mut timeline = Vec::new();
     let mut symptoms = Vec::new();
     let mut analyses = Vec::new();
@@ -105,22 +105,36 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
             ))
         })
         .collect::<Result<_>>()?;
-    ctx.insert("earlier_days", &(entry.occurrences.len() - shown.len()));
-    ctx.insert("all_learnings", &entry.learnings.len());
-    ctx.insert("entry", &json!({
-        "title": entry.title, "resolved": entry.resolved(), "topics": entry.topics,
-        "topic_urls": entry.topics.iter().map(|t| href(&topic_url(site, t))).collect::<Vec<_>>(),
-        "first_seen": i18n::long_date(entry.first_seen, &site.lang),
-        "last_seen": i18n::long_date(entry.last_seen, &site.lang),
-        "resolved_on": entry.resolved_on.map(|d| i18n::long_date(d, &site.lang)),
-        "days_open": entry.days_open(),
-        "span": i18n::span(entry.notes(), entry.days_open(), &site.lang),
-    }));
-    ctx.insert("timeline", &timeline);
-    ctx.insert("symptoms", &symptoms);
-    ctx.insert("analyses", &analyses);
-    ctx.insert("fix", &fix);
-    ctx.insert("learnings", &learnings);
+    let view = KbEntryView {
+        entry: json!({
+            "title": entry.title, "resolved": entry.resolved(), "topics": entry.topics,
+            "topic_urls": entry.topics.iter().map(|t| href(&topic_url(site, t))).collect::<Vec<_>>(),
+            "first_seen": i18n::long_date(entry.first_seen, &site.lang),
+            "last_seen": i18n::long_date(entry.last_seen, &site.lang),
+            "resolved_on": entry.resolved_on.map(|d| i18n::long_date(d, &site.lang)),
+            "days_open": entry.days_open(),
+            "span": i18n::span(entry.notes(), entry.days_open(), &site.lang),
+        }),
+        earlier_days: entry.occurrences.len() - shown.len(),
+        all_learnings: entry.learnings.len(),
+        timeline,
+        symptoms,
+        analyses,
+        fix,
+        learnings,
+    };
+    if let Some(frame) = site.kb_frame() {
+        return Ok(super::super::markup_safe(frame.page(&view)));
+    }
+    let mut ctx = site.context(1);
+    ctx.insert("earlier_days", &view.earlier_days);
+    ctx.insert("all_learnings", &view.all_learnings);
+    ctx.insert("entry", &view.entry);
+    ctx.insert("timeline", &view.timeline);
+    ctx.insert("symptoms", &view.symptoms);
+    ctx.insert("analyses", &view.analyses);
+    ctx.insert("fix", &view.fix);
+    ctx.insert("learnings", &view.learnings);
     site.render_template("kb_entry.html", &ctx)
 }
 

@@ -21,6 +21,7 @@ mod day_page;
 mod days;
 mod frame;
 mod kb;
+mod kb_page;
 mod lists;
 mod week_page;
 
@@ -28,6 +29,7 @@ pub use day_page::DayFrame;
 use days::{day, week};
 pub(crate) use kb::strip_h1;
 use kb::{kb_entry, kb_index, page};
+pub use kb_page::KbFrame;
 use lists::{archive, feed, index, next, not_found, sitemap, topic, topics};
 pub use week_page::WeekFrame;
 

@@ -552,14 +552,16 @@ mod tests {
         dir
     }
 
-    /// `tests/week_page.rs` compares this path with Tera's; this is what says the path
-    /// is taken at all, and only while none of the week page's templates is the log's.
+    /// `tests/week_page.rs` (and `tests/kb_page.rs`) compare this path with Tera's;
+    /// this is what says the path is taken at all, and only while none of the page's
+    /// templates is the log's.
     #[test]
     fn the_builtin_theme_frames_week_pages_and_an_own_template_of_theirs_does_not() {
         let dir = one_note();
         let root = dir.path();
         let log = log_of(root);
         assert!(site(root, &log).week_frame().is_some());
+        assert!(site(root, &log).kb_frame().is_some());
         std::fs::create_dir_all(root.join("templates")).unwrap();
         let builtin = |name: &str| {
             super::super::super::templates::EMBEDDED
@@ -568,11 +570,12 @@ mod tests {
                 .unwrap()
                 .1
         };
-        for (name, week, day) in [
-            ("day.html", true, false),
-            ("week.html", false, true),
-            ("macros.html", false, false),
-            ("base.html", false, false),
+        for (name, week, day, kb) in [
+            ("day.html", true, false, true),
+            ("week.html", false, true, true),
+            ("macros.html", false, false, true),
+            ("kb_entry.html", true, true, false),
+            ("base.html", false, false, false),
         ] {
             let own = root.join("templates").join(name);
             std::fs::write(&own, builtin(name)).unwrap();
@@ -580,6 +583,7 @@ mod tests {
             let site = site(root, &log);
             assert_eq!(site.week_frame().is_some(), week, "{name}");
             assert_eq!(site.day_frame().is_some(), day, "{name}");
+            assert_eq!(site.kb_frame().is_some(), kb, "{name}");
             std::fs::remove_file(&own).unwrap();
         }
     }
