@@ -13,25 +13,12 @@ use common::{build_into, html, text_of, texts_of, TempLog};
 
 const KB_ENTRY_HTML: &str = include_str!("../templates/kb_entry.html");
 
-/// Builds `root` as it is and again with the built-in `kb_entry.html` as its own, with
-/// and without a site URL; asserts every file of the two sites is the same, and returns
-/// the entry pages.
-fn same_site_through_tera(root: &Path) -> Vec<String> {
-    let mut entries = Vec::new();
-    for base_url in [Some("https://example.github.io/log/"), None] {
-        entries = common::same_site_both_ways(root, "kb_entry.html", KB_ENTRY_HTML, base_url)
-            .into_iter()
-            .filter(|rel| rel.starts_with("kb/") && rel != "kb/index.html")
-            .collect();
-    }
-    entries.sort();
-    entries
-}
-
 #[test]
 fn the_sample_entry_pages_are_the_bytes_the_template_gives() {
     let log = common::sample_copy();
-    assert!(!same_site_through_tera(log.path()).is_empty());
+    assert!(
+        !common::same_pages_both_ways(log.path(), "kb_entry.html", KB_ENTRY_HTML, "kb").is_empty()
+    );
 }
 
 /// A problem carried over 35 days (more than an entry page draws on), with a clock
@@ -40,10 +27,8 @@ fn the_sample_entry_pages_are_the_bytes_the_template_gives() {
 /// detail; and a second problem with nothing but its title. Markup characters
 /// everywhere they can be.
 fn carried_problem_log(book: &str) -> TempLog {
-    let mut files: Vec<(String, Vec<u8>)> = vec![("book.toml".into(), book.as_bytes().to_vec())];
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    for n in 0..35u32 {
-        let date = start + chrono::Days::new(u64::from(n));
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    TempLog::daily(&[("book.toml", book.as_bytes())], first, 35, |n| {
         let problem = if n == 34 {
             "- **CORS <error> & \"quotes\" 'x'** (resolved 11:00)\n    - fixed by adding the <header> & \"Vary\"\n".to_string()
         } else {
@@ -57,19 +42,10 @@ fn carried_problem_log(book: &str) -> TempLog {
         } else {
             ""
         };
-        let note = format!(
+        format!(
             "+++\ntags = [\"CORS\"]\n+++\n## Tasks\n- study (1h)\n\n## Problems\n{problem}{other}\n## Learnings\n- learned CORS & <things> on day {n}\n    - a detail & <i>'{n}'</i>\n"
-        );
-        files.push((
-            date.format("content/%Y/%m/%Y-%m-%d.md").to_string(),
-            note.into_bytes(),
-        ));
-    }
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
-        .collect();
-    TempLog::new(&borrowed)
+        )
+    })
 }
 
 /// The file names of a built site's entry pages (in `kb/`, but its index).
@@ -81,14 +57,17 @@ fn entry_pages(site: &Path) -> Vec<String> {
         .collect()
 }
 
-const ENGLISH_BOOK: &str = "[book]\nlanguage = \"en\"\ntitle = \"A <b>&\\\"'</b> log\"\n";
-const JAPANESE_BOOK: &str = "[book]\ntitle = \"学習 <ログ> & \\\"'\"\n";
+const ENGLISH_BOOK: &str = common::MARKUP_TITLED_BOOKS[0];
 
 #[test]
 fn carried_problems_give_the_same_bytes_with_and_without_tera_in_both_languages() {
-    for book in [ENGLISH_BOOK, JAPANESE_BOOK] {
+    for book in common::MARKUP_TITLED_BOOKS {
         let log = carried_problem_log(book);
-        assert_eq!(same_site_through_tera(log.path()).len(), 2, "{book}");
+        assert_eq!(
+            common::same_pages_both_ways(log.path(), "kb_entry.html", KB_ENTRY_HTML, "kb").len(),
+            2,
+            "{book}"
+        );
     }
     // And the English pages say what the notes say (the comparison alone would pass if
     // both paths printed nothing, or the notes did not reach the branches).

@@ -262,6 +262,8 @@ pub struct Site<'a> {
     week_frame: std::sync::OnceLock<Option<pages::WeekFrame>>,
     /// The same around a knowledge-base entry (see [`pages::KbFrame`]).
     kb_frame: std::sync::OnceLock<Option<pages::KbFrame>>,
+    /// The same around a topic page (see [`pages::TopicFrame`]).
+    topic_frame: std::sync::OnceLock<Option<pages::TopicFrame>>,
     /// Names of the log's own templates (`templates/`).
     own_templates: Vec<String>,
     /// Search records made while relating, for the index (see [`Site::relate_streamed`]).
@@ -385,6 +387,7 @@ impl<'a> Site<'a> {
             day_frame: std::sync::OnceLock::new(),
             week_frame: std::sync::OnceLock::new(),
             kb_frame: std::sync::OnceLock::new(),
+            topic_frame: std::sync::OnceLock::new(),
             own_templates: own_names,
             kept_records: Default::default(),
         })
@@ -610,6 +613,16 @@ impl<'a> Site<'a> {
             .get_or_init(|| {
                 let (shell, site_title) = self.page_shell(&templates::KB_ENTRY_TEMPLATES)?;
                 pages::KbFrame::new(shell, &self.lang, site_title)
+            })
+            .as_ref()
+    }
+
+    /// The frame of every topic page, or None when they go through Tera.
+    fn topic_frame(&self) -> Option<&pages::TopicFrame> {
+        self.topic_frame
+            .get_or_init(|| {
+                let (shell, site_title) = self.page_shell(&templates::TOPIC_PAGE_TEMPLATES)?;
+                pages::TopicFrame::new(shell, &self.lang, site_title)
             })
             .as_ref()
     }

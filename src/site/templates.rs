@@ -48,6 +48,9 @@ pub const DAY_PAGE_TEMPLATES: [&str; 3] = ["base.html", "day.html", "macros.html
 /// The templates a week page is made from.
 pub const WEEK_PAGE_TEMPLATES: [&str; 3] = ["base.html", "week.html", "macros.html"];
 
+/// The templates a topic page is made from (`topic.html` imports `macros.html`).
+pub const TOPIC_PAGE_TEMPLATES: [&str; 3] = ["base.html", "topic.html", "macros.html"];
+
 /// The templates a knowledge-base entry page is made from.
 pub const KB_ENTRY_TEMPLATES: [&str; 2] = ["base.html", "kb_entry.html"];
 

@@ -48,6 +48,25 @@ impl TempLog {
         TempLog::new(&files)
     }
 
+    /// A log of `files` and a note on each of `days` days from `first`, the `n`th
+    /// (from 0) written by `note(n)`.
+    pub fn daily(
+        files: &[(&str, &[u8])],
+        first: chrono::NaiveDate,
+        days: u32,
+        note: impl Fn(u32) -> String,
+    ) -> TempLog {
+        let log = TempLog::new(files);
+        for n in 0..days {
+            let date = first + chrono::Days::new(u64::from(n));
+            log.write(
+                &date.format("content/%Y/%m/%Y-%m-%d.md").to_string(),
+                &note(n),
+            );
+        }
+        log
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -226,6 +245,31 @@ pub fn same_site_both_ways(
     }
     files
 }
+
+/// [`same_site_both_ways`] with and without a site URL, for the template `name` of the
+/// pages in `folder/` (but its index): returns those pages, sorted.
+pub fn same_pages_both_ways(root: &Path, name: &str, text: &str, folder: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    for base_url in [Some("https://example.github.io/log/"), None] {
+        pages = same_site_both_ways(root, name, text, base_url)
+            .into_iter()
+            .filter(|rel| {
+                rel.strip_prefix(folder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|page| page != "index.html")
+            })
+            .collect();
+    }
+    pages.sort();
+    pages
+}
+
+/// `book.toml` of a log in English and of one in Japanese, each with a title holding
+/// every markup character.
+pub const MARKUP_TITLED_BOOKS: [&str; 2] = [
+    "[book]\nlanguage = \"en\"\ntitle = \"A <b>&\\\"'</b> log\"\n",
+    "[book]\ntitle = \"学習 <ログ> & \\\"'\"\n",
+];
 
 /// The seed log with a `base.html` of its own (the title and main blocks, and the
 /// site's title in `<p id=own-base>`) and `macros` as its `macros.html`.

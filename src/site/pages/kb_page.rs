@@ -10,12 +10,10 @@
 //! `tests/kb_page.rs` builds logs both ways and compares every entry page byte for
 //! byte, so an edit of `kb_entry.html` that is not made here too fails the tests.
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
 use super::super::content::escape_into;
-use super::frame::{self, Frame};
+use super::frame::{self, items, text, truthy, Frame};
 
 /// What an entry page shows: the values `kb_entry.html` is given, by their names there.
 pub(super) struct KbEntryView {
@@ -177,21 +175,7 @@ impl KbFrame {
             out.push_str("<p>—</p>");
         } else {
             out.push_str("<ul>");
-            for learning in &view.learnings {
-                out.push_str("<li>");
-                out.push_str(&text(&learning["html"]));
-                day_link(out, root, &learning["day"]);
-                if truthy(&learning["details"]) {
-                    out.push_str("<ul>");
-                    for detail in items(&learning["details"]) {
-                        out.push_str("<li>");
-                        out.push_str(&text(detail));
-                        out.push_str("</li>");
-                    }
-                    out.push_str("</ul>");
-                }
-                out.push_str("</li>");
-            }
+            frame::learning_items(out, root, &view.learnings);
             out.push_str("</ul>");
         }
         out.push_str("</section>\n");
@@ -247,48 +231,11 @@ impl KbFrame {
             for item in items {
                 out.push_str("<li>");
                 out.push_str(&text(&item["html"]));
-                day_link(out, "../", &item["day"]);
+                frame::meta_day_link(out, "../", &item["day"]);
                 out.push_str("</li>");
             }
             out.push_str(&format!("</{list}>"));
         }
         out.push_str("</section>");
     }
-}
-
-/// ` <a class="meta" href="{{ root }}{{ day.url }}">{{ day.label }}</a>`.
-fn day_link(out: &mut String, root: &str, day: &Value) {
-    out.push_str(" <a class=\"meta\" href=\"");
-    escape_into(out, root);
-    escape_into(out, &text(&day["url"]));
-    out.push_str("\">");
-    escape_into(out, &text(&day["label"]));
-    out.push_str("</a>");
-}
-
-/// A value as Tera prints it, before escaping: a string as it is, a number or a boolean
-/// written out, nothing for null.
-fn text(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::String(s) => Cow::Borrowed(s),
-        Value::Null => Cow::Borrowed(""),
-        other => Cow::Owned(other.to_string()),
-    }
-}
-
-/// A value as Tera's `{% if %}` reads it: false for null, false, zero and anything empty.
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
-
-/// The items of a list value (none for anything else).
-fn items(v: &Value) -> &[Value] {
-    v.as_array().map_or(&[], Vec::as_slice)
 }

@@ -8,6 +8,7 @@ use chrono::Datelike;
 use serde_json::json;
 
 use super::super::content::escape_into;
+use super::topic_page::TopicView;
 use super::*;
 use crate::log::steps::StepState;
 
@@ -161,7 +162,6 @@ const TOPIC_LEARNINGS: usize = 30;
 pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
     let topic = &site.topics[i];
     let log = site.log;
-    let mut ctx = site.context(1);
     let mut learnings = Vec::new();
     let mut texts = DayText::default();
     for &(d, l) in topic.learnings.iter().rev().take(TOPIC_LEARNINGS) {
@@ -201,14 +201,22 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
                 .any(|t| crate::text::fold(t) == crate::text::fold(&topic.name))
         })
         .map(|p| json!({"title": p.front.title, "url": href(&page_url(p))}));
-    ctx.insert(
-        "topic",
-        &json!({"name": topic.name, "days": topic.days.len(), "learnings": topic.learnings.len()}),
-    );
-    ctx.insert("years", &topic_years(site, i, "../"));
-    ctx.insert("learnings", &learnings);
-    ctx.insert("problems", &problems);
-    ctx.insert("explainer", &explainer);
+    let view = TopicView {
+        topic: json!({"name": topic.name, "days": topic.days.len(), "learnings": topic.learnings.len()}),
+        years: topic_years(site, i, "../"),
+        learnings,
+        problems,
+        explainer,
+    };
+    if let Some(frame) = site.topic_frame() {
+        return Ok(super::super::markup_safe(frame.page(&view)));
+    }
+    let mut ctx = site.context(1);
+    ctx.insert("topic", &view.topic);
+    ctx.insert("years", &view.years);
+    ctx.insert("learnings", &view.learnings);
+    ctx.insert("problems", &view.problems);
+    ctx.insert("explainer", &view.explainer);
     site.render_template("topic.html", &ctx)
 }
 

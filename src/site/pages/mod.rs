@@ -23,6 +23,7 @@ mod frame;
 mod kb;
 mod kb_page;
 mod lists;
+mod topic_page;
 mod week_page;
 
 pub use day_page::DayFrame;
@@ -31,6 +32,7 @@ pub(crate) use kb::strip_h1;
 use kb::{kb_entry, kb_index, page};
 pub use kb_page::KbFrame;
 use lists::{archive, feed, index, next, not_found, sitemap, topic, topics};
+pub use topic_page::TopicFrame;
 pub use week_page::WeekFrame;
 
 /// One output file to render.

@@ -552,7 +552,7 @@ mod tests {
         dir
     }
 
-    /// `tests/week_page.rs` (and `tests/kb_page.rs`) compare this path with Tera's;
+    /// `tests/week_page.rs` (`kb_page.rs`, `topic_page.rs`) compare this path with Tera's;
     /// this is what says the path is taken at all, and only while none of the page's
     /// templates is the log's.
     #[test]
@@ -562,6 +562,7 @@ mod tests {
         let log = log_of(root);
         assert!(site(root, &log).week_frame().is_some());
         assert!(site(root, &log).kb_frame().is_some());
+        assert!(site(root, &log).topic_frame().is_some());
         std::fs::create_dir_all(root.join("templates")).unwrap();
         let builtin = |name: &str| {
             super::super::super::templates::EMBEDDED
@@ -570,12 +571,14 @@ mod tests {
                 .unwrap()
                 .1
         };
-        for (name, week, day, kb) in [
-            ("day.html", true, false, true),
-            ("week.html", false, true, true),
-            ("macros.html", false, false, true),
-            ("kb_entry.html", true, true, false),
-            ("base.html", false, false, false),
+        // Which frames stay: week, day, knowledge-base entry, topic.
+        for (name, week, day, kb, topic) in [
+            ("day.html", true, false, true, true),
+            ("week.html", false, true, true, true),
+            ("macros.html", false, false, true, false),
+            ("kb_entry.html", true, true, false, true),
+            ("topic.html", true, true, true, false),
+            ("base.html", false, false, false, false),
         ] {
             let own = root.join("templates").join(name);
             std::fs::write(&own, builtin(name)).unwrap();
@@ -584,6 +587,7 @@ mod tests {
             assert_eq!(site.week_frame().is_some(), week, "{name}");
             assert_eq!(site.day_frame().is_some(), day, "{name}");
             assert_eq!(site.kb_frame().is_some(), kb, "{name}");
+            assert_eq!(site.topic_frame().is_some(), topic, "{name}");
             std::fs::remove_file(&own).unwrap();
         }
     }
