@@ -341,6 +341,28 @@ fn is_plain_line(src: &str) -> bool {
     })
 }
 
+/// The byte ranges of `src`'s outermost lists, in order: where [`parse`] starts and ends
+/// them. Read by the parser alone: the Japanese fixes change inline text (emphasis, soft
+/// breaks, links), never where a block starts or ends, and the day page asks this of
+/// every tasks section, the longest of a note.
+pub fn outer_lists(src: &str) -> Vec<Range<usize>> {
+    let mut lists = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in pulldown_cmark::Parser::new_ext(src, cmark_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::List(_)) => {
+                if depth == 0 {
+                    lists.push(range);
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    lists
+}
+
 /// Writes the HTML of an already-fixed event stream (from [`parse`]) to
 /// `out`, so callers may rewrite events (images, say) before rendering. Every
 /// HTML page is written here: a link or image whose destination
@@ -451,6 +473,38 @@ mod tests {
                 let opts = Options { raw_html };
                 prop_assert_eq!(parse(&text, opts), parse_exactly(&text, opts), "{:?}", text);
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The parser alone finds the outermost lists where the fixed parse has them,
+        /// whatever the fixes do inside.
+        #[test]
+        fn outer_lists_are_where_the_fixed_parse_has_them(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "**「重要」**を", "_「a」_を", "~~「a」~~を", "**", "*", "_", "~~", "「", "」", "。",
+                "重要", "a", " ", "\n", "\n\n", "    ", "- ", "* ", "+ ", "1. ", "2) ", "> ", "```",
+                "| ", "|---|", "[", "](", ")", "https://example.com/", "a@b.jp", "# ", "<", "<!--",
+                "\\", "`", "（1h）", "- [ ] ", "---",
+            ]), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            let mut fixed = Vec::new();
+            let mut depth = 0usize;
+            for (event, range) in parse(&text, Options::default()) {
+                match event {
+                    Event::Start(Tag::List(_)) => {
+                        if depth == 0 {
+                            fixed.push(range);
+                        }
+                        depth += 1;
+                    }
+                    Event::End(TagEnd::List(_)) => depth -= 1,
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(outer_lists(&text), fixed, "{:?}", text);
         }
     }
 

@@ -111,24 +111,10 @@ fn day_view<'s>(site: &'s Site, i: usize) -> Result<DayView<'s>> {
 /// The section's Markdown with its lists removed (the task tree is drawn separately).
 fn without_lists(markdown: &str) -> String {
     let mut keep = String::new();
-    let mut depth = 0usize;
     let mut last = 0usize;
-    for (event, range) in crate::markdown::parse(markdown, crate::markdown::Options::default()) {
-        match event {
-            crate::markdown::Event::Start(crate::markdown::Tag::List(_)) => {
-                if depth == 0 {
-                    keep.push_str(&markdown[last..range.start]);
-                }
-                depth += 1;
-            }
-            crate::markdown::Event::End(crate::markdown::TagEnd::List(_)) => {
-                depth -= 1;
-                if depth == 0 {
-                    last = range.end;
-                }
-            }
-            _ => {}
-        }
+    for list in crate::markdown::outer_lists(markdown) {
+        keep.push_str(&markdown[last..list.start]);
+        last = list.end;
     }
     keep.push_str(&markdown[last.min(markdown.len())..]);
     keep
