@@ -2,6 +2,7 @@
 //! own `static/`) and the images that published notes and pages link.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -62,14 +63,16 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
         }
     }
     // Only what published content links: a file linked only from a private section or
-    // a draft stays out of the site.
-    let mut media: BTreeSet<(PathBuf, String)> = BTreeSet::new();
+    // a draft stays out of the site. Folders are kept as OsStrings, which compare as
+    // bytes: a Path compares component by component, which for a log's thousands of
+    // screenshots cost more than the rest of copying them.
+    let mut media: BTreeSet<(OsString, String)> = BTreeSet::new();
     for day in &site.log.days {
         let dir = day.note.rel_path.parent().unwrap_or(Path::new(""));
         media.extend(
             day.note
                 .images()
-                .map(|i| (dir.to_path_buf(), i.to_string())),
+                .map(|i| (dir.as_os_str().to_os_string(), i.to_string())),
         );
     }
     for &i in site
@@ -84,7 +87,7 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
             if let crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) =
                 event
             {
-                media.insert((dir.to_path_buf(), dest_url.to_string()));
+                media.insert((dir.as_os_str().to_os_string(), dest_url.to_string()));
             }
         }
     }
@@ -95,12 +98,16 @@ pub fn copy(site: &Site, staging: &dyn Output) -> Result<()> {
     let mut copied = BTreeSet::new();
     let files: Vec<(PathBuf, PathBuf)> = media
         .into_iter()
-        .filter_map(|(dir, dest)| match site.renderer.image(&dest, &dir).image {
-            crate::load::Image::Local { rel, real } if copied.insert(rel.clone()) => {
-                Some((rel, real))
-            }
-            _ => None,
-        })
+        .filter_map(
+            |(dir, dest)| match site.renderer.image(&dest, Path::new(&dir)).image {
+                crate::load::Image::Local { rel, real }
+                    if copied.insert(rel.as_os_str().to_os_string()) =>
+                {
+                    Some((rel, real))
+                }
+                _ => None,
+            },
+        )
         .collect();
     // In parallel: a log's screenshots are most of the files a build writes.
     files
