@@ -589,42 +589,54 @@ impl<'a> Site<'a> {
 
     /// The frame of every day page, or None when day pages go through Tera.
     fn day_frame(&self) -> Option<&pages::DayFrame> {
-        self.day_frame
-            .get_or_init(|| {
-                let (shell, site_title) = self.page_shell(&templates::DAY_PAGE_TEMPLATES)?;
-                pages::DayFrame::new(shell, &self.lang, site_title)
-            })
-            .as_ref()
+        self.frame(
+            &self.day_frame,
+            &templates::DAY_PAGE_TEMPLATES,
+            pages::DayFrame::new,
+        )
     }
 
     /// The frame of every week page, or None when week pages go through Tera.
     fn week_frame(&self) -> Option<&pages::WeekFrame> {
-        self.week_frame
-            .get_or_init(|| {
-                let (shell, site_title) = self.page_shell(&templates::WEEK_PAGE_TEMPLATES)?;
-                pages::WeekFrame::new(shell, &self.lang, site_title)
-            })
-            .as_ref()
+        self.frame(
+            &self.week_frame,
+            &templates::WEEK_PAGE_TEMPLATES,
+            pages::WeekFrame::new,
+        )
     }
 
     /// The frame of every knowledge-base entry page, or None when they go through Tera.
     fn kb_frame(&self) -> Option<&pages::KbFrame> {
-        self.kb_frame
-            .get_or_init(|| {
-                let (shell, site_title) = self.page_shell(&templates::KB_ENTRY_TEMPLATES)?;
-                pages::KbFrame::new(shell, &self.lang, site_title)
-            })
-            .as_ref()
+        self.frame(
+            &self.kb_frame,
+            &templates::KB_ENTRY_TEMPLATES,
+            pages::KbFrame::new,
+        )
     }
 
     /// The frame of every topic page, or None when they go through Tera.
     fn topic_frame(&self) -> Option<&pages::TopicFrame> {
-        self.topic_frame
-            .get_or_init(|| {
-                let (shell, site_title) = self.page_shell(&templates::TOPIC_PAGE_TEMPLATES)?;
-                pages::TopicFrame::new(shell, &self.lang, site_title)
-            })
-            .as_ref()
+        self.frame(
+            &self.topic_frame,
+            &templates::TOPIC_PAGE_TEMPLATES,
+            pages::TopicFrame::new,
+        )
+    }
+
+    /// The frame `cell` keeps, made on first use by `make` (from the shell, the site's
+    /// language and title); None when the log has one of `own` of its own or the shell
+    /// cannot be cut: those pages then go through Tera.
+    fn frame<'s, F>(
+        &'s self,
+        cell: &'s std::sync::OnceLock<Option<F>>,
+        own: &[&str],
+        make: fn(String, &str, &str) -> Option<F>,
+    ) -> Option<&'s F> {
+        cell.get_or_init(|| {
+            let (shell, site_title) = self.page_shell(own)?;
+            make(shell, &self.lang, site_title)
+        })
+        .as_ref()
     }
 
     /// `base.html` rendered around the markers of [`templates::PAGE_SHELL`] for a page
