@@ -127,14 +127,7 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         return Ok(super::super::markup_safe(frame.page(&view)));
     }
     let mut ctx = site.context(1);
-    ctx.insert("earlier_days", &view.earlier_days);
-    ctx.insert("all_learnings", &view.all_learnings);
-    ctx.insert("entry", &view.entry);
-    ctx.insert("timeline", &view.timeline);
-    ctx.insert("symptoms", &view.symptoms);
-    ctx.insert("analyses", &view.analyses);
-    ctx.insert("fix", &view.fix);
-    ctx.insert("learnings", &view.learnings);
+    ctx.extend(tera::Context::from_serialize(&view)?);
     site.render_template("kb_entry.html", &ctx)
 }
 

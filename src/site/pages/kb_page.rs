@@ -10,12 +10,15 @@
 //! `tests/kb_page.rs` builds logs both ways and compares every entry page byte for
 //! byte, so an edit of `kb_entry.html` that is not made here too fails the tests.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::super::content::escape_into;
 use super::frame::{self, items, text, truthy, Frame};
 
-/// What an entry page shows: the values `kb_entry.html` is given, by their names there.
+/// What an entry page shows: the values `kb_entry.html` is given, by their names there
+/// (serialised, they are its Tera context).
+#[derive(Serialize)]
 pub(super) struct KbEntryView {
     pub entry: Value,
     pub earlier_days: usize,

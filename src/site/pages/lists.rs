@@ -212,11 +212,7 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
         return Ok(super::super::markup_safe(frame.page(&view)));
     }
     let mut ctx = site.context(1);
-    ctx.insert("topic", &view.topic);
-    ctx.insert("years", &view.years);
-    ctx.insert("learnings", &view.learnings);
-    ctx.insert("problems", &view.problems);
-    ctx.insert("explainer", &view.explainer);
+    ctx.extend(tera::Context::from_serialize(&view)?);
     site.render_template("topic.html", &ctx)
 }
 

@@ -9,12 +9,15 @@
 //! `tests/topic_page.rs` builds logs both ways and compares every topic page byte for
 //! byte, so an edit of `topic.html` that is not made here too fails the tests.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::super::content::escape_into;
 use super::frame::{self, text, truthy, Frame};
 
-/// What a topic page shows: the values `topic.html` is given, by their names there.
+/// What a topic page shows: the values `topic.html` is given, by their names there
+/// (serialised, they are its Tera context).
+#[derive(Serialize)]
 pub(super) struct TopicView {
     pub topic: Value,
     pub years: Vec<Value>,
