@@ -93,11 +93,8 @@ impl TopicFrame {
             put(out, &explainer["title"]);
             out.push_str("</a></p>");
         }
-        out.push_str("\n<section><h2>");
-        escape_into(out, t.learnings);
-        out.push_str(" (");
-        put(out, &topic["learnings"]);
-        out.push_str(")</h2>\n");
+        out.push('\n');
+        counted_heading(out, t.learnings, &topic["learnings"]);
         let shown = view.learnings.len();
         if topic["learnings"]
             .as_u64()
@@ -153,11 +150,8 @@ impl TopicFrame {
             }
             out.push_str("</ul>\n</section>");
         }
-        out.push_str("\n<section><h2>");
-        escape_into(out, t.mentions);
-        out.push_str(" (");
-        put(out, &topic["days"]);
-        out.push_str(")</h2>\n");
+        out.push('\n');
+        counted_heading(out, t.mentions, &topic["days"]);
         for (i, year) in view.years.iter().enumerate() {
             out.push_str("<details class=\"topic-year\"");
             if i == 0 {
@@ -182,4 +176,14 @@ impl TopicFrame {
         }
         out.push_str("</section>\n");
     }
+}
+
+/// `<section><h2>{{ label }} ({{ count }})</h2>` and its line break, as `topic.html` opens
+/// its learnings and its days.
+fn counted_heading(out: &mut String, label: &str, count: &Value) {
+    out.push_str("<section><h2>");
+    escape_into(out, label);
+    out.push_str(" (");
+    escape_into(out, &text(count));
+    out.push_str(")</h2>\n");
 }
