@@ -37,7 +37,7 @@ impl Work {
     pub fn of_folded(folded: &str, note_date: NaiveDate) -> Work {
         let undated = without_dates(folded, note_date);
         Work {
-            key: crate::log::hash_of(identity_of(&undated).as_str()),
+            key: identity_hash(&identity_of(&undated)),
             words: words(&undated),
         }
     }
@@ -67,7 +67,16 @@ impl Work {
 /// The identity of folded text without its dates: letters and digits only, with a
 /// trailing する/した cut (`作成する` and `作成` name the same work).
 fn identity_of(undated: &str) -> String {
-    let mut kept: String = undated.chars().filter(|&c| is_alphanumeric(c)).collect();
+    // Runs of letters and digits are copied whole: a title is mostly such runs.
+    let mut kept = String::with_capacity(undated.len());
+    let mut run = 0;
+    for (i, c) in undated.char_indices() {
+        if !is_alphanumeric(c) {
+            kept.push_str(&undated[run..i]);
+            run = i + c.len_utf8();
+        }
+    }
+    kept.push_str(&undated[run..]);
     for suffix in ["する", "した"] {
         if kept.ends_with(suffix) {
             kept.truncate(kept.len() - suffix.len());
@@ -94,16 +103,7 @@ fn is_alphanumeric(c: char) -> bool {
 /// `(Datadogは2週間無料)`, which authors add and drop as they copy a step forward),
 /// and a date outside one goes with a following `まで`/`までに` (`5/9までに終える`).
 fn without_dates(folded: &str, note_date: NaiveDate) -> String {
-    let mut out = String::with_capacity(folded.len());
-    let mut depth = 0usize;
-    for c in folded.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
+    let out = outside_parentheses(folded);
     // A date starts with a digit, and folding made every digit ASCII: most titles
     // have none, and need no search.
     if !out.bytes().any(|b| b.is_ascii_digit()) {
@@ -124,6 +124,34 @@ fn without_dates(folded: &str, note_date: NaiveDate) -> String {
     bare
 }
 
+/// `folded` without its parenthesised parts (nested ones whole, an unclosed one to the
+/// end); a `)` with none open stays. Parentheses are ASCII (folding made full-width
+/// ones so), so the text outside them is copied by the run, found from the bytes.
+fn outside_parentheses(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    let mut depth = 0usize;
+    let mut run = 0;
+    for (i, b) in folded.bytes().enumerate() {
+        match b {
+            b'(' => {
+                if depth == 0 {
+                    out.push_str(&folded[run..i]);
+                }
+                depth += 1;
+            }
+            b')' if depth > 0 => {
+                depth -= 1;
+                run = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth == 0 {
+        out.push_str(&folded[run..]);
+    }
+    out
+}
+
 /// The words of `undated`: runs of Latin letters and digits, of katakana, of kanji;
 /// kana particles and punctuation separate them. Numbers and one-character words say
 /// too little to count. A name's hash is odd, any other word's even.
@@ -142,33 +170,41 @@ fn words(undated: &str) -> Box<[u32]> {
         _ => Class::Other,
     };
     let mut out: Vec<u32> = Vec::new();
-    let mut word = String::new();
-    let mut word_class = Class::Other;
-    let mut flush = |word: &mut String, class: Class| {
+    // A word is a run of characters of one class, so it is a slice of `undated`:
+    // (where it starts, its class).
+    let mut word: (usize, Class) = (0, Class::Other);
+    let mut flush = |(start, class): (usize, Class), end: usize| {
+        if class == Class::Other {
+            return;
+        }
+        let word = &undated[start..end];
         // More than one character, and not all digits.
         let informative =
             word.chars().nth(1).is_some() && !word.bytes().all(|b| b.is_ascii_digit());
         if informative {
             let name = matches!(class, Class::Latin | Class::Katakana);
-            let hash = crate::log::hash_of(word.as_str()) as u32;
+            let hash = identity_hash(word) as u32;
             out.push((hash & !1) | u32::from(name));
         }
-        word.clear();
     };
-    for c in undated.chars() {
+    for (i, c) in undated.char_indices() {
         let c_class = class(c);
-        if c_class != word_class {
-            flush(&mut word, word_class);
-            word_class = c_class;
-        }
-        if c_class != Class::Other {
-            word.push(c);
+        if c_class != word.1 {
+            flush(word, i);
+            word = (i, c_class);
         }
     }
-    flush(&mut word, word_class);
+    flush(word, undated.len());
     out.sort_unstable();
     out.dedup();
     out.into_boxed_slice()
+}
+
+/// The hash that names a piece of work or a word. Only compared within one process, so
+/// it need not be SipHash, which set up and finished for every word of every task and
+/// step was most of the time spent finding a task's words.
+fn identity_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 #[cfg(test)]
@@ -249,5 +285,47 @@ mod tests {
             None,
             "one kanji word and no name"
         );
+    }
+
+    /// What `outside_parentheses` and `identity_of` did char by char before they
+    /// copied runs.
+    fn by_chars(folded: &str) -> (String, String) {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        for c in folded.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth > 0 => depth -= 1,
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        let mut kept: String = out.chars().filter(|c| c.is_alphanumeric()).collect();
+        for suffix in ["する", "した"] {
+            if kept.ends_with(suffix) {
+                kept.truncate(kept.len() - suffix.len());
+                break;
+            }
+        }
+        (out, kept)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn copying_runs_keeps_what_the_char_by_char_walk_kept(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    '(', ')', '(', ')', 'a', 'Z', '7', ' ', '・', '、', 'す', 'る', 'し', 'た',
+                    'ア', '作', '成', 'é', '\u{301}', '😀', '-', '/', '_',
+                ]),
+                0..40,
+            )
+        ) {
+            let s: String = chars.into_iter().collect();
+            let (out, kept) = by_chars(&s);
+            let ours = outside_parentheses(&s);
+            proptest::prop_assert_eq!(&ours, &out);
+            proptest::prop_assert_eq!(identity_of(&ours), kept);
+        }
     }
 }
