@@ -1,6 +1,7 @@
 //! Pages over every day: the dashboard, archive, topics, next steps, feed, sitemap, 404.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Result;
@@ -238,19 +239,21 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
     for &d in topic.days.iter().rev() {
         let date = days[d].date();
         let url = href(&days[d].url());
-        // A bare month/day: the year is the heading, and a year holds hundreds.
-        let label = format!("{}/{}", date.month(), date.day());
         let year = years.entry(date.year()).or_default();
         let html = &mut year.links_html;
         html.push_str("<a href=\"");
         escape_into(html, root);
         escape_into(html, &url);
         html.push_str("\">");
-        escape_into(html, &label);
-        html.push_str("</a> ");
+        // A bare month/day: the year is the heading, and a year holds hundreds. Digits
+        // and a slash: nothing to escape.
+        let label_at = html.len();
+        write!(html, "{}/{}", date.month(), date.day()).expect("writing to a String");
         if with_days {
+            let label = html[label_at..].to_string();
             year.days.push(json!({"url": url, "label": label}));
         }
+        html.push_str("</a> ");
         year.count += 1;
     }
     for &(d, _) in &topic.learnings {
