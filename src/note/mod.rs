@@ -205,16 +205,26 @@ impl Span {
 /// byte range of the line) removed, trimmed. The parser and [`Task::title_markdown`]
 /// both cut titles with it.
 pub(crate) fn title_without(line: &str, cut: Option<Range<usize>>) -> String {
-    let title = match cut.and_then(|c| Some((line.get(..c.start)?, line.get(c.end..)?))) {
-        Some((before, after)) => format!("{before}{after}"),
-        None => line.to_string(),
-    };
-    title.trim().to_string()
+    match cut.and_then(|c| Some((line.get(..c.start)?, line.get(c.end..)?))) {
+        Some((before, after)) => {
+            let mut title = String::with_capacity(before.len() + after.len());
+            title.push_str(before);
+            title.push_str(after);
+            title.trim().to_string()
+        }
+        None => line.trim().to_string(),
+    }
 }
 
 /// The plain text of one line of Markdown, trimmed: a task's title, a step's text.
 pub(crate) fn plain_line(markdown: &str) -> String {
-    crate::markdown::to_plain_text(markdown).trim().to_string()
+    let mut plain = crate::markdown::to_plain_text(markdown);
+    // Trimmed in place: the text is most often trimmed already.
+    let end = plain.trim_end().len();
+    plain.truncate(end);
+    let start = plain.len() - plain.trim_start().len();
+    plain.drain(..start);
+    plain
 }
 
 /// The trimmed, non-empty lines of an item's own text.
