@@ -163,6 +163,17 @@ fn case18_www_link_after_kana() {
     );
 }
 
+/// A `www.` link whose path holds `://` is still a `www.` link (GFM: the path runs
+/// to the next space); it used to keep its text as its destination, which then read
+/// as the scheme `www.example.comhttps` and was written as text.
+#[test]
+fn case18b_www_link_whose_path_holds_a_scheme() {
+    assert_eq!(
+        para("www.example.comhttps://example.com/パス"),
+        "<a href=\"http://www.example.comhttps://example.com/\">www.example.comhttps://example.com/</a>パス"
+    );
+}
+
 #[test]
 fn case19_balanced_parenthesis_kept_unbalanced_dropped() {
     assert_eq!(

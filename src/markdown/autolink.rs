@@ -160,10 +160,11 @@ fn link_into<'a>(
         let range = map(url.start)..map(url.end);
         let shown = slice(url.start, url.end);
         let found = &text[url.start..url.end];
-        let dest_url = if found.contains("://") {
-            shown.clone()
-        } else if found.starts_with("www.") {
+        // A `www.` link is one whatever its path holds (`www.a.example/https://b`).
+        let dest_url = if found.starts_with("www.") {
             CowStr::from(format!("http://{found}"))
+        } else if found.contains("://") {
+            shown.clone()
         } else {
             CowStr::from(format!("mailto:{found}"))
         };
