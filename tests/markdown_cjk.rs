@@ -295,6 +295,7 @@ fn parse_has_no_separator_events() {
         "**「それら」**を見て**確認**する",
         Options {
             raw_html: RawHtml::Kept,
+            ..Options::default()
         },
     );
     assert!(!events
@@ -306,6 +307,7 @@ fn parse_has_no_separator_events() {
 fn authors_own_empty_comment_survives() {
     let raw = Options {
         raw_html: RawHtml::Kept,
+        ..Options::default()
     };
     let out = markdown::to_html("これは**「重要」**<!---->です", raw);
     assert_eq!(out, "<p>これは<strong>「重要」</strong><!---->です</p>\n");
@@ -333,6 +335,7 @@ fn raw_html_kept_when_allowed() {
         "<div>x</div>\n\n段落 <b>太</b>\n",
         Options {
             raw_html: RawHtml::Kept,
+            ..Options::default()
         },
     );
     assert!(
@@ -404,6 +407,7 @@ fn ours_raw(src: &str) -> String {
         src,
         Options {
             raw_html: RawHtml::Kept,
+            ..Options::default()
         },
     )
 }
@@ -688,7 +692,7 @@ proptest! {
     #[test]
     fn to_html_never_panics(src in "[*~_\\[\\]()<>!`\\\\ \n「」（）、。あ漢한aZ0:/.\"'|#-]{0,80}") {
         let _ = markdown::to_html(&src, Options::default());
-        let _ = markdown::inline_to_html(&src, Options { raw_html: RawHtml::Kept });
+        let _ = markdown::inline_to_html(&src, Options { raw_html: RawHtml::Kept, ..Options::default() });
         let _ = markdown::to_plain_text(&src);
         for (_, range) in markdown::parse(&src, Options::default()) {
             prop_assert!(src.get(range).is_some());

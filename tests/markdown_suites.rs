@@ -74,7 +74,13 @@ fn plain(src: &str, allow_raw_html: bool) -> String {
 
 fn ours(src: &str, allow_raw_html: bool) -> String {
     let raw_html = markdown::RawHtml::of_notes(allow_raw_html);
-    markdown::to_html(src, Options { raw_html })
+    markdown::to_html(
+        src,
+        Options {
+            raw_html,
+            ..Options::default()
+        },
+    )
 }
 
 /// `html` with every link whose text is its own URL (what a bare-URL autolink

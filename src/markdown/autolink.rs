@@ -21,16 +21,19 @@ pub(crate) struct Autolinks<'a, I> {
     out: VecDeque<Item<'a>>,
     in_code_block: bool,
     link_depth: usize,
+    /// False when the caller wants bare URLs left as text: events pass through.
+    enabled: bool,
 }
 
 impl<'a, I: Iterator<Item = Item<'a>>> Autolinks<'a, I> {
-    pub(crate) fn new(inner: I) -> Self {
+    pub(crate) fn new(inner: I, enabled: bool) -> Self {
         Autolinks {
             inner,
             pieces: Vec::new(),
             out: VecDeque::new(),
             in_code_block: false,
             link_depth: 0,
+            enabled,
         }
     }
 
@@ -105,6 +108,9 @@ impl<'a, I: Iterator<Item = Item<'a>>> Iterator for Autolinks<'a, I> {
     type Item = Item<'a>;
 
     fn next(&mut self) -> Option<Item<'a>> {
+        if !self.enabled {
+            return self.inner.next();
+        }
         loop {
             if let Some(item) = self.out.pop_front() {
                 return Some(item);

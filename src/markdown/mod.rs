@@ -20,6 +20,19 @@ use cjk_emphasis::Separated;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     pub raw_html: RawHtml,
+    pub bare_urls: BareUrls,
+}
+
+/// What becomes of bare URLs and e-mail addresses in text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BareUrls {
+    /// Linked, as GFM's extended autolinks are: everything shown.
+    #[default]
+    Linked,
+    /// Left as the text they are: for readers of the text and the structure only (a
+    /// link adds no text, and a bare URL is never a blocked one), which are spared the
+    /// search for them.
+    Text,
 }
 
 /// What becomes of raw HTML in Markdown.
@@ -59,13 +72,17 @@ fn cmark_options() -> pulldown_cmark::Options {
 fn fixed_events<'t>(
     text: &'t str,
     sep: Option<&'t Separated<'_>>,
+    bare_urls: BareUrls,
 ) -> impl Iterator<Item = (Event<'t>, Range<usize>)> + 't {
     let events = pulldown_cmark::Parser::new_ext(text, cmark_options())
         .into_offset_iter()
         .filter(move |(event, range)| {
             !(matches!(event, Event::InlineHtml(_)) && sep.is_some_and(|s| s.is_separator(range)))
         });
-    soft_break::JoinCjkLines::new(autolink::Autolinks::new(events))
+    soft_break::JoinCjkLines::new(autolink::Autolinks::new(
+        events,
+        bare_urls == BareUrls::Linked,
+    ))
 }
 
 /// Raw HTML as `opts` says ([`RawHtml`]): turned into text, so that it is escaped on
@@ -132,7 +149,7 @@ pub fn tag_filter(html: CowStr<'_>) -> CowStr<'_> {
 pub fn parse(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
     // Task titles, steps and detail lines are mostly such lines, rendered by the
     // thousand; the parser's set-up costs more than the line.
-    if is_plain_line(src) && !autolink::may_hold_url(src) {
+    if is_plain_line(src) && (opts.bare_urls == BareUrls::Text || !autolink::may_hold_url(src)) {
         return plain_paragraph(src);
     }
     parse_fully(src, opts)
@@ -163,12 +180,12 @@ fn source_events<'s>(
 ) -> Vec<(Event<'s>, Range<usize>)> {
     if !sep.is_changed() {
         // The text is `src` itself: events borrow it as they are.
-        return fixed_events(src, None)
+        return fixed_events(src, None, opts.bare_urls)
             .map(|(event, range)| (guard_html(event, opts), range))
             .collect();
     }
     let text: &str = &sep.text;
-    fixed_events(text, Some(sep))
+    fixed_events(text, Some(sep), opts.bare_urls)
         .map(|(event, range)| {
             let range = sep.to_source(range.start)..sep.to_source(range.end);
             (guard_html(rebase_event(event, text, src, sep), opts), range)
@@ -225,7 +242,8 @@ pub fn to_html(src: &str, opts: Options) -> String {
         let mut out = String::with_capacity(src.len() + src.len() / 2);
         push_html(
             &mut out,
-            fixed_events(&sep.text, Some(sep)).map(|(event, _)| guard_html(event, opts)),
+            fixed_events(&sep.text, Some(sep), opts.bare_urls)
+                .map(|(event, _)| guard_html(event, opts)),
         );
         out
     })
@@ -237,7 +255,7 @@ pub fn to_html(src: &str, opts: Options) -> String {
 pub fn inline_to_html(src: &str, opts: Options) -> String {
     with_separated(src, |sep| {
         let mut out = String::with_capacity(src.len() + src.len() / 2);
-        let events = fixed_events(&sep.text, Some(sep))
+        let events = fixed_events(&sep.text, Some(sep), opts.bare_urls)
             .map(|(event, _)| guard_html(event, opts))
             .filter(|event| {
                 !matches!(
@@ -266,7 +284,8 @@ pub fn to_plain_text(src: &str) -> String {
 fn parsed_plain_text(src: &str) -> String {
     with_separated(src, |sep| {
         let mut plain = PlainText::default();
-        for (event, _) in fixed_events(&sep.text, Some(sep)) {
+        // Plain text is the same with bare URLs linked or not.
+        for (event, _) in fixed_events(&sep.text, Some(sep), BareUrls::Text) {
             plain.push(&event);
         }
         plain.finish()
@@ -470,7 +489,7 @@ mod tests {
         ) {
             let text: String = pieces.concat();
             for raw_html in [RawHtml::Escaped, RawHtml::Filtered, RawHtml::Kept] {
-                let opts = Options { raw_html };
+                let opts = Options { raw_html, ..Options::default() };
                 prop_assert_eq!(parse(&text, opts), parse_exactly(&text, opts), "{:?}", text);
             }
         }
@@ -520,7 +539,7 @@ mod tests {
         ] {
             let sep = cjk_emphasis::separate(src, cmark_options());
             assert!(sep.is_changed(), "{src}");
-            fixed_events(&sep.text, Some(&sep)).for_each(drop);
+            fixed_events(&sep.text, Some(&sep), BareUrls::Linked).for_each(drop);
             assert!(!sep.confirmed(), "{src}");
             let opts = Options::default();
             assert_eq!(parse(src, opts), parse_exactly(src, opts), "{src}");
@@ -535,7 +554,7 @@ mod tests {
     fn a_guessed_separator_in_inline_text_is_kept() {
         let src = "これは**「重要」**です";
         let sep = cjk_emphasis::separate(src, cmark_options());
-        fixed_events(&sep.text, Some(&sep)).for_each(drop);
+        fixed_events(&sep.text, Some(&sep), BareUrls::Linked).for_each(drop);
         assert!(sep.is_changed() && sep.confirmed());
         assert_eq!(
             to_html(src, Options::default()),

@@ -74,6 +74,15 @@ struct OpenItem {
 /// or footnotes (`]:`), which one section may use and another define; each section is
 /// then parsed on its own.
 pub fn outline(body: &str, with_plain: bool) -> Vec<OutlineSection> {
+    // Bare URLs are left unlinked: a link adds no text and is never blocked.
+    outline_with(body, with_plain, markdown::BareUrls::Text)
+}
+
+fn outline_with(
+    body: &str,
+    with_plain: bool,
+    bare_urls: markdown::BareUrls,
+) -> Vec<OutlineSection> {
     let mut sections = vec![OutlineSection::default()];
     let mut stack: Vec<OpenItem> = Vec::new();
     let mut depth = 0usize;
@@ -86,6 +95,7 @@ pub fn outline(body: &str, with_plain: bool) -> Vec<OutlineSection> {
     // as text, as the page shows it.
     let opts = markdown::Options {
         raw_html: markdown::RawHtml::Kept,
+        bare_urls,
     };
     for (event, range) in markdown::parse(body, opts) {
         if let Some(text) = heading.as_mut() {
@@ -286,5 +296,29 @@ mod tests {
         assert_eq!(sections[1].items[1].checked, Some(false));
         assert_eq!(sections[1].items[0].first_line(), "done");
         assert_eq!(sections[1].images[0].0, "a.png");
+    }
+
+    proptest::proptest! {
+        /// The outline is the same whether bare URLs are linked or not: sections,
+        /// items and their text ranges, images, blocked links and the plain text.
+        #[test]
+        fn bare_urls_left_as_text_change_nothing_in_the_outline(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "## 課題\n", "## わかったこと\n", "- ", "    - ", "\n", "\n\n", "1. ", "> ",
+                    "https://example.com/パス", "www.example.com", "ftp://f.example/x_y",
+                    "a@b.example", "http://x.example/a_b_c", "日本語", "です。", "text", " ",
+                    "**強調**", "_x_", "[link](https://l.example)", "[bad](javascript:x)",
+                    "![画像](a.png)", "`code http://c.example`", "<https://angle.example>",
+                    "```\nhttp://in.code\n```\n", "[ref]: https://r.example\n", "[x] ", "\\_",
+                ]),
+                0..24,
+            )
+        ) {
+            let body: String = parts.concat();
+            let linked = outline_with(&body, true, markdown::BareUrls::Linked);
+            let text = outline_with(&body, true, markdown::BareUrls::Text);
+            proptest::prop_assert_eq!(format!("{linked:?}"), format!("{text:?}"), "{:?}", body);
+        }
     }
 }

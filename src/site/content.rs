@@ -90,6 +90,7 @@ impl Renderer {
             src,
             markdown::Options {
                 raw_html: page.raw_html,
+                ..markdown::Options::default()
             },
         );
         let mut out = String::with_capacity(src.len() * 3 / 2);
