@@ -158,13 +158,18 @@ pub fn long_date(date: NaiveDate, lang: &str) -> String {
     if lang == "en" {
         date.format("%a, %-d %b %Y").to_string()
     } else {
-        format!(
-            "{}年{}月{}日({})",
-            date.year(),
-            date.month(),
-            date.day(),
-            weekday_ja(date.weekday())
-        )
+        // Written by hand: pages show tens of thousands of dates, and `format!` with
+        // four arguments cost several times the text it made.
+        let mut out = String::with_capacity(24);
+        push_number(&mut out, i64::from(date.year()));
+        out.push('年');
+        push_number(&mut out, i64::from(date.month()));
+        out.push('月');
+        push_number(&mut out, i64::from(date.day()));
+        out.push_str("日(");
+        out.push_str(weekday_ja(date.weekday()));
+        out.push(')');
+        out
     }
 }
 
@@ -173,13 +178,34 @@ pub fn short_date(date: NaiveDate, lang: &str) -> String {
     if lang == "en" {
         date.format("%-d %b").to_string()
     } else {
-        format!(
-            "{}/{}({})",
-            date.month(),
-            date.day(),
-            weekday_ja(date.weekday())
-        )
+        let mut out = String::with_capacity(12);
+        push_number(&mut out, i64::from(date.month()));
+        out.push('/');
+        push_number(&mut out, i64::from(date.day()));
+        out.push('(');
+        out.push_str(weekday_ja(date.weekday()));
+        out.push(')');
+        out
     }
+}
+
+/// Writes `n` in decimal, as `{}` does.
+fn push_number(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// A month heading: `2025年4月` or `April 2025`.
@@ -207,4 +233,33 @@ pub fn span(notes: usize, days: i64, lang: &str) -> String {
 /// Minutes for people: `6h`, `1h 30m`, in either language (the notes use the same).
 pub fn hours(minutes: u32) -> String {
     crate::note::duration::format(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_dates_written_by_hand_are_those_format_wrote() {
+        let dates = [
+            (2025, 4, 28),
+            (1, 1, 1),
+            (0, 12, 31),
+            (9999, 12, 31),
+            (-44, 3, 15),
+        ]
+        .into_iter()
+        .chain([(262142, 12, 31), (-262143, 1, 1), (2032, 2, 29)]);
+        for (y, m, d) in dates {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("a date chrono holds");
+            let weekday = weekday_ja(date.weekday());
+            assert_eq!(long_date(date, "ja"), format!("{y}年{m}月{d}日({weekday})"));
+            assert_eq!(short_date(date, "ja"), format!("{m}/{d}({weekday})"));
+        }
+        for n in [0, 7, 10, 99, 100, i64::from(i32::MAX), i64::MIN, i64::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 }
