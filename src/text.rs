@@ -289,6 +289,26 @@ fn plain_slug(s: &str) -> String {
     out
 }
 
+/// Writes `n` in decimal, as `{}` does, without the formatting machinery: for
+/// figures written by the ten thousand (dates in links, ids in the search index).
+pub fn push_decimal(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

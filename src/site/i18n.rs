@@ -1,5 +1,6 @@
 //! The site's own words in Japanese (`ja`, the default) and English (`en`).
 
+use crate::text::push_decimal;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// Every label templates use, by key.
@@ -161,11 +162,11 @@ pub fn long_date(date: NaiveDate, lang: &str) -> String {
         // Written by hand: pages show tens of thousands of dates, and `format!` with
         // four arguments cost several times the text it made.
         let mut out = String::with_capacity(24);
-        push_number(&mut out, i64::from(date.year()));
+        push_decimal(&mut out, i64::from(date.year()));
         out.push('年');
-        push_number(&mut out, i64::from(date.month()));
+        push_decimal(&mut out, i64::from(date.month()));
         out.push('月');
-        push_number(&mut out, i64::from(date.day()));
+        push_decimal(&mut out, i64::from(date.day()));
         out.push_str("日(");
         out.push_str(weekday_ja(date.weekday()));
         out.push(')');
@@ -179,33 +180,14 @@ pub fn short_date(date: NaiveDate, lang: &str) -> String {
         date.format("%-d %b").to_string()
     } else {
         let mut out = String::with_capacity(12);
-        push_number(&mut out, i64::from(date.month()));
+        push_decimal(&mut out, i64::from(date.month()));
         out.push('/');
-        push_number(&mut out, i64::from(date.day()));
+        push_decimal(&mut out, i64::from(date.day()));
         out.push('(');
         out.push_str(weekday_ja(date.weekday()));
         out.push(')');
         out
     }
-}
-
-/// Writes `n` in decimal, as `{}` does.
-fn push_number(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut rest = n.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// A month heading: `2025年4月` or `April 2025`.
@@ -258,7 +240,7 @@ mod tests {
         }
         for n in [0, 7, 10, 99, 100, i64::from(i32::MAX), i64::MIN, i64::MAX] {
             let mut out = String::new();
-            push_number(&mut out, n);
+            push_decimal(&mut out, n);
             assert_eq!(out, n.to_string());
         }
     }

@@ -291,7 +291,7 @@ impl Postings {
                 out.push(',');
             }
             first = false;
-            push_decimal(out, gap);
+            crate::text::push_decimal(out, i64::from(gap));
         });
         out.push(']');
     }
@@ -299,21 +299,6 @@ impl Postings {
 
 fn decimal_len(n: u32) -> usize {
     n.checked_ilog10().unwrap_or(0) as usize + 1
-}
-
-fn push_decimal(out: &mut String, n: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
 }
 
 /// Standard base64 with padding (RFC 4648), the alphabet `atob` reads.
