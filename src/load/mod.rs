@@ -318,7 +318,7 @@ pub fn kind_of(rel_path: &Path) -> SourceKind {
 /// A file's bytes as text: UTF-8 checked, BOM removed, CRLF and CR turned into LF.
 pub fn normalized_text(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
+    let text = match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let offset = e.valid_up_to();
@@ -525,6 +525,31 @@ fn line_in_message(message: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The UTF-8 check accepts what std accepts, and names the byte std names.
+        #[test]
+        fn utf8_is_checked_as_std_checks_it(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    b'a', b'\n', 0xE3, 0x81, 0x82, 0xEF, 0xBB, 0xBF, 0xC2, 0xA0, 0xF0, 0x9F,
+                    0x98, 0x80, 0xFF, 0xC0, 0xED, 0xA0, 0x80, 0xF4, 0x90,
+                ]),
+                0..80,
+            )
+        ) {
+            let path = Path::new("content/2025/04/2025-04-28.md");
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            match (normalized_text(path, &bytes), std::str::from_utf8(body)) {
+                (Ok(_), Ok(_)) => {}
+                (Err(ours), Err(std)) => proptest::prop_assert!(
+                    ours.message.contains(&format!("at byte offset {} ", std.valid_up_to())),
+                    "{}", ours.message
+                ),
+                (ours, std) => proptest::prop_assert!(false, "{:?} against {:?}", ours.is_ok(), std.is_ok()),
+            }
+        }
+    }
 
     #[test]
     fn paths_sort_as_path_compares_them() {
