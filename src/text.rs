@@ -221,7 +221,18 @@ fn is_boundary(c: char) -> bool {
 /// every one), answered without the quick check's table searches, which were an eighth
 /// of a build's instructions.
 fn is_common_japanese(c: char) -> bool {
+    // One match, not `is_kana_or_common_kanji` and a second test: written so, a build
+    // took 0.5% more instructions (callgrind, 365 notes).
     matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | 'ー' | '、' | '。' | '「' | '」' | '\u{4e00}'..='\u{9fff}')
+}
+
+/// Hiragana, katakana and the CJK unified ideographs of the basic block: nearly all a
+/// note's Japanese letters. Each is a letter (Lo), has no case, and is its own NFKC
+/// (kana may compose with a following sound mark, into kana), so readers of folded
+/// text can answer for them without Unicode's tables.
+#[inline]
+pub fn is_kana_or_common_kanji(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | '\u{4e00}'..='\u{9fff}')
 }
 
 /// The longest slug in bytes: a file name may have 255 bytes, and 84 Japanese

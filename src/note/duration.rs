@@ -21,10 +21,10 @@ pub fn parse(s: &str) -> Option<u32> {
 /// each space, and nearly every tail starts so; folding each cost more than the rest
 /// of reading the task.
 fn cannot_start_with_a_digit(s: &str) -> bool {
-    s.trim_start().chars().next().is_some_and(|c| {
-        (c.is_ascii() && !c.is_ascii_digit())
-            || matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | '\u{4e00}'..='\u{9fff}')
-    })
+    s.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| (c.is_ascii() && !c.is_ascii_digit()) || text::is_kana_or_common_kanji(c))
 }
 
 /// [`parse`] of text already folded.

@@ -92,8 +92,7 @@ fn identity_of(undated: &str) -> String {
 fn is_alphanumeric(c: char) -> bool {
     match c {
         '\0'..='\x7f' => c.is_ascii_alphanumeric(),
-        // Hiragana, katakana and CJK unified ideographs: all letters (Lo).
-        '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | '\u{4e00}'..='\u{9fff}' => true,
+        _ if text::is_kana_or_common_kanji(c) => true,
         _ => c.is_alphanumeric(),
     }
 }
