@@ -300,6 +300,15 @@ fn plain_slug(s: &str) -> String {
     out
 }
 
+/// `s` trimmed in place, without copying it: most text is trimmed already.
+#[inline]
+pub fn trimmed(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    let start = s.len() - s.trim_start().len();
+    s.drain(..start);
+    s
+}
+
 /// Writes `n` in decimal, as `{}` does, without the formatting machinery: for
 /// figures written by the ten thousand (dates in links, ids in the search index).
 pub fn push_decimal(out: &mut String, n: i64) {
@@ -323,6 +332,21 @@ pub fn push_decimal(out: &mut String, n: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimmed_in_place_is_what_trim_copies() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "  a b  ",
+            "\u{3000}学習\u{3000}",
+            "\n\t x\u{a0}",
+            "é ",
+        ] {
+            assert_eq!(trimmed(s.to_string()), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn markup_safe_byte_test_agrees_with_the_characters() {

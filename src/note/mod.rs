@@ -210,7 +210,7 @@ pub(crate) fn title_without(line: &str, cut: Option<Range<usize>>) -> String {
             let mut title = String::with_capacity(before.len() + after.len());
             title.push_str(before);
             title.push_str(after);
-            title.trim().to_string()
+            crate::text::trimmed(title)
         }
         None => line.trim().to_string(),
     }
@@ -218,13 +218,7 @@ pub(crate) fn title_without(line: &str, cut: Option<Range<usize>>) -> String {
 
 /// The plain text of one line of Markdown, trimmed: a task's title, a step's text.
 pub(crate) fn plain_line(markdown: &str) -> String {
-    let mut plain = crate::markdown::to_plain_text(markdown);
-    // Trimmed in place: the text is most often trimmed already.
-    let end = plain.trim_end().len();
-    plain.truncate(end);
-    let start = plain.len() - plain.trim_start().len();
-    plain.drain(..start);
-    plain
+    crate::text::trimmed(crate::markdown::to_plain_text(markdown))
 }
 
 /// The trimmed, non-empty lines of an item's own text.

@@ -1,7 +1,6 @@
 //! Pages over every day: the dashboard, archive, topics, next steps, feed, sitemap, 404.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Result;
@@ -248,7 +247,9 @@ fn topic_years(site: &Site, i: usize, root: &str) -> Vec<serde_json::Value> {
         // A bare month/day: the year is the heading, and a year holds hundreds. Digits
         // and a slash: nothing to escape.
         let label_at = html.len();
-        write!(html, "{}/{}", date.month(), date.day()).expect("writing to a String");
+        crate::text::push_decimal(html, i64::from(date.month()));
+        html.push('/');
+        crate::text::push_decimal(html, i64::from(date.day()));
         if with_days {
             let label = html[label_at..].to_string();
             year.days.push(json!({"url": url, "label": label}));
