@@ -571,6 +571,23 @@ impl<'a> Site<'a> {
         ctx
     }
 
+    /// A page one level down whose view is its whole template context: `framed`, the
+    /// page its frame wrote when the theme is built in, else `template` rendered with
+    /// the view's fields beside the site-wide values.
+    fn framed_or_rendered(
+        &self,
+        framed: Option<Vec<u8>>,
+        view: &impl serde::Serialize,
+        template: &str,
+    ) -> Result<Vec<u8>> {
+        if let Some(page) = framed {
+            return Ok(markup_safe(page));
+        }
+        let mut ctx = self.context(1);
+        ctx.extend(tera::Context::from_serialize(view)?);
+        self.render_template(template, &ctx)
+    }
+
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
         // Rendered as bytes into room for a typical page: tera's own `render` starts
         // at 2 KB, grows by copying, and checks the UTF-8 it was given as str again.

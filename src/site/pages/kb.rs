@@ -123,12 +123,8 @@ pub(super) fn kb_entry(site: &Site, k: usize) -> Result<Vec<u8>> {
         fix,
         learnings,
     };
-    if let Some(frame) = site.kb_frame() {
-        return Ok(super::super::markup_safe(frame.page(&view)));
-    }
-    let mut ctx = site.context(1);
-    ctx.extend(tera::Context::from_serialize(&view)?);
-    site.render_template("kb_entry.html", &ctx)
+    let framed = site.kb_frame().map(|frame| frame.page(&view));
+    site.framed_or_rendered(framed, &view, "kb_entry.html")
 }
 
 pub(super) fn page(site: &Site, i: usize) -> Result<Vec<u8>> {

@@ -208,12 +208,8 @@ pub(super) fn topic(site: &Site, i: usize) -> Result<Vec<u8>> {
         problems,
         explainer,
     };
-    if let Some(frame) = site.topic_frame() {
-        return Ok(super::super::markup_safe(frame.page(&view)));
-    }
-    let mut ctx = site.context(1);
-    ctx.extend(tera::Context::from_serialize(&view)?);
-    site.render_template("topic.html", &ctx)
+    let framed = site.topic_frame().map(|frame| frame.page(&view));
+    site.framed_or_rendered(framed, &view, "topic.html")
 }
 
 /// A topic's days by year, newest first, with the year's counts of days, learnings
