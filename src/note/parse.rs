@@ -409,16 +409,15 @@ fn task(
     }
 }
 
-/// Markers that say a problem is solved, removed from its title so days match.
+/// Markers that say a problem is solved, removed from its title so days match. Each is
+/// folded already (a test checks), so a folded title is searched for them as they are.
 const RESOLVED_MARKERS: [&str; 5] = ["解決済み", "解決済", "✅", "resolved", "[解決]"];
 
 fn problem(item: &Item, base: usize) -> Problem {
     let first = item.first_line();
     let folded_first = fold(first);
-    let resolved = item.checked == Some(true)
-        || RESOLVED_MARKERS
-            .iter()
-            .any(|m| folded_first.contains(&fold(m)));
+    let resolved =
+        item.checked == Some(true) || RESOLVED_MARKERS.iter().any(|m| folded_first.contains(m));
     let groups = paren_groups(first);
     let time = groups.iter().find_map(|(_, _, inner)| clock_time(inner));
     let title = match first_strong_text(first) {
@@ -452,13 +451,15 @@ fn problem(item: &Item, base: usize) -> Problem {
 fn strip_markers(title: &str) -> String {
     let mut t = title.to_string();
     for m in RESOLVED_MARKERS {
-        // Case-insensitively for `Resolved`.
-        while let Some(i) = t.to_lowercase().find(&m.to_lowercase()) {
-            if t.is_char_boundary(i) && t.is_char_boundary(i + m.len()) {
-                t.replace_range(i..i + m.len(), "");
-            } else {
-                break;
-            }
+        // ASCII case-insensitively, for `Resolved`; the other markers have no case. A
+        // match begins and ends where `m`'s characters do, so the range cuts no
+        // character (unlike a position found in a lower-cased copy, which can be longer).
+        while let Some(i) = t
+            .as_bytes()
+            .windows(m.len())
+            .position(|w| w.eq_ignore_ascii_case(m.as_bytes()))
+        {
+            t.replace_range(i..i + m.len(), "");
         }
     }
     t.trim()
@@ -644,6 +645,30 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+
+    #[test]
+    fn resolved_markers_are_folded_already() {
+        for m in RESOLVED_MARKERS {
+            assert_eq!(fold(m), m);
+        }
+    }
+
+    #[test]
+    fn resolved_markers_leave_the_title() {
+        for (title, left) in [
+            ("CORS error 解決済み", "CORS error"),
+            ("【解決済】ビルドが通らない", "ビルドが通らない"),
+            ("RESOLVED: CORS", "CORS"),
+            ("CORS ✅ Resolved", "CORS"),
+            ("[解決] 画像が出ない", "画像が出ない"),
+            // A character that lower-cases longer (İ to i and a dot) before the
+            // marker: the marker is still found where it is.
+            ("İ 解決済み", "İ"),
+            ("resolve the build", "resolve the build"),
+        ] {
+            assert_eq!(strip_markers(title), left, "{title}");
+        }
+    }
 
     #[test]
     fn line_and_column_from_line_starts_are_those_of_a_scan_from_the_start() {
