@@ -213,6 +213,30 @@ fn empty_files_and_files_without_sections_are_read_with_a_warning() {
     assert!(warnings[1].message.contains("no `##` sections"));
 }
 
+/// A note written without any `##` heading is still published: its text is the day
+/// page's one section, and searchable, not only a warning.
+#[test]
+fn a_note_without_sections_shows_its_text() {
+    let log = TempLog::new(&[(
+        "content/2025-05-02.md",
+        "---\ntitle: 見出しなし\n---\nただの本文です。**強調**も。\n\n- 項目ひとつ\n".as_bytes(),
+    )]);
+    let out = common::build_into(log.path(), None);
+    let site = out.path().join("site");
+    let day = common::html(&site, "days/2025-05-02.html");
+    let article = common::text_of(&day, "article.day");
+    assert!(article.contains("ただの本文です。強調も。"), "{article}");
+    assert!(article.contains("項目ひとつ"), "{article}");
+    let docs = common::files_below(&site.join("search/docs"));
+    assert!(
+        docs.iter().any(|doc| {
+            let text = std::fs::read_to_string(site.join("search/docs").join(doc)).unwrap();
+            text.contains("ただの本文です。")
+        }),
+        "the text is searchable"
+    );
+}
+
 #[test]
 fn unreadable_durations_are_warned_about() {
     let log = TempLog::new(&[(

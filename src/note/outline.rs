@@ -83,7 +83,11 @@ fn outline_with(
     with_plain: bool,
     bare_urls: markdown::BareUrls,
 ) -> Vec<OutlineSection> {
-    let mut sections = vec![OutlineSection::default()];
+    // The text before the first `##` (all of a note without one) is a section too.
+    let mut sections = vec![OutlineSection {
+        body: 0..body.len(),
+        ..Default::default()
+    }];
     let mut stack: Vec<OpenItem> = Vec::new();
     let mut depth = 0usize;
     let mut heading: Option<String> = None;
