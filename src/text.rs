@@ -58,20 +58,44 @@ pub fn lowercase(s: &str) -> String {
     out
 }
 
-/// Calls `f` with each character of [`lowercase`]`(s)`, for a reader that needs no copy.
-pub fn for_each_lowercase(s: &str, mut f: impl FnMut(char)) {
+/// A reader of [`lowercase`]`(s)` that needs no copy of it: see [`read_lowercase`].
+pub trait LowercaseReader {
+    fn char(&mut self, c: char);
+
+    /// A run of kana, kanji and common Japanese marks: each its own lower case, none
+    /// ASCII or whitespace, each three bytes. Handed over whole, for a reader that can
+    /// take them faster than a character at a time.
+    fn japanese_run(&mut self, run: &str) {
+        run.chars().for_each(|c| self.char(c));
+    }
+}
+
+/// Feeds `reader` [`lowercase`]`(s)`: ASCII and other characters one at a time, runs of
+/// kana and kanji whole, found from the bytes.
+pub fn read_lowercase(s: &str, reader: &mut impl LowercaseReader) {
     // Σ lowers to ς at the end of a word, by its neighbours: std knows that rule.
     if s.contains('Σ') {
-        return s.to_lowercase().chars().for_each(f);
+        return s.to_lowercase().chars().for_each(|c| reader.char(c));
     }
-    for c in s.chars() {
-        if c.is_ascii() {
-            f(c.to_ascii_lowercase());
-        } else if is_common_japanese(c) {
-            f(c);
-        } else {
-            c.to_lowercase().for_each(&mut f);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            reader.char(char::from(b.to_ascii_lowercase()));
+            i += 1;
+            continue;
         }
+        let run = common_japanese_run(bytes, i);
+        if run > i {
+            reader.japanese_run(&s[i..run]);
+            i = run;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        c.to_lowercase().for_each(|c| reader.char(c));
+        i += c.len_utf8();
     }
 }
 

@@ -306,7 +306,7 @@ fn record_keys(text: &str) -> Vec<GramKey> {
         keys: Vec::with_capacity(text.len() * 2),
         before: (None, None),
     };
-    text::for_each_lowercase(text, |c| keys.push(c));
+    text::read_lowercase(text, &mut keys);
     keys.keys
 }
 
@@ -329,6 +329,34 @@ struct GramKeys {
     keys: Vec<GramKey>,
     /// The characters before the next one, nearest first; none across a space.
     before: (Option<char>, Option<char>),
+}
+
+impl text::LowercaseReader for GramKeys {
+    fn char(&mut self, c: char) {
+        self.push(c);
+    }
+
+    /// Kana and kanji are never whitespace or ASCII: each gives its character and its
+    /// pair with the one before, never a trigram, with none of [`GramKeys::push`]'s
+    /// tests.
+    fn japanese_run(&mut self, run: &str) {
+        self.keys.reserve(run.len() / 3 * 2);
+        let mut chars = run.chars();
+        let Some(first) = chars.next() else {
+            return;
+        };
+        self.push(first);
+        let (mut last, mut second) = (first, None);
+        for c in chars {
+            self.keys.push((u64::from(c as u32) << 32) | NONE);
+            self.keys
+                .push((u64::from(last as u32) << 32) | u64::from(c as u32));
+            (last, second) = (c, Some(last));
+        }
+        if second.is_some() {
+            self.before = (Some(last), second);
+        }
+    }
 }
 
 impl GramKeys {
@@ -726,6 +754,28 @@ mod tests {
             g,
             ["c", "co", "cor", "o", "or", "ors", "r", "rs", "s", "s設", "設"]
         );
+    }
+
+    proptest::proptest! {
+        /// Runs of kana and kanji taken whole give the keys, in order, that taking the
+        /// lower-cased text a character at a time gives.
+        #[test]
+        fn japanese_runs_give_the_keys_of_their_characters(
+            chars in proptest::collection::vec(proptest::prop_oneof![
+                proptest::char::range('a', 'z'),
+                proptest::char::range('A', 'Z'),
+                proptest::char::range('0', '9'),
+                proptest::sample::select(vec![' ', '\n', '\u{3000}', 'Σ', 'İ', 'Å', 'ー', '、', '。', '「', '」', '〜', 'ｶ', 'Ａ', '\u{3099}', '\u{4dff}']),
+                proptest::char::range('\u{3040}', '\u{30ff}'),
+                proptest::char::range('\u{4e00}', '\u{4e20}'),
+                proptest::char::range('\u{9ff0}', '\u{a010}'),
+            ], 0..40)
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut one_by_one = GramKeys::default();
+            text::lowercase(&text).chars().for_each(|c| one_by_one.push(c));
+            proptest::prop_assert_eq!(record_keys(&text), one_by_one.keys, "{:?}", text);
+        }
     }
 
     #[test]
