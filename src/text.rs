@@ -386,6 +386,25 @@ fn plain_slug(s: &str) -> String {
     out
 }
 
+/// `s.lines()`, each line's end found by memchr: std's line search reads a character
+/// at a time, about 200 instructions for a short line of a note, and notes are read by
+/// lines in several places.
+pub fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else {
+            // The last line, without a line end: a `\r` here is its own.
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..end];
+        rest = &rest[end + 1..];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
 /// `s` trimmed in place, without copying it: most text is trimmed already.
 #[inline]
 pub fn trimmed(mut s: String) -> String {
@@ -597,6 +616,16 @@ mod tests {
             let apart = format!("{}\n{}", normalized(&a), normalized(&b));
             let together = format!("{a}\n{b}");
             proptest::prop_assert_eq!(normalized(&together), apart);
+        }
+
+        #[test]
+        fn lines_are_what_std_gives(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "\n", "\r", "\r\n", "a", "日本", " ", "- ", "#",
+            ]), 0..24)
+        ) {
+            let s: String = pieces.concat();
+            proptest::prop_assert_eq!(lines(&s).collect::<Vec<_>>(), s.lines().collect::<Vec<_>>());
         }
 
         #[test]

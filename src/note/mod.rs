@@ -223,7 +223,9 @@ pub(crate) fn plain_line(markdown: &str) -> String {
 
 /// The trimmed, non-empty lines of an item's own text.
 pub fn item_lines(own: &str) -> impl Iterator<Item = &str> {
-    own.split('\n').map(str::trim).filter(|l| !l.is_empty())
+    crate::text::lines(own)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
 }
 
 /// A task item with its hours.

@@ -81,12 +81,13 @@ fn might_have_private_heading(body: &str, roles: &Roles, memo: &mut HeadingMemo)
         found
     };
     let mut previous = "";
-    for line in body.lines() {
+    for line in crate::text::lines(body) {
         let underline = {
             let t = line.trim_start_matches(['>', ' ', '\t']).trim_end();
             !t.is_empty() && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'))
         };
-        if (line.contains('#') && spelled(line)) || (underline && spelled(previous)) {
+        let has_hash = memchr::memchr(b'#', line.as_bytes()).is_some();
+        if (has_hash && spelled(line)) || (underline && spelled(previous)) {
             return true;
         }
         previous = line;
