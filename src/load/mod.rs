@@ -238,7 +238,7 @@ fn load_with(root: &Path, config: &Config, cache: Option<&mut LoadCache>) -> Loa
             let source = match std::fs::read(file) {
                 Ok(bytes) => read_source(path, rel_path, &bytes).map(|mut source| {
                     if kept.is_some() {
-                        source.text_hash = Some(crate::log::hash_of(&source.text));
+                        source.text_hash = Some(crate::note::text_hash(&source.text));
                     }
                     source
                 }),

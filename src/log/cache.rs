@@ -40,7 +40,9 @@ impl Log {
         let keys: Vec<u64> = note_sources
             .par_iter()
             .map(|s| {
-                let text = s.text_hash.unwrap_or_else(|| hash_of(&s.text));
+                let text = s
+                    .text_hash
+                    .unwrap_or_else(|| crate::note::text_hash(&s.text));
                 hash_of(&(text, &s.rel_path, s.date, config_key))
             })
             .collect();
