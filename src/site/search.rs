@@ -296,7 +296,8 @@ pub fn grams(folded: &str) -> BTreeSet<String> {
 
 /// The grams of a record's text, as [`grams`] of its `text::fold`: the text is NFKC
 /// already (and NFKC of NFKC is itself), trimming it changes no gram, so it is only
-/// lower-cased, character by character as it is read rather than into a copy. Unsorted,
+/// lower-cased as it is read ([`text::read_lowercase`]: a character at a time, runs of
+/// kana and kanji whole) rather than into a copy. Unsorted,
 /// with repeats: sorting each record's keys cost more than [`Batch::new`] skipping the
 /// repeats.
 fn record_keys(text: &str) -> Vec<GramKey> {
