@@ -7,7 +7,8 @@ For each N (default 365 3650) it generates N notes with scripts/gen-notes (cache
 under $TMPDIR/logsite-bench/N), converts them into a Hugo site with
 scripts/hugo_site.py, and runs three commands in turn, A B C A B C …, each as a
 fresh process writing into a fresh output folder, one warm-up round then --runs
-counted rounds:
+counted rounds (the disk synced before each; on disk, every output kept until the
+last round, see `alternate`):
 
 - logsite: `logsite build LOG -d OUT`, built with the dist profile (the binary the
            installers ship)
@@ -51,19 +52,46 @@ def run(cmd):
     return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def alternate(commands, out_base, runs):
+def alternate(commands, out_base, runs, keep_outputs):
     """Runs each command of `commands` (name -> fn(out) -> argv) once a round, in
-    turn, for one warm-up round and `runs` counted rounds; returns name -> rows."""
+    turn, for one warm-up round and `runs` counted rounds; returns name -> rows.
+
+    The disk is synced before each command, so none pays for the writeback of the one
+    before. With keep_outputs, outputs stay until every round is done: ext4 passes
+    over inodes freed in the last minute when it allocates new ones (`recently_deleted`
+    in its inode allocator), so a command run just after the previous output was
+    deleted paid for that deletion, 3-4 s of sys time at 3,650 notes. They are deleted
+    early only if the disk would fill, which is said."""
     rows = {name: [] for name in commands}
+    kept, largest = [], 0
+    if keep_outputs:
+        # Past the window of files this script deleted before (an earlier output, the
+        # reference tree), synced so that none of their inode blocks is still dirty
+        # (which widens the window to six minutes).
+        os.sync()
+        time.sleep(61)
     for round_ in range(runs + 1):
         for name, cmd_for in commands.items():
+            if kept and shutil.disk_usage(out_base).free < 3 * largest:
+                print("note: outputs deleted to free disk space: the runs after this pay for it")
+                for out in kept:
+                    shutil.rmtree(out, ignore_errors=True)
+                kept.clear()
             out = Path(tempfile.mkdtemp(dir=out_base))
+            os.sync()
+            free = shutil.disk_usage(out_base).free
             try:
                 figures = run(cmd_for(out / "site"))
             finally:
-                shutil.rmtree(out, ignore_errors=True)
+                largest = max(largest, free - shutil.disk_usage(out_base).free)
+                if keep_outputs:
+                    kept.append(out)
+                else:
+                    shutil.rmtree(out, ignore_errors=True)
             if round_ > 0:  # the warm-up round fills the page cache
                 rows[name].append(figures)
+    for out in kept:
+        shutil.rmtree(out, ignore_errors=True)
     return rows
 
 
@@ -150,7 +178,8 @@ def main():
             commands["floor"] = lambda out: [
                 "sh", "-c", 'mkdir -p "$2" && cp -r "$1" "$2/copy" && exec "$3" "$4" "$2/render"', "floor",
                 reference, out, floor, log]
-            rows = alternate(commands, base, a.runs)
+            # tmpfs frees inodes at once and would fill memory: its outputs go each run.
+            rows = alternate(commands, base, a.runs, keep_outputs=place == "disk")
             for name, runs in rows.items():
                 w, u, s, rss = (statistics.median(col) for col in zip(*runs))
                 print(f"{n:>6} {place:<6} {name:<8} {w:>7.2f} {u:>7.2f} {s:>6.2f} {u + s:>6.2f} {rss:>9.0f}")
