@@ -360,14 +360,23 @@ fn inline_html_of_a_list_line_has_no_paragraph() {
 #[test]
 fn plain_text_strips_markup_and_joins_japanese_lines() {
     assert_eq!(
-        markdown::to_plain_text("**「それら」**を見て`code`と[リンク](https://x.example/)"),
+        markdown::to_plain_text(
+            "**「それら」**を見て`code`と[リンク](https://x.example/)",
+            logsite::markdown::LinkRefs::NONE
+        ),
         "「それら」を見てcodeとリンク"
     );
     assert_eq!(
-        markdown::to_plain_text("日本語の\n行と\nEnglish\nline"),
+        markdown::to_plain_text(
+            "日本語の\n行と\nEnglish\nline",
+            logsite::markdown::LinkRefs::NONE
+        ),
         "日本語の行と English line"
     );
-    assert_eq!(markdown::to_plain_text("a <b>b</b>"), "a b");
+    assert_eq!(
+        markdown::to_plain_text("a <b>b</b>", logsite::markdown::LinkRefs::NONE),
+        "a b"
+    );
 }
 
 #[test]
@@ -693,7 +702,7 @@ proptest! {
     fn to_html_never_panics(src in "[*~_\\[\\]()<>!`\\\\ \n「」（）、。あ漢한aZ0:/.\"'|#-]{0,80}") {
         let _ = markdown::to_html(&src, Options::default());
         let _ = markdown::inline_to_html(&src, Options { raw_html: RawHtml::Kept, ..Options::default() });
-        let _ = markdown::to_plain_text(&src);
+        let _ = markdown::to_plain_text(&src, logsite::markdown::LinkRefs::NONE);
         for (_, range) in markdown::parse(&src, Options::default()) {
             prop_assert!(src.get(range).is_some());
         }
@@ -730,6 +739,7 @@ fn throughput_on_seed_note() {
 fn plain_text_ends_an_item_where_its_sub_list_starts() {
     let text = logsite::markdown::to_plain_text(
         "- ハッカソン（6h）\n    - ミーティング(2h)\n    - backend(4h)\n- 次\n",
+        logsite::markdown::LinkRefs::NONE,
     );
     assert_eq!(text, "ハッカソン（6h）\nミーティング(2h)\nbackend(4h)\n次");
 }

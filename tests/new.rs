@@ -87,15 +87,16 @@ fn seed_next_day_carries_six_undone_steps_grouped_by_area() {
         .day_index(date("2025-04-29"))
         .expect("the new note is read")];
     let text = read.note_text(&day.note).expect("the note is unchanged");
+    let refs = &day.note.link_refs;
     let areas: Vec<(String, usize)> = day
         .note
         .tasks
         .iter()
-        .map(|t| (t.title(&text), t.children.len()))
+        .map(|t| (t.title(&text, refs), t.children.len()))
         .collect();
     assert_eq!(areas, [("backend".into(), 1), ("infra".into(), 5)]);
     assert!(day.note.tasks[1].children[0]
-        .title(&text)
+        .title(&text, refs)
         .starts_with("AWSアーキテクチャ図を修正する"));
     // The step's details come along under it.
     assert_eq!(day.note.tasks[1].children[0].children.len(), 2);

@@ -433,16 +433,17 @@ fn items_read_from_ranges_give_their_markdown_under_bom_crlf_and_front_matter() 
     let log = temp.open(false);
     let note = &log.days[0].note;
     let text = log.note_text(note).expect("unchanged file reads");
+    let refs = &note.link_refs;
 
     let task = &note.tasks[0];
     assert_eq!(task.own_minutes, Some(90));
     assert_eq!(task.title_markdown(&text), "**CORS**調査の続き");
-    assert_eq!(task.title(&text), "CORS調査の続き");
+    assert_eq!(task.title(&text, refs), "CORS調査の続き");
     assert_eq!(
         task.more_markdown(&text).collect::<Vec<_>>(),
         ["2行目の説明"]
     );
-    assert_eq!(task.children[0].title(&text), "子タスク");
+    assert_eq!(task.children[0].title(&text, refs), "子タスク");
 
     let problem = &note.problems[0];
     assert_eq!(problem.title, "ログイン不可");
@@ -456,7 +457,7 @@ fn items_read_from_ranges_give_their_markdown_under_bom_crlf_and_front_matter() 
 
     let learning = &note.learnings[0];
     assert_eq!(learning.markdown(&text), "CORSは*ブラウザ*の仕組み");
-    assert_eq!(learning.text(&text), "CORSはブラウザの仕組み");
+    assert_eq!(learning.text(&text, refs), "CORSはブラウザの仕組み");
     assert_eq!(
         learning.details(&text),
         ["preflight は OPTIONS", "204 を返す"]
@@ -464,7 +465,79 @@ fn items_read_from_ranges_give_their_markdown_under_bom_crlf_and_front_matter() 
 
     let step = &note.next[0];
     assert_eq!(step.area.as_deref(), Some("infra"));
-    assert_eq!(step.text(&text), "ALBを直す（5/1までに）");
+    assert_eq!(step.text(&text, refs), "ALBを直す（5/1までに）");
     assert_eq!(step.details(&text), ["手順書"]);
     assert!(!step.done);
+}
+
+#[test]
+fn link_references_defined_at_the_end_work_in_every_section() {
+    // CommonMark makes a definition good for the whole document, and authors put them
+    // last; logsite renders a note a section, a task and a step at a time.
+    let note = "## 取り組んだ課題一覧\n- CORSを調べた（1h）\n  - [MDN][mdn]を読んだ（1h）\n\n\
+        ## 現在発生している問題\n- **[The  Spec][]が読めない**（21:00）\n\n\
+        ## わかったこと\n- プリフライトは[仕様][FETCH]に書いてある\n- [危ない][js]リンク\n\n\
+        ## 次やること\n- [ẞ]をまとめる（5/9まで）\n\n\
+        [mdn]: https://developer.mozilla.org/ \"MDN Web Docs\"\n\
+        [fetch]: https://fetch.spec.whatwg.org/\n\
+        [the spec]: https://fetch.spec.whatwg.org/#http-cors-protocol\n\
+        [SS]: https://example.com/ss\n\
+        [js]: javascript:alert(1)\n";
+    let log = TempLog::new(&[("content/2025-05-02.md", note.as_bytes())]);
+    let out = common::build_into(log.path(), None);
+    let site = out.path().join("site");
+    let day = common::html(&site, "days/2025-05-02.html");
+    let links: Vec<(String, String)> = day
+        .select(&scraper::Selector::parse("article.day a[href^='http']").unwrap())
+        .map(|a| {
+            let href = a.value().attr("href").unwrap().to_string();
+            (a.text().collect(), href)
+        })
+        .collect();
+    for (text, href) in [
+        ("MDN", "https://developer.mozilla.org/"),
+        // The label is matched with its white space collapsed; the text keeps it.
+        (
+            "The  Spec",
+            "https://fetch.spec.whatwg.org/#http-cors-protocol",
+        ),
+        ("仕様", "https://fetch.spec.whatwg.org/"),
+        ("ẞ", "https://example.com/ss"),
+    ] {
+        assert!(
+            links.iter().any(|(t, h)| t == text && h == href),
+            "{text} links to {href}: {links:?}"
+        );
+    }
+    let mdn = day
+        .select(&scraper::Selector::parse("a[href='https://developer.mozilla.org/']").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(mdn.value().attr("title"), Some("MDN Web Docs"));
+    // A reference to a refused scheme is its text, as an inline link would be.
+    let article = common::text_of(&day, "article.day");
+    assert!(article.contains("危ないリンク"), "{article}");
+    assert!(!std::fs::read_to_string(site.join("days/2025-05-02.html"))
+        .unwrap()
+        .contains("javascript:"));
+    // The export's titles and texts are plain: the reference is its text there too.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/log.json")).unwrap())
+            .unwrap();
+    let day = &json["days"][0];
+    assert_eq!(day["tasks"][0]["children"][0]["title"], "MDNを読んだ");
+    assert_eq!(day["problems"][0]["title"], "The  Specが読めない");
+    assert_eq!(day["learnings"][0], "プリフライトは仕様に書いてある");
+    assert_eq!(day["next"][0]["text"], "ẞをまとめる（5/9まで）");
+}
+
+#[test]
+fn a_reference_defined_in_a_private_section_is_not_published() {
+    let note = "## わかったこと\n- [社内wiki][wiki]を読んだ\n\n\
+        ## 非公開\n[wiki]: https://wiki.internal.example/secret\n";
+    let log = TempLog::new(&[("content/2025-05-02.md", note.as_bytes())]);
+    let out = common::build_into(log.path(), None);
+    let page = std::fs::read_to_string(out.path().join("site/days/2025-05-02.html")).unwrap();
+    assert!(!page.contains("wiki.internal.example"), "{page}");
+    assert!(page.contains("[社内wiki][wiki]を読んだ"), "{page}");
 }

@@ -222,7 +222,7 @@ fn assert_section_plain_is_parsed_alone(text: &str) -> Result<(), TestCaseError>
     let alone: Vec<String> = note
         .sections
         .iter()
-        .map(|s| markdown::to_plain_text(s.markdown(kept)))
+        .map(|s| markdown::to_plain_text(s.markdown(kept), &note.link_refs))
         .collect();
     prop_assert_eq!(note.section_plain.clone().unwrap_or_default(), alone);
     Ok(())
@@ -254,7 +254,7 @@ proptest! {
         let _ = markdown::to_html(&text, markdown::Options::default());
         for line in text.lines().take(50) {
             let _ = markdown::inline_to_html(line, markdown::Options::default());
-            let _ = markdown::to_plain_text(line);
+            let _ = markdown::to_plain_text(line, logsite::markdown::LinkRefs::NONE);
         }
     }
 }

@@ -35,15 +35,16 @@ fn seed_task_tree_excludes_the_meeting() {
     let text = log
         .note_text(&log.days[0].note)
         .expect("the note is unchanged");
+    let refs = &log.days[0].note.link_refs;
     assert_eq!(tasks.len(), 1);
     let hackathon = &tasks[0];
-    assert_eq!(hackathon.title(&text), "ハッカソン");
+    assert_eq!(hackathon.title(&text, refs), "ハッカソン");
     assert_eq!(hackathon.own_minutes, Some(360));
     assert!(hackathon.counted);
     let children: Vec<(String, Option<u32>, bool)> = hackathon
         .children
         .iter()
-        .map(|t| (t.title(&text), t.minutes, t.counted))
+        .map(|t| (t.title(&text, refs), t.minutes, t.counted))
         .collect();
     assert_eq!(
         children,
@@ -64,9 +65,9 @@ fn seed_task_tree_excludes_the_meeting() {
     let progress = infra
         .children
         .iter()
-        .find(|t| t.title(&text).contains("進捗"))
+        .find(|t| t.title(&text, refs).contains("進捗"))
         .expect("progress item");
-    assert_eq!(progress.title(&text), "進捗(13:25時点)");
+    assert_eq!(progress.title(&text, refs), "進捗(13:25時点)");
     assert_eq!(progress.own_minutes, None);
     assert_eq!(log.days[0].note.excluded_words, ["ミーティング"]);
 }
@@ -104,6 +105,7 @@ fn seed_has_six_next_steps_with_areas_and_due_dates() {
     let text = log
         .note_text(&log.days[0].note)
         .expect("the note is unchanged");
+    let refs = &log.days[0].note.link_refs;
     let shape: Vec<(Option<&str>, Option<String>)> = steps
         .iter()
         .map(|s| (s.area.as_deref(), s.due.map(|d| d.to_string())))
@@ -120,10 +122,10 @@ fn seed_has_six_next_steps_with_areas_and_due_dates() {
         ]
     );
     assert!(steps[0]
-        .text(&text)
+        .text(&text, refs)
         .starts_with("管理者機能に変更が生じたため"));
     // `(Datadogは2週間無料)` is neither a duration nor a date.
-    assert!(steps[5].text(&text).starts_with("Datadog APIキー"));
+    assert!(steps[5].text(&text, refs).starts_with("Datadog APIキー"));
     // Details of a step stay with it.
     assert_eq!(
         steps[1].details(&text),
@@ -142,8 +144,9 @@ fn seed_learnings_sections_and_images() {
     let log = temp.open(false);
     let note = &log.days[0].note;
     let text = log.note_text(note).expect("the note is unchanged");
+    let refs = &note.link_refs;
     assert_eq!(note.learnings.len(), 3);
-    let learned = note.learnings[1].text(&text);
+    let learned = note.learnings[1].text(&text, refs);
     assert!(learned.contains("「それらを組み合わせたシステム全体のつながり」"));
     assert!(!learned.contains("**"), "{learned}");
     assert_eq!(

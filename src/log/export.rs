@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{Day, Log};
 use crate::diagnostic::Diagnostic;
+use crate::markdown::LinkRefs;
 use crate::note::Task;
 
 /// The whole document.
@@ -339,7 +340,9 @@ fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
             week: note.declared.week.as_ref().map(|f| f.minutes),
             total: note.declared.total.as_ref().map(|f| f.minutes),
         },
-        tasks: note.tasks.iter().map(|t| export_task(t, text)).collect(),
+        tasks: (note.tasks.iter())
+            .map(|t| export_task(t, text, &note.link_refs))
+            .collect(),
         problems: note
             .problems
             .iter()
@@ -351,7 +354,7 @@ fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
                 details: p
                     .details
                     .iter()
-                    .map(|d| crate::note::plain_line(d.line.of(text)))
+                    .map(|d| crate::note::plain_line(d.line.of(text), &note.link_refs))
                     .collect(),
             })
             .collect(),
@@ -360,7 +363,7 @@ fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
             .iter()
             .zip(day.steps.iter())
             .map(|(s, &r)| ExportStep {
-                text: s.text(text),
+                text: s.text(text, &note.link_refs),
                 area: s.area.clone(),
                 due: s.due.map(|d| d.to_string()),
                 done: s.done,
@@ -370,16 +373,20 @@ fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
         images: note.images().map(str::to_string).collect(),
         warnings: note.diagnostics.iter().map(|d| d.one_line()).collect(),
         tags: note.tags.clone(),
-        learnings: note.learnings.iter().map(|l| l.text(text)).collect(),
+        learnings: (note.learnings.iter())
+            .map(|l| l.text(text, &note.link_refs))
+            .collect(),
     }
 }
 
-fn export_task(task: &Task, text: &str) -> ExportTask {
+fn export_task(task: &Task, text: &str, refs: &LinkRefs) -> ExportTask {
     ExportTask {
-        title: task.title(text),
+        title: task.title(text, refs),
         minutes: task.minutes,
         counted: task.counted,
-        children: task.children.iter().map(|t| export_task(t, text)).collect(),
+        children: (task.children.iter())
+            .map(|t| export_task(t, text, refs))
+            .collect(),
     }
 }
 

@@ -147,7 +147,10 @@ impl FoldedDay {
                 .note
                 .learnings
                 .iter()
-                .map(|l| fold(&format!("{}\n{}", l.text(text), l.details(text).join("\n"))))
+                .map(|l| {
+                    let own = l.text(text, &day.note.link_refs);
+                    fold(&format!("{own}\n{}", l.details(text).join("\n")))
+                })
                 .collect(),
             problems: day
                 .note
@@ -186,7 +189,9 @@ pub fn section_texts<'d>(day: &'d Day, note_text: &str) -> SectionTexts<'d> {
             day.note
                 .sections
                 .iter()
-                .map(|section| markdown::to_plain_text(section.markdown(note_text)))
+                .map(|section| {
+                    markdown::to_plain_text(section.markdown(note_text), &day.note.link_refs)
+                })
                 .collect(),
         ),
     };

@@ -18,9 +18,64 @@ use cjk_emphasis::Separated;
 
 /// Rendering options.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub struct Options<'r> {
     pub raw_html: RawHtml,
     pub bare_urls: BareUrls,
+    /// The link reference definitions of the document the text is part of.
+    pub refs: Option<&'r LinkRefs>,
+}
+
+/// A note's link reference definitions (`[mdn]: https://developer.mozilla.org/`).
+/// CommonMark makes a definition good for the whole document, and authors put them at
+/// the end; but a note is rendered a section, a task or a step at a time, and each
+/// piece is given the note's definitions for the references it does not define itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkRefs(Vec<LinkRef>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LinkRef {
+    /// As the parser normalises it (white space collapsed); compared case-folded.
+    label: unicase::UniCase<String>,
+    dest: String,
+    title: String,
+}
+
+impl LinkRefs {
+    /// No definitions: text that is a document of its own (a page).
+    pub const NONE: &'static LinkRefs = &LinkRefs(Vec::new());
+
+    /// The definitions in `src`, a whole document, as the parser finds them (the first
+    /// definition of a label wins).
+    pub fn of(src: &str) -> LinkRefs {
+        // A definition is `[label]:`: most notes have none, and are spared the parse.
+        if memchr::memmem::find(src.as_bytes(), b"]:").is_none() {
+            return LinkRefs::default();
+        }
+        let parser = pulldown_cmark::Parser::new_ext(src, cmark_options());
+        let mut refs: Vec<LinkRef> = (parser.reference_definitions().iter())
+            .map(|(label, def)| LinkRef {
+                label: unicase::UniCase::new(label.to_string()),
+                dest: def.dest.to_string(),
+                title: def.title.as_deref().unwrap_or("").to_string(),
+            })
+            .collect();
+        // The parser keeps them in a hash map: sorted, a note's refs compare equal
+        // however they were found.
+        refs.sort_by(|a, b| a.label.as_ref().cmp(b.label.as_ref()));
+        LinkRefs(refs)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The destination and title defined for `label` (normalised by the parser).
+    fn get(&self, label: &str) -> Option<(&str, &str)> {
+        let label = unicase::UniCase::new(label);
+        (self.0.iter())
+            .find(|r| unicase::UniCase::new(r.label.as_ref()) == label)
+            .map(|r| (r.dest.as_str(), r.title.as_str()))
+    }
 }
 
 /// What becomes of bare URLs and e-mail addresses in text.
@@ -69,16 +124,30 @@ fn cmark_options() -> pulldown_cmark::Options {
 
 /// The fixed events of `text`, ranges in `text`, raw HTML kept; `sep` says
 /// which comments in `text` are separators to drop.
-fn fixed_events<'t>(
+fn fixed_events<'t, 's, 'r>(
     text: &'t str,
-    sep: Option<&'t Separated<'_>>,
-    bare_urls: BareUrls,
-) -> impl Iterator<Item = (Event<'t>, Range<usize>)> + 't {
-    let events = pulldown_cmark::Parser::new_ext(text, cmark_options())
-        .into_offset_iter()
-        .filter(move |(event, range)| {
-            !(matches!(event, Event::InlineHtml(_)) && sep.is_some_and(|s| s.is_separator(range)))
-        });
+    sep: Option<&'t Separated<'s>>,
+    opts: Options<'r>,
+) -> impl Iterator<Item = (Event<'t>, Range<usize>)> + use<'t, 's, 'r> {
+    let bare_urls = opts.bare_urls;
+    // A reference the text does not define may be defined elsewhere in its note.
+    let refs = opts.refs.filter(|refs| !refs.is_empty());
+    let defined_elsewhere = move |link: pulldown_cmark::BrokenLink<'t>| {
+        let (dest, title) = refs?.get(&link.reference)?;
+        Some((
+            CowStr::from(dest.to_string()),
+            CowStr::from(title.to_string()),
+        ))
+    };
+    let events = pulldown_cmark::Parser::new_with_broken_link_callback(
+        text,
+        cmark_options(),
+        Some(defined_elsewhere),
+    )
+    .into_offset_iter()
+    .filter(move |(event, range)| {
+        !(matches!(event, Event::InlineHtml(_)) && sep.is_some_and(|s| s.is_separator(range)))
+    });
     soft_break::JoinCjkLines::new(autolink::Autolinks::new(
         events,
         bare_urls == BareUrls::Linked,
@@ -87,7 +156,7 @@ fn fixed_events<'t>(
 
 /// Raw HTML as `opts` says ([`RawHtml`]): turned into text, so that it is escaped on
 /// output, or filtered, or kept.
-fn guard_html(event: Event<'_>, opts: Options) -> Event<'_> {
+fn guard_html<'e>(event: Event<'e>, opts: Options) -> Event<'e> {
     match (event, opts.raw_html) {
         (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escaped) => Event::Text(html),
         (Event::Html(html), RawHtml::Filtered) => Event::Html(tag_filter(html)),
@@ -146,7 +215,7 @@ pub fn tag_filter(html: CowStr<'_>) -> CowStr<'_> {
 /// with the three Japanese fixes of CJK.md applied. Ranges are byte ranges
 /// into `src` itself. Raw HTML (`Html`/`InlineHtml` events) comes back as
 /// `Text` events (so it is escaped on output) unless `opts.raw_html` says otherwise.
-pub fn parse(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
+pub fn parse<'s>(src: &'s str, opts: Options) -> Vec<(Event<'s>, Range<usize>)> {
     // Task titles, steps and detail lines are mostly such lines, rendered by the
     // thousand; the parser's set-up costs more than the line.
     if is_plain_line(src) && (opts.bare_urls == BareUrls::Text || !autolink::may_hold_url(src)) {
@@ -167,7 +236,7 @@ fn plain_paragraph(src: &str) -> Vec<(Event<'_>, Range<usize>)> {
 }
 
 /// [`parse`] by the parser, whatever `src` is.
-fn parse_fully(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
+fn parse_fully<'s>(src: &'s str, opts: Options) -> Vec<(Event<'s>, Range<usize>)> {
     with_separated(src, |sep| source_events(src, sep, opts))
 }
 
@@ -186,18 +255,15 @@ fn source_events<'s>(
     if !sep.is_changed() {
         // The text is `src` itself: events borrow it as they are.
         events.extend(
-            fixed_events(src, None, opts.bare_urls)
-                .map(|(event, range)| (guard_html(event, opts), range)),
+            fixed_events(src, None, opts).map(|(event, range)| (guard_html(event, opts), range)),
         );
         return events;
     }
     let text: &str = &sep.text;
-    events.extend(
-        fixed_events(text, Some(sep), opts.bare_urls).map(|(event, range)| {
-            let range = sep.to_source(range.start)..sep.to_source(range.end);
-            (guard_html(rebase_event(event, text, src, sep), opts), range)
-        }),
-    );
+    events.extend(fixed_events(text, Some(sep), opts).map(|(event, range)| {
+        let range = sep.to_source(range.start)..sep.to_source(range.end);
+        (guard_html(rebase_event(event, text, src, sep), opts), range)
+    }));
     events
 }
 
@@ -253,8 +319,7 @@ pub fn to_html(src: &str, opts: Options) -> String {
         let mut out = String::with_capacity(src.len() + src.len() / 2);
         push_html(
             &mut out,
-            fixed_events(&sep.text, Some(sep), opts.bare_urls)
-                .map(|(event, _)| guard_html(event, opts)),
+            fixed_events(&sep.text, Some(sep), opts).map(|(event, _)| guard_html(event, opts)),
         );
         out
     })
@@ -266,7 +331,7 @@ pub fn to_html(src: &str, opts: Options) -> String {
 pub fn inline_to_html(src: &str, opts: Options) -> String {
     with_separated(src, |sep| {
         let mut out = String::with_capacity(src.len() + src.len() / 2);
-        let events = fixed_events(&sep.text, Some(sep), opts.bare_urls)
+        let events = fixed_events(&sep.text, Some(sep), opts)
             .map(|(event, _)| guard_html(event, opts))
             .filter(|event| {
                 !matches!(
@@ -284,19 +349,25 @@ pub fn inline_to_html(src: &str, opts: Options) -> String {
 /// Plain text of inline Markdown: markup gone (the `**` of the CJK cases
 /// too), code as its text, links as their text, raw HTML dropped, soft breaks
 /// between Japanese characters dropped and other soft breaks a space.
-pub fn to_plain_text(src: &str) -> String {
+/// `refs`: the definitions of the note `src` is part of.
+pub fn to_plain_text(src: &str, refs: &LinkRefs) -> String {
     if is_plain_line(src) {
         return src.trim_end().to_string();
     }
-    parsed_plain_text(src)
+    parsed_plain_text(src, refs)
 }
 
 /// [`to_plain_text`] by parsing, whatever `src` is.
-fn parsed_plain_text(src: &str) -> String {
+fn parsed_plain_text(src: &str, refs: &LinkRefs) -> String {
     with_separated(src, |sep| {
         let mut plain = PlainText::default();
         // Plain text is the same with bare URLs linked or not.
-        for (event, _) in fixed_events(&sep.text, Some(sep), BareUrls::Text) {
+        let opts = Options {
+            bare_urls: BareUrls::Text,
+            refs: Some(refs),
+            ..Options::default()
+        };
+        for (event, _) in fixed_events(&sep.text, Some(sep), opts) {
             plain.push(&event);
         }
         plain.finish()
@@ -476,7 +547,7 @@ mod tests {
         ) {
             let line: String = pieces.concat();
             if is_plain_line(&line) {
-                prop_assert_eq!(line.trim_end(), parsed_plain_text(&line));
+                prop_assert_eq!(line.trim_end(), parsed_plain_text(&line, LinkRefs::NONE));
                 if !autolink::may_hold_url(&line) {
                     prop_assert_eq!(parse(&line, Options::default()), parse_fully(&line, Options::default()));
                 }
@@ -486,9 +557,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_notes_link_references_are_found_as_the_parser_finds_them() {
+        let refs = LinkRefs::of(
+            "- [a][]\n\n```\n[code]: /not-a-definition\n```\n\n\
+             > [Quoted  Label]: /quoted \"Title\"\n\n[A]: /first\n[a]: /second\n",
+        );
+        assert_eq!(
+            refs.get("a"),
+            Some(("/first", "")),
+            "the first definition wins"
+        );
+        assert_eq!(refs.get("QUOTED LABEL"), Some(("/quoted", "Title")));
+        assert_eq!(refs.get("code"), None, "a code block defines nothing");
+        assert!(LinkRefs::of("本文だけ [x] です").is_empty());
+    }
+
+    #[test]
+    fn a_piece_of_a_note_links_the_references_defined_elsewhere_in_it() {
+        let refs = LinkRefs::of("[ẞ]: /ss\n");
+        let opts = Options {
+            refs: Some(&refs),
+            ..Options::default()
+        };
+        // Labels match by Unicode case folding (CommonMark's example with ẞ and SS).
+        assert_eq!(
+            inline_to_html("[ss]と[SS][]", opts),
+            r#"<a href="/ss">ss</a>と<a href="/ss">SS</a>"#
+        );
+        assert_eq!(inline_to_html("[ss]", Options::default()), "[ss]");
+        assert_eq!(to_plain_text("[見る][SS]", &refs), "見る");
+    }
+
     /// [`parse`] with the separators always placed by the parse that finds the inline
     /// runs, never guessed.
-    fn parse_exactly(src: &str, opts: Options) -> Vec<(Event<'_>, Range<usize>)> {
+    fn parse_exactly<'s>(src: &'s str, opts: Options) -> Vec<(Event<'s>, Range<usize>)> {
         source_events(
             src,
             &cjk_emphasis::separate_exactly(src, cmark_options()),
@@ -566,7 +669,7 @@ mod tests {
         ] {
             let sep = cjk_emphasis::separate(src, cmark_options());
             assert!(sep.is_changed(), "{src}");
-            fixed_events(&sep.text, Some(&sep), BareUrls::Linked).for_each(drop);
+            fixed_events(&sep.text, Some(&sep), Options::default()).for_each(drop);
             assert!(!sep.confirmed(), "{src}");
             let opts = Options::default();
             assert_eq!(parse(src, opts), parse_exactly(src, opts), "{src}");
@@ -581,7 +684,7 @@ mod tests {
     fn a_guessed_separator_in_inline_text_is_kept() {
         let src = "これは**「重要」**です";
         let sep = cjk_emphasis::separate(src, cmark_options());
-        fixed_events(&sep.text, Some(&sep), BareUrls::Linked).for_each(drop);
+        fixed_events(&sep.text, Some(&sep), Options::default()).for_each(drop);
         assert!(sep.is_changed() && sep.confirmed());
         assert_eq!(
             to_html(src, Options::default()),
@@ -597,7 +700,10 @@ mod tests {
             "2025年5月9日まで",
         ] {
             assert!(is_plain_line(line), "{line}");
-            assert_eq!(to_plain_text(line), parsed_plain_text(line));
+            assert_eq!(
+                to_plain_text(line, LinkRefs::NONE),
+                parsed_plain_text(line, LinkRefs::NONE)
+            );
         }
         for line in ["作成  ", "作成\t", "作成\u{3000}", "a (1h) \t "] {
             let opts = Options::default();

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostic;
+use crate::markdown::LinkRefs;
 
 pub use parse::{parse, NoteContext};
 pub use roles::{Role, Roles};
@@ -64,6 +65,8 @@ pub struct Note {
     /// read the note ([`crate::markdown::to_plain_text`] of each section's Markdown):
     /// topics and search read it, and would otherwise parse every section again.
     pub section_plain: Option<Vec<String>>,
+    /// The note's link reference definitions, for each piece of it rendered alone.
+    pub link_refs: LinkRefs,
 }
 
 impl Note {
@@ -219,8 +222,9 @@ pub(crate) fn title_without(line: &str, cut: Option<Range<usize>>) -> String {
 }
 
 /// The plain text of one line of Markdown, trimmed: a task's title, a step's text.
-pub(crate) fn plain_line(markdown: &str) -> String {
-    crate::text::trimmed(crate::markdown::to_plain_text(markdown))
+/// `refs`: the note's link reference definitions.
+pub(crate) fn plain_line(markdown: &str, refs: &LinkRefs) -> String {
+    crate::text::trimmed(crate::markdown::to_plain_text(markdown, refs))
 }
 
 /// The trimmed, non-empty lines of an item's own text.
@@ -270,9 +274,9 @@ impl Task {
         title_without(line, cut)
     }
 
-    /// Plain-text title, duration removed.
-    pub fn title(&self, text: &str) -> String {
-        plain_line(&self.title_markdown(text))
+    /// Plain-text title, duration removed; `refs` are the note's.
+    pub fn title(&self, text: &str, refs: &LinkRefs) -> String {
+        plain_line(&self.title_markdown(text), refs)
     }
 
     /// Further lines of the item's own text (continuations), as Markdown.
@@ -322,9 +326,9 @@ impl Learning {
     pub fn markdown(&self, text: &str) -> String {
         self.own.markdown(text)
     }
-    /// Plain text of the learning itself.
-    pub fn text(&self, text: &str) -> String {
-        crate::markdown::to_plain_text(&self.markdown(text))
+    /// Plain text of the learning itself; `refs` are the note's.
+    pub fn text(&self, text: &str, refs: &LinkRefs) -> String {
+        crate::markdown::to_plain_text(&self.markdown(text), refs)
     }
     /// Each sub-point as Markdown.
     pub fn details(&self, text: &str) -> Vec<String> {
@@ -354,9 +358,9 @@ impl Step {
     pub fn markdown(&self, text: &str) -> String {
         self.own.markdown(text)
     }
-    /// Plain text of the step itself.
-    pub fn text(&self, text: &str) -> String {
-        plain_line(&self.markdown(text))
+    /// Plain text of the step itself; `refs` are the note's.
+    pub fn text(&self, text: &str, refs: &LinkRefs) -> String {
+        plain_line(&self.markdown(text), refs)
     }
     /// Each sub-item as Markdown.
     pub fn details(&self, text: &str) -> Vec<String> {

@@ -73,15 +73,17 @@ struct OpenItem {
 /// parsing each section body on its own gives, unless the note defines link references
 /// or footnotes (`]:`), which one section may use and another define; each section is
 /// then parsed on its own.
-pub fn outline(body: &str, with_plain: bool) -> Vec<OutlineSection> {
+/// `refs` are the note's link reference definitions.
+pub fn outline(body: &str, with_plain: bool, refs: &markdown::LinkRefs) -> Vec<OutlineSection> {
     // Bare URLs are left unlinked: a link adds no text and is never blocked.
-    outline_with(body, with_plain, markdown::BareUrls::Text)
+    outline_with(body, with_plain, markdown::BareUrls::Text, refs)
 }
 
 fn outline_with(
     body: &str,
     with_plain: bool,
     bare_urls: markdown::BareUrls,
+    refs: &markdown::LinkRefs,
 ) -> Vec<OutlineSection> {
     // The text before the first `##` (all of a note without one) is a section too.
     let mut sections = vec![OutlineSection {
@@ -100,6 +102,7 @@ fn outline_with(
     let opts = markdown::Options {
         raw_html: markdown::RawHtml::Kept,
         bare_urls,
+        refs: None,
     };
     for (event, range) in markdown::parse(body, opts) {
         if let Some(text) = heading.as_mut() {
@@ -230,7 +233,7 @@ fn outline_with(
     last.plain = plain.take().map(markdown::PlainText::finish);
     if with_plain && !plain_here {
         for section in &mut sections {
-            section.plain = Some(markdown::to_plain_text(&body[section.body.clone()]));
+            section.plain = Some(markdown::to_plain_text(&body[section.body.clone()], refs));
         }
     }
     sections
@@ -255,7 +258,7 @@ mod tests {
     #[test]
     fn sections_and_nested_items() {
         let body = "# 今日学んだこと\n\n## 取り組んだ課題一覧\n- ハッカソン（6h）\n    - ミーティング(2h)\n         - 進捗確認\n    - backend(4h)\n\n## わかったこと\n- A\n  続き\n";
-        let sections = outline(body, false);
+        let sections = outline(body, false, markdown::LinkRefs::NONE);
         assert_eq!(sections.len(), 3);
         assert_eq!(sections[0].heading, None);
         assert_eq!(sections[1].heading.as_deref(), Some("取り組んだ課題一覧"));
@@ -281,7 +284,7 @@ mod tests {
         let body: String = (0..30)
             .map(|i| format!("{}- item{i}\n", "  ".repeat(i)))
             .collect();
-        let sections = outline(&body, false);
+        let sections = outline(&body, false, markdown::LinkRefs::NONE);
         let mut item = &sections[0].items[0];
         for _ in 1..MAX_DEPTH - 1 {
             item = &item.children[0];
@@ -295,7 +298,11 @@ mod tests {
 
     #[test]
     fn task_markers_and_images() {
-        let sections = outline("## 問題\n- [x] done\n- [ ] open\n\n![alt](a.png)\n", false);
+        let sections = outline(
+            "## 問題\n- [x] done\n- [ ] open\n\n![alt](a.png)\n",
+            false,
+            markdown::LinkRefs::NONE,
+        );
         assert_eq!(sections[1].items[0].checked, Some(true));
         assert_eq!(sections[1].items[1].checked, Some(false));
         assert_eq!(sections[1].items[0].first_line(), "done");
@@ -320,8 +327,8 @@ mod tests {
             )
         ) {
             let body: String = parts.concat();
-            let linked = outline_with(&body, true, markdown::BareUrls::Linked);
-            let text = outline_with(&body, true, markdown::BareUrls::Text);
+            let linked = outline_with(&body, true, markdown::BareUrls::Linked, markdown::LinkRefs::NONE);
+            let text = outline_with(&body, true, markdown::BareUrls::Text, markdown::LinkRefs::NONE);
             proptest::prop_assert_eq!(format!("{linked:?}"), format!("{text:?}"), "{:?}", body);
         }
     }

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Source;
-use crate::markdown::{self, Event, Tag, TagEnd};
+use crate::markdown::{self, Event, LinkRefs, Tag, TagEnd};
 use crate::text::fold;
 
 /// What parsing a note needs to know beyond the note itself.
@@ -48,7 +48,11 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         private: source.private.clone(),
         text: keep_text.then(|| source.text.as_str().into()),
         section_plain: None,
+        link_refs: LinkRefs::default(),
     };
+    // Every piece of the note (a section, a task, a step) is parsed alone, and may use
+    // a link reference another defines.
+    let refs = LinkRefs::of(body);
     let mut diags = Diags {
         source,
         line_starts: line_starts(&source.text),
@@ -59,7 +63,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         diags.warn(base, "the note is empty: nothing to publish or count");
     }
 
-    let mut sections = outline::outline(body, keep_text);
+    let mut sections = outline::outline(body, keep_text, &refs);
     // Each section's plain text is moved into the note, not copied.
     let mut plains: Vec<Option<String>> = sections.iter_mut().map(|s| s.plain.take()).collect();
     let roles: Vec<Option<Role>> = sections
@@ -74,7 +78,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
             .filter(|(_, (_, r))| **r != Some(Role::Private))
     };
 
-    note.excluded_words = exclusion_words(public().map(|(_, (s, _))| &body[s.body.clone()]));
+    note.excluded_words = exclusion_words(public().map(|(_, (s, _))| &body[s.body.clone()]), &refs);
     let exclude: Vec<String> = ctx
         .exclude
         .iter()
@@ -105,22 +109,26 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
                     section
                         .items
                         .iter()
-                        .map(|i| task(i, (&exclude, false), (base, note.date), &mut diags)),
+                        .map(|i| task(i, (&exclude, false), (base, note.date), &refs, &mut diags)),
                 )
             }
             Some(Role::Problems) => note
                 .problems
-                .extend(section.items.iter().map(|i| problem(i, base))),
+                .extend(section.items.iter().map(|i| problem(i, base, &refs))),
             Some(Role::Learnings) => note
                 .learnings
                 .extend(section.items.iter().map(|i| learning(i, base))),
             Some(Role::Feelings) => note
                 .feelings
                 .extend(section.items.iter().map(|i| learning(i, base))),
-            Some(Role::Next) => {
-                next_steps(section, note.date, (&source.text, base), &mut note.next)
-            }
-            Some(Role::Hours) => note.declared = declared(section, body, base, &mut diags),
+            Some(Role::Next) => next_steps(
+                section,
+                note.date,
+                (&source.text, base),
+                &refs,
+                &mut note.next,
+            ),
+            Some(Role::Hours) => note.declared = declared(section, (body, base), &refs, &mut diags),
             _ => {}
         }
         images(section, base, &mut note.image_refs, &diags);
@@ -156,6 +164,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note, &diags.line_starts);
+    note.link_refs = refs;
     note
 }
 
@@ -232,7 +241,7 @@ fn fix_lines(note: &mut Note, starts: &[usize]) {
 }
 
 /// Words named by `※ミーティングは学習時間に含めません` lines (split on 、・,/と).
-fn exclusion_words<'a>(bodies: impl Iterator<Item = &'a str>) -> Vec<String> {
+fn exclusion_words<'a>(bodies: impl Iterator<Item = &'a str>, refs: &LinkRefs) -> Vec<String> {
     let mut words = Vec::new();
     for line in bodies.flat_map(str::lines) {
         let line = line.trim().trim_start_matches(['-', '*', ' ']);
@@ -242,7 +251,7 @@ fn exclusion_words<'a>(bodies: impl Iterator<Item = &'a str>) -> Vec<String> {
         let Some(end) = rest.find("は学習時間に含め") else {
             continue;
         };
-        let plain = markdown::to_plain_text(&rest[..end]);
+        let plain = markdown::to_plain_text(&rest[..end], refs);
         words.extend(
             plain
                 .split(['、', '・', ',', '，', '/', '／', 'と'])
@@ -320,6 +329,7 @@ fn task(
     item: &Item,
     (exclude, under_excluded): (&[String], bool),
     (base, note_date): (usize, chrono::NaiveDate),
+    refs: &LinkRefs,
     diags: &mut Diags,
 ) -> Task {
     let (duration, near_miss) = find_duration(item.first_line());
@@ -345,7 +355,7 @@ fn task(
     if let Some(text) = near_miss {
         diags.warn(offset, format!("`{text}` looks like hours but is not a duration logsite can read (write e.g. 1.5h, 1h 30m, 90分)"));
     }
-    let title = plain_line(&title_markdown);
+    let title = plain_line(&title_markdown, refs);
     let folded = fold(&title);
     let excluded = exclude
         .iter()
@@ -354,7 +364,7 @@ fn task(
     let children: Vec<Task> = item
         .children
         .iter()
-        .map(|c| task(c, (exclude, !counted), (base, note_date), diags))
+        .map(|c| task(c, (exclude, !counted), (base, note_date), refs, diags))
         .collect();
     let has_children_hours = children.iter().any(|c| c.minutes.is_some());
     if own_minutes.is_none() && !has_children_hours && counted {
@@ -379,7 +389,7 @@ fn task(
                 .map(|c| {
                     format!(
                         "{} {}",
-                        c.title(&diags.source.text),
+                        c.title(&diags.source.text, refs),
                         duration::format(c.minutes.unwrap_or(0))
                     )
                 })
@@ -413,21 +423,21 @@ fn task(
 /// folded already (a test checks), so a folded title is searched for them as they are.
 const RESOLVED_MARKERS: [&str; 5] = ["解決済み", "解決済", "✅", "resolved", "[解決]"];
 
-fn problem(item: &Item, base: usize) -> Problem {
+fn problem(item: &Item, base: usize, refs: &LinkRefs) -> Problem {
     let first = item.first_line();
     let folded_first = fold(first);
     let resolved =
         item.checked == Some(true) || RESOLVED_MARKERS.iter().any(|m| folded_first.contains(m));
     let groups = paren_groups(first);
     let time = groups.iter().find_map(|(_, _, inner)| clock_time(inner));
-    let title = match first_strong_text(first) {
+    let title = match first_strong_text(first, refs) {
         Some(bold) => bold,
         None => {
             let mut without = first.to_string();
             for (start, end, _) in groups.iter().rev() {
                 without.replace_range(*start..*end, "");
             }
-            markdown::to_plain_text(&without)
+            markdown::to_plain_text(&without, refs)
         }
     };
     let title = strip_markers(&title);
@@ -511,10 +521,15 @@ fn clock_time(s: &str) -> Option<String> {
 }
 
 /// The plain text of the first `**bold**` span of an inline Markdown line.
-fn first_strong_text(line: &str) -> Option<String> {
+/// `refs` are the note's link reference definitions.
+fn first_strong_text(line: &str, refs: &LinkRefs) -> Option<String> {
     let mut depth = 0;
     let mut text = String::new();
-    for (event, _) in markdown::parse(line, markdown::Options::default()) {
+    let opts = markdown::Options {
+        refs: Some(refs),
+        ..markdown::Options::default()
+    };
+    for (event, _) in markdown::parse(line, opts) {
         match event {
             Event::Start(Tag::Strong) => depth += 1,
             Event::End(TagEnd::Strong) => {
@@ -554,17 +569,24 @@ fn next_steps(
     section: &OutlineSection,
     note_date: chrono::NaiveDate,
     (text, base): (&str, usize),
+    refs: &LinkRefs,
     out: &mut Vec<Step>,
 ) {
     for item in &section.items {
         let own_due = date::find_due(item.first_line(), note_date);
         if !item.children.is_empty() && own_due.is_none() {
-            let area = plain_line(item.first_line());
+            let area = plain_line(item.first_line(), refs);
             for child in &item.children {
-                out.push(step(child, Some(area.clone()), note_date, (text, base)));
+                out.push(step(
+                    child,
+                    Some(area.clone()),
+                    note_date,
+                    (text, base),
+                    refs,
+                ));
             }
         } else {
-            out.push(step(item, None, note_date, (text, base)));
+            out.push(step(item, None, note_date, (text, base), refs));
         }
     }
 }
@@ -574,6 +596,7 @@ fn step(
     area: Option<String>,
     note_date: chrono::NaiveDate,
     (text, base): (&str, usize),
+    refs: &LinkRefs,
 ) -> Step {
     let mut details = Vec::new();
     flatten_items(&item.children, base, &mut details);
@@ -587,11 +610,16 @@ fn step(
         // An offset for now; `parse` turns it into a line.
         line: base + item.offset(),
     };
-    step.work = Work::of(&step.text(text), note_date);
+    step.work = Work::of(&step.text(text, refs), note_date);
     step
 }
 
-fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags) -> Declared {
+fn declared(
+    section: &OutlineSection,
+    (body, base): (&str, usize),
+    refs: &LinkRefs,
+    diags: &mut Diags,
+) -> Declared {
     let mut declared = Declared::default();
     let mut offset = section.body.start;
     for raw in body[section.body.clone()].split_inclusive('\n') {
@@ -601,13 +629,13 @@ fn declared(section: &OutlineSection, body: &str, base: usize, diags: &mut Diags
         let Some((key, value)) = line.split_once([':', '：']) else {
             continue;
         };
-        let slot = match fold(&markdown::to_plain_text(key)).as_str() {
+        let slot = match fold(&markdown::to_plain_text(key, refs)).as_str() {
             "today" | "今日" | "本日" => &mut declared.today,
             "week" | "this week" | "今週" => &mut declared.week,
             "total" | "合計" | "累計" | "総計" => &mut declared.total,
             _ => continue,
         };
-        let value = markdown::to_plain_text(value);
+        let value = markdown::to_plain_text(value, refs);
         // `- Today: ` as the note template leaves it: not filled in yet, nothing to read.
         if value.trim().is_empty() {
             continue;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Diagnostic;
 use crate::log::steps::StepState;
 use crate::log::Log;
+use crate::markdown::LinkRefs;
 use crate::note::{duration, Task};
 
 pub use write::Format;
@@ -89,9 +90,9 @@ impl WeekReport {
                 let Some(minutes) = task.minutes else {
                     continue;
                 };
-                let title = task.title(&text);
+                let title = task.title(&text, &day.note.link_refs);
                 add(&mut tasks, &title, minutes, d);
-                for (area, m) in area_minutes(task, &text) {
+                for (area, m) in area_minutes(task, &text, &day.note.link_refs) {
                     add_area(&mut areas, &area, m);
                 }
             }
@@ -108,7 +109,9 @@ impl WeekReport {
                 }
             }
             for l in &day.note.learnings {
-                report.learnings.push((day.date(), l.text(&text)));
+                report
+                    .learnings
+                    .push((day.date(), l.text(&text, &day.note.link_refs)));
             }
         }
         report.problems_open = problems
@@ -131,7 +134,7 @@ impl WeekReport {
             .map(|(s, step)| {
                 let record = log.step_record(last, s);
                 ReportStep {
-                    text: step.text(&text),
+                    text: step.text(&text, &day.note.link_refs),
                     area: step.area.clone(),
                     due: step.due.or(record.due),
                     state: record.state,
@@ -158,7 +161,7 @@ impl WeekReport {
 /// Minutes of a top-level counted task by area: its counted children with minutes
 /// (`ハッカソン` → `backend 4h`, `infra 2h`), with what the parent's own duration holds
 /// beyond them under its own title; a task without such children is its own area.
-pub fn area_minutes(task: &Task, text: &str) -> Vec<(String, u32)> {
+pub fn area_minutes(task: &Task, text: &str, refs: &LinkRefs) -> Vec<(String, u32)> {
     let Some(total) = task.minutes else {
         return Vec::new();
     };
@@ -166,12 +169,12 @@ pub fn area_minutes(task: &Task, text: &str) -> Vec<(String, u32)> {
         .children
         .iter()
         .filter(|c| c.counted)
-        .filter_map(|c| Some((c.title(text), c.minutes?)))
+        .filter_map(|c| Some((c.title(text, refs), c.minutes?)))
         .collect();
     let in_children = duration::add_up(children.iter().map(|(_, m)| *m));
     let mut areas = children;
     if total > in_children {
-        areas.push((task.title(text), total - in_children));
+        areas.push((task.title(text, refs), total - in_children));
     }
     areas
 }

@@ -44,6 +44,8 @@ pub struct PageCtx<'a> {
     /// Content-relative folder of the source file, for relative image paths.
     pub source_dir: &'a Path,
     pub raw_html: markdown::RawHtml,
+    /// The link reference definitions of the note the Markdown is part of.
+    pub refs: &'a markdown::LinkRefs,
     pub link_terms: bool,
     pub linked: Vec<String>,
 }
@@ -90,6 +92,7 @@ impl Renderer {
             src,
             markdown::Options {
                 raw_html: page.raw_html,
+                refs: Some(page.refs),
                 ..markdown::Options::default()
             },
         );

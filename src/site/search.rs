@@ -197,7 +197,11 @@ fn page_records(site: &Site) -> Vec<Record> {
         .map(|&i| {
             let page = &site.log.pages[i];
             let title = pages::page_title(page);
-            let plain = crate::markdown::to_plain_text(pages::strip_h1(page.body()));
+            // A page is parsed whole: its references need nothing of another's.
+            let plain = crate::markdown::to_plain_text(
+                pages::strip_h1(page.body()),
+                crate::markdown::LinkRefs::NONE,
+            );
             Record {
                 url: pages::page_url(page),
                 date: String::new(),

@@ -32,7 +32,6 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
     ctx.insert("show_streak", &log.config.output.html.show_streak);
     ctx.insert("goal", &goal_view(log, summary.this_week_minutes));
     let raw_html = RawHtml::of_notes(log.config.output.html.allow_html);
-    let mut pctx = page_ctx("", Path::new(""), raw_html, false);
     if let Some(now) = log.newest_date() {
         ctx.insert("now_label", &i18n::long_date(now, &site.lang));
         ctx.insert("week_chart", &charts::last_weeks(log, now, &site.lang));
@@ -60,6 +59,10 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
             })
             .collect();
         due.sort_by_key(|&(due, _)| due);
+        let mut pctx = PageCtx {
+            refs: &log.days[d].note.link_refs,
+            ..page_ctx("", Path::new(""), raw_html, false)
+        };
         let due: Vec<serde_json::Value> = due
             .into_iter()
             .map(|(_, s)| step_view(site, (d, s), &text, &mut pctx))
@@ -72,7 +75,7 @@ pub(super) fn index(site: &Site) -> Result<Vec<u8>> {
             |items: &[crate::note::Learning], nctx: &mut PageCtx| -> Vec<serde_json::Value> {
                 items
                     .iter()
-                    .filter(|l| !l.text(&text).is_empty())
+                    .filter(|l| !l.text(&text, &newest.note.link_refs).is_empty())
                     .take(NEWEST_ITEMS)
                     .map(|l| learning_view(site, newest, (l, &text), nctx))
                     .collect()
@@ -391,7 +394,9 @@ pub(super) fn feed(site: &Site) -> Result<Vec<u8>> {
         .take(20)
         .map(|d| {
             let text = site.note_text(&d.note)?;
-            let learned: Vec<String> = d.note.learnings.iter().map(|l| l.text(&text)).collect();
+            let learned: Vec<String> = (d.note.learnings.iter())
+                .map(|l| l.text(&text, &d.note.link_refs))
+                .collect();
             Ok(json!({
                 "title": d.note.title.clone().unwrap_or_else(|| i18n::long_date(d.date(), &site.lang)),
                 "url": format!("{base}{}", href(&d.url())),

@@ -337,12 +337,15 @@ pub(super) fn day_ctx<'a>(
     link_terms: bool,
 ) -> PageCtx<'a> {
     let source_dir = day.note.rel_path.parent().unwrap_or(Path::new(""));
-    page_ctx(
-        root,
-        source_dir,
-        RawHtml::of_notes(site.log.config.output.html.allow_html),
-        link_terms,
-    )
+    PageCtx {
+        refs: &day.note.link_refs,
+        ..page_ctx(
+            root,
+            source_dir,
+            RawHtml::of_notes(site.log.config.output.html.allow_html),
+            link_terms,
+        )
+    }
 }
 
 pub(super) fn page_ctx<'a>(
@@ -355,6 +358,7 @@ pub(super) fn page_ctx<'a>(
         root,
         source_dir,
         raw_html,
+        refs: crate::markdown::LinkRefs::NONE,
         link_terms,
         linked: Vec::new(),
     }
@@ -504,7 +508,7 @@ impl<'a> StepView<'a> {
         let state = self.state;
         json!({
             "html": self.html,
-            "text": day.note.next[self.s].text(text),
+            "text": day.note.next[self.s].text(text, &day.note.link_refs),
             "area": self.area,
             "due": self.due.map(|d| d.to_string()),
             "due_label": self.due_label,
