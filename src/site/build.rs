@@ -287,15 +287,17 @@ fn write_all(
     out: &dyn output::Output,
     stages: &mut Stages,
 ) -> Result<()> {
-    site.render_pages(jobs, out)?;
-    stages.lap("pages");
-    // The export and the copied files, and the search index, read the log and write
-    // files of their own: side by side, the sequential parts of each (the export, the
-    // merge of the index's postings) leave the other a core.
-    let (files, index) = rayon::join(|| site.write_data(None, out), || search::write(site, out));
+    // The pages, the export with the copied files, and the search index read the log
+    // and write files of their own: side by side, the sequential parts of each (the
+    // export, the merge of the index's postings) leave the others a core.
+    let (pages, (files, index)) = rayon::join(
+        || site.render_pages(jobs, out),
+        || rayon::join(|| site.write_data(None, out), || search::write(site, out)),
+    );
+    pages?;
     files?;
     index?;
-    stages.lap("export, files and search index");
+    stages.lap("pages, export, files and search index");
     Ok(())
 }
 
