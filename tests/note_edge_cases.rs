@@ -541,3 +541,43 @@ fn a_reference_defined_in_a_private_section_is_not_published() {
     assert!(!page.contains("wiki.internal.example"), "{page}");
     assert!(page.contains("[社内wiki][wiki]を読んだ"), "{page}");
 }
+
+#[test]
+fn a_parenthesis_inside_code_is_not_hours_or_a_time() {
+    let body = "## 取り組んだ課題一覧\n- `sleep(2h)`の挙動を確認（30m）\n- `setTimeout(fn, 1h)`と`(45m)`\n\n\
+        ## 現在発生している問題\n- `cron(21:20)`が動かない（9:10）\n";
+    let log = TempLog::new(&[("content/2025-05-02.md", body.as_bytes())]);
+    let out = common::build_into(log.path(), None);
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("site/data/log.json")).unwrap(),
+    )
+    .unwrap();
+    let day = &json["days"][0];
+    assert_eq!(day["tasks"][0]["title"], "sleep(2h)の挙動を確認");
+    assert_eq!(day["tasks"][0]["minutes"], 30);
+    assert_eq!(day["tasks"][1]["title"], "setTimeout(fn, 1h)と(45m)");
+    assert_eq!(day["tasks"][1]["minutes"], serde_json::Value::Null);
+    assert_eq!(day["minutes"], 30);
+    assert_eq!(day["problems"][0]["title"], "cron(21:20)が動かない");
+    assert_eq!(day["problems"][0]["time"], "09:10");
+}
+
+#[test]
+fn hours_wrapped_onto_a_tasks_second_line_are_warned_about() {
+    let body = "## 取り組んだ課題一覧\n- **CORSの\n  調査**（1h）\n- 読書（30m）\n  - メモ(30m)\n";
+    let log = TempLog::new(&[("content/2025-05-02.md", body.as_bytes())]).open(false);
+    let warnings: Vec<(String, usize)> = log
+        .all_diagnostics()
+        .iter()
+        .map(|d| (d.message.clone(), d.line.unwrap_or(0)))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0]
+            .0
+            .starts_with("`（1h）` is not on the task's first line"),
+        "{warnings:#?}"
+    );
+    assert_eq!(warnings[0].1, 3, "at the line holding the hours");
+    assert_eq!(log.days[0].minutes, 30);
+}

@@ -478,6 +478,19 @@ pub fn outer_lists(src: &str) -> Vec<Range<usize>> {
     lists
 }
 
+/// The byte ranges of the code spans of a line of inline Markdown, backticks included.
+pub fn code_spans(line: &str) -> Vec<Range<usize>> {
+    // Most lines have no backtick, and need no parse.
+    if memchr::memchr(b'`', line.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    pulldown_cmark::Parser::new_ext(line, cmark_options())
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_)))
+        .map(|(_, range)| range)
+        .collect()
+}
+
 /// Writes the HTML of an already-fixed event stream (from [`parse`]) to
 /// `out`, so callers may rewrite events (images, say) before rendering. Every
 /// HTML page is written here: a link or image whose destination

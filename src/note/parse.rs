@@ -290,6 +290,15 @@ fn find_duration(line: &str) -> (Option<OwnDuration>, Option<String>) {
     (None, near_miss)
 }
 
+/// Hours in parentheses on a later line of an item's own text (a title wrapped onto a
+/// second line, hours and all): the group and the line's offset.
+fn hours_below_first_line(item: &Item) -> Option<(&str, usize)> {
+    item.lines.iter().skip(1).find_map(|(line, at)| {
+        let (own, _) = find_duration(line);
+        own.map(|d| (&line[d.group], *at))
+    })
+}
+
 /// A task line that ends in hours written without parentheses (`infra 1h`,
 /// `backend: 2h`, `作業 2時間`): (the title before them, the hours). The hours are
 /// the longest tail after a space or colon that reads as a duration.
@@ -307,10 +316,16 @@ fn hours_outside_parentheses(line: &str) -> Option<(&str, &str)> {
 }
 
 /// Every parenthesised group of a line: (start, end, inner), `(…)` and `（…）` alike.
+/// A parenthesis inside a code span is code, not one of the line's (`` `sleep(2h)` ``
+/// is not two hours).
 fn paren_groups(line: &str) -> Vec<(usize, usize, &str)> {
     let mut groups = Vec::new();
     let mut open: Option<(usize, usize)> = None;
+    let code = markdown::code_spans(line);
     for (i, c) in line.char_indices() {
+        if code.iter().any(|span| span.contains(&i)) {
+            continue;
+        }
         match c {
             '(' | '（' => open = Some((i, i + c.len_utf8())),
             ')' | '）' => {
@@ -373,6 +388,11 @@ fn task(
             diags.warn(
                 offset,
                 format!("`{hours}` is outside parentheses, so it is not read as the task's hours: write `- {title}({hours})`"),
+            );
+        } else if let Some((hours, at)) = hours_below_first_line(item) {
+            diags.warn(
+                base + at,
+                format!("`{hours}` is not on the task's first line, so it is not read as its hours: move it to the end of the first line"),
             );
         }
     }
