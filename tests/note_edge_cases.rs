@@ -566,18 +566,52 @@ fn a_parenthesis_inside_code_is_not_hours_or_a_time() {
 fn hours_wrapped_onto_a_tasks_second_line_are_warned_about() {
     let body = "## 取り組んだ課題一覧\n- **CORSの\n  調査**（1h）\n- 読書（30m）\n  - メモ(30m)\n";
     let log = TempLog::new(&[("content/2025-05-02.md", body.as_bytes())]).open(false);
-    let warnings: Vec<(String, usize)> = log
-        .all_diagnostics()
-        .iter()
-        .map(|d| (d.message.clone(), d.line.unwrap_or(0)))
-        .collect();
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let (warning, line) = the_one_warning(&log);
     assert!(
-        warnings[0]
-            .0
-            .starts_with("`（1h）` is not on the task's first line"),
-        "{warnings:#?}"
+        warning.starts_with("`（1h）` is not on the task's first line"),
+        "{warning}"
     );
-    assert_eq!(warnings[0].1, 3, "at the line holding the hours");
+    assert_eq!(line, 3, "at the line holding the hours");
     assert_eq!(log.days[0].minutes, 30);
+}
+
+#[test]
+fn headings_with_a_colon_an_aside_or_more_words_keep_their_sections() {
+    let body = "## 取り組んだ課題一覧：\n- 作業（2h）\n\n## 現在発生している問題点\n- ビルドが落ちる\n\n\
+        ## わかったこと・学び\n- CORSはブラウザの仕組み\n\n## 次やること（明日）\n- テストを書く（5/9まで）\n\n\
+        ## 非公開メモ\n- 秘密のURL\n\n## 学習時間：\n- Today: 2h\n";
+    let temp = TempLog::new(&[("content/2025-05-05.md", body.as_bytes())]);
+    let out = common::build_into(temp.path(), None);
+    let site = out.path().join("site");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/log.json")).unwrap())
+            .unwrap();
+    let day = &json["days"][0];
+    assert_eq!(day["minutes"], 120);
+    assert_eq!(day["declared"]["today"], 120);
+    assert_eq!(day["next"][0]["due"], "2025-05-09");
+    assert_eq!(day["learnings"][0], "CORSはブラウザの仕組み");
+    // Not a problems section: warned about, at its line.
+    assert_eq!(day["problems"], serde_json::json!([]));
+    let (warning, line) = the_one_warning(&temp.open(false));
+    assert!(
+        warning.starts_with("`現在発生している問題点` is not read as the problems section"),
+        "{warning}"
+    );
+    assert_eq!(line, 4);
+    // 非公開メモ is private: in no file of the site.
+    for file in common::files_below(&site) {
+        let bytes = std::fs::read(site.join(&file)).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("秘密のURL"),
+            "{file} holds the private text"
+        );
+    }
+}
+
+/// The log's only diagnostic: its message and line.
+fn the_one_warning(log: &logsite::log::Log) -> (String, usize) {
+    let all = log.all_diagnostics();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    (all[0].message.clone(), all[0].line.unwrap_or(0))
 }

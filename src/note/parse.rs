@@ -89,6 +89,19 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     // Where the (last) tasks section starts, for the warning about a day over 24 h.
     let mut tasks_at = None;
     for (k, (section, role)) in public() {
+        if let Some((name, near)) = (section.heading.as_deref())
+            .filter(|_| role.is_none())
+            .and_then(|h| ctx.roles.near_miss(h))
+        {
+            diags.warn(
+                base + section.start,
+                format!(
+                    "`{}` is not read as the {} section: write `## {name}` alone (an aside in parentheses may follow), or add this heading to [sections] in book.toml",
+                    section.heading.as_deref().unwrap_or_default(),
+                    near.name()
+                ),
+            );
+        }
         let markdown = &body[section.body.clone()];
         let is_preamble_title_only = section.heading.is_none() && is_only_h1(markdown);
         if !is_preamble_title_only {

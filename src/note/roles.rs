@@ -80,10 +80,65 @@ impl Roles {
             .collect()
     }
 
-    /// The role of a heading, if it names one.
+    /// The role of a heading, if it names one: the name alone, or followed by a colon
+    /// or an aside in parentheses (`次やること：`, `取り組んだ課題一覧（5/5）`), or a
+    /// Japanese name followed by more after a separator (`わかったこと・学び`). A heading
+    /// holding a Japanese private name anywhere (`非公開メモ`, `メモ（非公開）`) is
+    /// private: hiding too much is the safe mistake.
     pub fn of(&self, heading: &str) -> Option<Role> {
         let key = fold(heading);
-        self.names.iter().find(|(n, _)| *n == key).map(|(_, r)| *r)
+        let key = key.trim();
+        let japanese = |name: &str| !name.is_ascii();
+        if (self.names.iter())
+            .any(|(n, r)| *r == Role::Private && japanese(n) && key.contains(n.as_str()))
+        {
+            return Some(Role::Private);
+        }
+        let bare = without_asides(key);
+        if let Some((_, role)) = self.names.iter().find(|(n, _)| n == bare) {
+            return Some(*role);
+        }
+        (self.names.iter())
+            .filter(|(n, _)| japanese(n))
+            .filter(|(n, _)| {
+                bare.strip_prefix(n.as_str())
+                    .is_some_and(|rest| rest.starts_with(SEPARATORS))
+            })
+            .max_by_key(|(n, _)| n.len())
+            .map(|(_, r)| *r)
+    }
+
+    /// A role whose name a heading holds without naming it (`現在発生している問題点`,
+    /// `今日の取り組んだ課題一覧`), for a warning: its items are not read as that role's.
+    pub fn near_miss(&self, heading: &str) -> Option<(&str, Role)> {
+        if self.of(heading).is_some() {
+            return None;
+        }
+        let key = fold(heading);
+        (self.names.iter())
+            .filter(|(n, r)| *r != Role::Private && !n.is_ascii() && key.contains(n.as_str()))
+            .max_by_key(|(n, _)| n.len())
+            .map(|(n, r)| (n.as_str(), *r))
+    }
+}
+
+/// What may follow a Japanese section name before more words (`わかったこと・学び`),
+/// once folded.
+const SEPARATORS: [char; 9] = ['・', '/', '、', ',', ' ', '&', '|', '+', '-'];
+
+/// A folded heading without trailing colons and parenthesised asides.
+fn without_asides(mut key: &str) -> &str {
+    loop {
+        let before = key;
+        key = key.trim_end().trim_end_matches(':').trim_end();
+        if key.ends_with(')') {
+            if let Some(open) = key.rfind('(') {
+                key = &key[..open];
+            }
+        }
+        if key == before {
+            return key;
+        }
     }
 }
 
@@ -96,6 +151,40 @@ impl Default for Roles {
 #[cfg(test)]
 mod tests {
     use super::Role;
+
+    #[test]
+    fn headings_name_a_role_with_a_colon_an_aside_or_more_words() {
+        let roles = super::Roles::default();
+        for (heading, role) in [
+            ("取り組んだ課題一覧", Some(Role::Tasks)),
+            ("取り組んだ課題一覧：", Some(Role::Tasks)),
+            ("取り組んだ課題一覧 (5/5)", Some(Role::Tasks)),
+            ("次やること（明日）：", Some(Role::Next)),
+            ("学習時間（累計）", Some(Role::Hours)),
+            ("わかったこと・学び", Some(Role::Learnings)),
+            ("わかったこと／メモ", Some(Role::Learnings)),
+            ("Next steps:", Some(Role::Next)),
+            ("Tasks (today)", Some(Role::Tasks)),
+            ("非公開メモ", Some(Role::Private)),
+            ("メモ（非公開）", Some(Role::Private)),
+            // Not the name alone, and nothing between: not read as it, warned about.
+            ("現在発生している問題点", None),
+            ("今日の取り組んだ課題一覧", None),
+            // English names match only whole: these are about the subject.
+            ("Private subnet の構築", None),
+            ("Next.js の学習", None),
+            ("()", None),
+            ("", None),
+        ] {
+            assert_eq!(roles.of(heading), role, "{heading}");
+        }
+        assert_eq!(
+            roles.near_miss("現在発生している問題点"),
+            Some(("現在発生している問題", Role::Problems))
+        );
+        assert_eq!(roles.near_miss("取り組んだ課題一覧："), None);
+        assert_eq!(roles.near_miss("非公開の話"), None);
+    }
 
     #[test]
     fn names_are_the_serialized_names() {
