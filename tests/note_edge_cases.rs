@@ -521,9 +521,7 @@ fn link_references_defined_at_the_end_work_in_every_section() {
         .unwrap()
         .contains("javascript:"));
     // The export's titles and texts are plain: the reference is its text there too.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(site.join("data/log.json")).unwrap())
-            .unwrap();
+    let json = common::log_json(&site);
     let day = &json["days"][0];
     assert_eq!(day["tasks"][0]["children"][0]["title"], "MDNを読んだ");
     assert_eq!(day["problems"][0]["title"], "The  Specが読めない");
@@ -548,10 +546,7 @@ fn a_parenthesis_inside_code_is_not_hours_or_a_time() {
         ## 現在発生している問題\n- `cron(21:20)`が動かない（9:10）\n";
     let log = TempLog::new(&[("content/2025-05-02.md", body.as_bytes())]);
     let out = common::build_into(log.path(), None);
-    let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out.path().join("site/data/log.json")).unwrap(),
-    )
-    .unwrap();
+    let json = common::log_json(&out.path().join("site"));
     let day = &json["days"][0];
     assert_eq!(day["tasks"][0]["title"], "sleep(2h)の挙動を確認");
     assert_eq!(day["tasks"][0]["minutes"], 30);
@@ -583,9 +578,7 @@ fn headings_with_a_colon_an_aside_or_more_words_keep_their_sections() {
     let temp = TempLog::new(&[("content/2025-05-05.md", body.as_bytes())]);
     let out = common::build_into(temp.path(), None);
     let site = out.path().join("site");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(site.join("data/log.json")).unwrap())
-            .unwrap();
+    let json = common::log_json(&site);
     let day = &json["days"][0];
     assert_eq!(day["minutes"], 120);
     assert_eq!(day["declared"]["today"], 120);
@@ -614,4 +607,22 @@ fn the_one_warning(log: &logsite::log::Log) -> (String, usize) {
     let all = log.all_diagnostics();
     assert_eq!(all.len(), 1, "{all:#?}");
     (all[0].message.clone(), all[0].line.unwrap_or(0))
+}
+
+#[test]
+fn a_deadline_carried_into_january_is_overdue_not_next_december() {
+    let note = "## 取り組んだ課題一覧\n- 作業（1h）\n\n## 次やること\n- ポートフォリオを公開する（12/30まで）\n";
+    let temp = TempLog::new(&[
+        ("content/2025/12/2025-12-28.md", note.as_bytes()),
+        ("content/2026/01/2026-01-05.md", note.as_bytes()),
+    ]);
+    let out = common::build_into(temp.path(), None);
+    let json = common::log_json(&out.path().join("site"));
+    for day in 0..2 {
+        let step = &json["days"][day]["next"][0];
+        assert_eq!(step["due"], "2025-12-30", "{step}");
+        assert_eq!(step["state"], "open");
+        assert_eq!(step["overdue"], true);
+    }
+    assert_eq!(json["steps"]["overdue"], 1);
 }

@@ -49,9 +49,9 @@ pub fn from_path(path: &Path) -> Option<NaiveDate> {
 }
 
 /// The first due date written in `line`: `2025/04/29`, `2025-04-29`, `2025年4月29日`,
-/// `5/7` or `5月7日`. A month/day without a year takes the note's year, and rolls to the
-/// next year when it would fall more than 60 days before the note's date (a December
-/// note due `1/10`); a deadline passed more recently stays (a step copied forward).
+/// `5/7` or `5月7日`. A month/day without a year takes the year that puts it at most 60
+/// days before the note's date and less than a year after that: a December note due
+/// `1/10` means next January, a January note carrying `12/30` forward last December.
 pub fn find_due(line: &str, note_date: NaiveDate) -> Option<NaiveDate> {
     dates_in(&text::nfkc(line), note_date)
         .next()
@@ -129,14 +129,16 @@ fn date_at(chars: &[char], note_date: NaiveDate) -> Option<(NaiveDate, usize)> {
         '月' if n2 <= 2 && chars.get(end) == Some(&'日') => end + 1,
         _ => return None,
     };
-    let this_year = NaiveDate::from_ymd_opt(note_date.year(), first, day)?;
-    // A deadline a few weeks past is one copied forward with its step (`（5/3まで）` in
-    // the note of 5/10), not one for next year.
-    let date = if this_year + chrono::Days::new(PASSED_DEADLINE_DAYS) < note_date {
-        NaiveDate::from_ymd_opt(note_date.year() + 1, first, day)?
-    } else {
-        this_year
-    };
+    // The year that puts the date at most PASSED_DEADLINE_DAYS before the note and
+    // less than a year after that: a deadline a few weeks past is one copied forward
+    // with its step (`（5/3まで）` in the note of 5/10, `（12/30まで）` in the note of
+    // 1/5), not one for next year; one further back is next year's (`1/10` in
+    // December).
+    let earliest = note_date - chrono::Days::new(PASSED_DEADLINE_DAYS);
+    let date = [0, 1, -1]
+        .into_iter()
+        .filter_map(|years| NaiveDate::from_ymd_opt(note_date.year() + years, first, day))
+        .find(|date| *date >= earliest && *date < earliest + chrono::Days::new(366))?;
     Some((date, len))
 }
 
@@ -206,6 +208,18 @@ mod tests {
             ("2/20まで", "2026-02-20"),
         ] {
             assert_eq!(find_due(line, note), Some(d(due)), "{line}");
+        }
+        // Across the new year, both ways: a step carried forward into January keeps
+        // December's deadline (overdue), a December note's January one is next year's.
+        for (note, line, due) in [
+            ("2026-01-05", "12/30まで", "2025-12-30"),
+            ("2026-02-20", "12/31まで", "2025-12-31"),
+            ("2025-12-20", "1/10まで", "2026-01-10"),
+            ("2025-12-20", "12/1まで", "2025-12-01"),
+            ("2025-10-01", "9/1まで", "2025-09-01"),
+            ("2025-10-01", "7/1まで", "2026-07-01"),
+        ] {
+            assert_eq!(find_due(line, d(note)), Some(d(due)), "{line} in {note}");
         }
     }
 

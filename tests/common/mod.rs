@@ -131,6 +131,12 @@ pub fn sample_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The site's `data/log.json`, parsed.
+pub fn log_json(site: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(site.join("data/log.json")).expect("data/log.json");
+    serde_json::from_str(&text).expect("log.json is JSON")
+}
+
 /// Parses an output HTML file.
 pub fn html(site: &Path, rel: &str) -> scraper::Html {
     let text = std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
