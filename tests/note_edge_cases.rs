@@ -626,3 +626,24 @@ fn a_deadline_carried_into_january_is_overdue_not_next_december() {
     }
     assert_eq!(json["steps"]["overdue"], 1);
 }
+
+#[test]
+fn a_problems_time_in_japanese_and_a_tally_without_colons_are_read() {
+    let body = "## 取り組んだ課題一覧\n- 作業（2h）\n\n## 現在発生している問題\n- **ビルドエラー**（21時30分頃）\n\n\
+        ## 学習時間\n- 今日 2時間\n- This week　2h\n- 合計 12時間\n- 今日はよく進んだ\n";
+    let temp = TempLog::new(&[("content/2025-05-05.md", body.as_bytes())]);
+    let out = common::build_into(temp.path(), None);
+    let json = common::log_json(&out.path().join("site"));
+    let day = &json["days"][0];
+    assert_eq!(day["problems"][0]["title"], "ビルドエラー");
+    assert_eq!(day["problems"][0]["time"], "21:30");
+    assert_eq!(
+        day["declared"],
+        serde_json::json!({"today": 120, "week": 120, "total": 720})
+    );
+    assert_eq!(
+        day["warnings"],
+        serde_json::json!([]),
+        "prose is not a figure"
+    );
+}

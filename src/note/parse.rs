@@ -533,10 +533,13 @@ fn own_span(item: &Item, base: usize) -> Span {
     Span::new(base + item.text.start..base + item.text.end)
 }
 
-/// `21:20` out of `21:20頃` or `13:25時点`; hours zero-padded.
+/// `21:20` out of `21:20頃` or `13:25時点`, or of `21時20分頃`, `9時半`, `10時頃`;
+/// hours zero-padded. `3時間` is hours, not a time.
 fn clock_time(s: &str) -> Option<String> {
     let s = crate::text::nfkc(s);
-    let colon = s.find(':')?;
+    let Some(colon) = s.find(':') else {
+        return japanese_clock_time(&s);
+    };
     let hours: String = s[..colon]
         .chars()
         .rev()
@@ -551,6 +554,30 @@ fn clock_time(s: &str) -> Option<String> {
         .collect();
     let (h, m): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
     (hours.len() <= 2 && minutes.len() == 2 && h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+/// `21:20` out of `21時20分`, `9時半` or `10時` (NFKC'd text), not out of `3時間`.
+fn japanese_clock_time(s: &str) -> Option<String> {
+    let (at, _) = s
+        .match_indices('時')
+        .find(|(i, _)| !s[i + '時'.len_utf8()..].starts_with('間'))?;
+    let before = &s.as_bytes()[..at];
+    let digits = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let h: u32 = s[at - digits..at].parse().ok()?;
+    let after = &s[at + '時'.len_utf8()..];
+    let minute_digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    let m = if after.starts_with('半') {
+        30
+    } else if minute_digits > 0 && after[minute_digits..].starts_with('分') {
+        after[..minute_digits].parse().ok()?
+    } else {
+        0
+    };
+    (digits <= 2 && h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
 }
 
 /// The plain text of the first `**bold**` span of an inline Markdown line.
@@ -659,14 +686,25 @@ fn declared(
         let line_offset = base + offset;
         offset += raw.len();
         let line = raw.trim().trim_start_matches(['-', '*', '+']).trim();
-        let Some((key, value)) = line.split_once([':', '：']) else {
+        let figure = |key: &str| tally_figure(&fold(&markdown::to_plain_text(key, refs)));
+        // `今日: 2h`, or without a colon `今日 2時間`, `This week 6h`: the words before
+        // the figure name it (and without a colon, only a readable figure is one).
+        let split = line.split_once([':', '：']).or_else(|| {
+            line.match_indices(char::is_whitespace)
+                .map(|(i, _)| (&line[..i], &line[i..]))
+                .find(|(key, value)| {
+                    figure(key).is_some()
+                        && duration::parse(&markdown::to_plain_text(value, refs)).is_some()
+                })
+        });
+        let Some((key, value)) = split else {
             continue;
         };
-        let slot = match fold(&markdown::to_plain_text(key, refs)).as_str() {
-            "today" | "今日" | "本日" => &mut declared.today,
-            "week" | "this week" | "今週" => &mut declared.week,
-            "total" | "合計" | "累計" | "総計" => &mut declared.total,
-            _ => continue,
+        let slot = match figure(key) {
+            Some(Tally::Today) => &mut declared.today,
+            Some(Tally::Week) => &mut declared.week,
+            Some(Tally::Total) => &mut declared.total,
+            None => continue,
         };
         let value = markdown::to_plain_text(value, refs);
         // `- Today: ` as the note template leaves it: not filled in yet, nothing to read.
@@ -690,6 +728,23 @@ fn declared(
     declared
 }
 
+/// The figures of the 学習時間 block.
+enum Tally {
+    Today,
+    Week,
+    Total,
+}
+
+/// Which figure a folded key names.
+fn tally_figure(key: &str) -> Option<Tally> {
+    match key {
+        "today" | "今日" | "本日" => Some(Tally::Today),
+        "week" | "this week" | "今週" => Some(Tally::Week),
+        "total" | "合計" | "累計" | "総計" => Some(Tally::Total),
+        _ => None,
+    }
+}
+
 fn images(section: &OutlineSection, base: usize, out: &mut Vec<ImageRef>, diags: &Diags) {
     for (url, offset) in &section.images {
         let (line, column) = diags.line_column(base + offset);
@@ -706,6 +761,27 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+
+    #[test]
+    fn clock_times_with_a_colon_or_in_japanese() {
+        for (text, time) in [
+            ("21:20頃", Some("21:20")),
+            ("13:25時点", Some("13:25")),
+            ("２１：２０", Some("21:20")),
+            ("21時30分頃", Some("21:30")),
+            ("9時半", Some("09:30")),
+            ("10時頃", Some("10:00")),
+            ("朝9時から", Some("09:00")),
+            ("3時間", None),
+            ("1時間30分", None),
+            ("25時", None),
+            ("9時75分", None),
+            ("123時", None),
+            ("時々", None),
+        ] {
+            assert_eq!(clock_time(text).as_deref(), time, "{text}");
+        }
+    }
 
     #[test]
     fn resolved_markers_are_folded_already() {
