@@ -241,7 +241,11 @@ fn a_note_without_sections_shows_its_text() {
 fn unreadable_durations_are_warned_about() {
     let log = TempLog::new(&[(
         "content/2025-05-02.md",
-        note("- a(2時間くらい)\n- b(1h)", "- Today: lots").as_bytes(),
+        note(
+            "- a(2時間くらい)\n- b(1h)\n- 英語（約1h）\n- 読書（1〜2h）",
+            "- Today: lots",
+        )
+        .as_bytes(),
     )])
     .open(false);
     let messages: Vec<&str> = log
@@ -249,9 +253,11 @@ fn unreadable_durations_are_warned_about() {
         .iter()
         .map(|d| d.message.as_str())
         .collect();
-    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert_eq!(messages.len(), 4, "{messages:#?}");
     assert!(messages[0].contains("`2時間くらい` looks like hours"));
-    assert!(messages[1].contains("`lots` is not a duration"));
+    assert!(messages[1].contains("`約1h` looks like hours"));
+    assert!(messages[2].contains("`1〜2h` looks like hours"));
+    assert!(messages[3].contains("`lots` is not a duration"));
 }
 
 #[test]

@@ -79,18 +79,28 @@ pub fn percent_of(minutes: u32, goal: u32) -> u32 {
 
 /// True when `s` starts like a duration (a number then a time unit) without being one:
 /// worth a warning, since the author meant hours that logsite cannot count. A sign
-/// (`-3h`), an exponent (`1e9m`) or more digits than logsite reads (`99999999999h`)
-/// look like one.
+/// (`-3h`), an exponent (`1e9m`), more digits than logsite reads (`99999999999h`), an
+/// approximation (`約1h`, `~1h`) or a range (`1〜2h`, `1-2h`) look like one.
 pub fn looks_like_duration(s: &str) -> bool {
     let norm = text::fold(s);
-    let unsigned = norm.trim_start().trim_start_matches(['-', '+', '−']);
+    let approximate = norm.trim_start().trim_start_matches(['約', '~', '〜']);
+    let approximate = approximate.strip_prefix("およそ").unwrap_or(approximate);
+    let unsigned = approximate.trim_start().trim_start_matches(['-', '+', '−']);
+    let number_end = |s: &str| {
+        s.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | 'e')))
+            .unwrap_or(s.len())
+    };
     if !unsigned.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
-    let end = unsigned
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | 'e')))
-        .unwrap_or(unsigned.len());
-    let after = unsigned[end..].trim_start();
+    let mut after = unsigned[number_end(unsigned)..].trim_start();
+    // A range: the unit comes after its second number.
+    if let Some(rest) = after.strip_prefix(['-', '~', '〜', '–', '−']) {
+        let rest = rest.trim_start();
+        if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            after = rest[number_end(rest)..].trim_start();
+        }
+    }
     take_unit(after).is_some() || after.starts_with("hrs") || after.starts_with('時')
 }
 
@@ -237,7 +247,23 @@ mod tests {
         assert!(looks_like_duration("3hくらい"));
         assert!(!looks_like_duration("13:25時点"));
         assert!(!looks_like_duration("Datadogは2週間無料"));
-        for unreadable in ["-3h", "−3h", "1e9m", "12345678901234567890h", "1,5h"] {
+        assert!(!looks_like_duration("5/9まで"));
+        assert!(!looks_like_duration("1-2章"));
+        for unreadable in [
+            "-3h",
+            "−3h",
+            "1e9m",
+            "12345678901234567890h",
+            "1,5h",
+            "約1h",
+            "~1h",
+            "〜30分",
+            "およそ2時間",
+            "1〜2h",
+            "1-2h",
+            "1 ~ 2 時間",
+            "30-45min",
+        ] {
             assert_eq!(parse(unreadable), None, "{unreadable}");
             assert!(looks_like_duration(unreadable), "{unreadable}");
         }
