@@ -653,3 +653,23 @@ fn a_problems_time_in_japanese_and_a_tally_without_colons_are_read() {
         "prose is not a figure"
     );
 }
+
+#[test]
+fn a_level_one_heading_after_the_sections_starts_one() {
+    // `# 振り返り` ends the tasks above it; a setext `===` heading names a section.
+    let body = "# 5/5の日報\n\n## 取り組んだ課題一覧\n- 作業（1h）\n\n# 振り返り\n- 雑談（2h）\n\n\
+        次やること\n=====\n- テストを書く（5/9まで）\n";
+    let temp = TempLog::new(&[("content/2025-05-05.md", body.as_bytes())]);
+    let out = common::build_into(temp.path(), None);
+    let site = out.path().join("site");
+    let day = &common::log_json(&site)["days"][0];
+    assert_eq!(day["minutes"], 60);
+    assert_eq!(day["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(day["next"][0]["due"], "2025-05-09");
+    let page = common::html(&site, "days/2025-05-05.html");
+    let headings = common::texts_of(&page, "article.day h2");
+    assert!(
+        headings.iter().any(|h| h == "振り返り") && headings.iter().any(|h| h == "次やること"),
+        "{headings:?}"
+    );
+}

@@ -136,10 +136,13 @@ fn outline_with(
             continue;
         }
         match &event {
-            Event::Start(Tag::Heading {
-                level: pulldown_cmark::HeadingLevel::H2,
-                ..
-            }) if stack.is_empty() => {
+            // A `##` starts a section; so does a `#` after the first one (`# 振り返り`
+            // must end the tasks above it), while a `#` before any is the note's title.
+            Event::Start(Tag::Heading { level, .. })
+                if stack.is_empty()
+                    && (*level == pulldown_cmark::HeadingLevel::H2
+                        || (*level == pulldown_cmark::HeadingLevel::H1 && sections.len() > 1)) =>
+            {
                 heading = Some(String::new());
                 let section = sections.last_mut().expect("non-empty");
                 section.plain = plain.take().map(markdown::PlainText::finish);
