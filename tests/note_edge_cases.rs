@@ -673,3 +673,98 @@ fn a_level_one_heading_after_the_sections_starts_one() {
         "{headings:?}"
     );
 }
+
+#[test]
+fn empty_items_left_by_the_template_are_nothing() {
+    // `logsite new` leaves `- ` in every section; an empty `- [ ]` says nothing either.
+    let body = "## 取り組んだ課題一覧\n- 実装（2h）\n- \n\n## 現在発生している問題\n- \n\n\
+        ## わかったこと\n- Rustの所有権\n- \n\n## 次やること\n- \n- [ ] \n";
+    let temp = TempLog::new(&[("content/2025/05/2025-05-05.md", body.as_bytes())]);
+    let out = common::build_into(temp.path(), None);
+    let site = out.path().join("site");
+    let json = common::log_json(&site);
+    let day = &json["days"][0];
+    assert_eq!(day["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(day["problems"], serde_json::json!([]));
+    assert_eq!(day["learnings"], serde_json::json!(["Rustの所有権"]));
+    assert_eq!(day["next"], serde_json::json!([]));
+    assert_eq!(json["steps"]["open"], 0);
+    assert_eq!(common::files_below(&site.join("kb")), ["index.html"]);
+}
+
+#[test]
+fn a_note_fresh_from_new_closes_no_step() {
+    let yesterday = "## 取り組んだ課題一覧\n- 実装（2h）\n\n## 次やること\n\
+        - ALBのヘルスチェックを設定する\n- デプロイ手順書を書く\n";
+    let temp = TempLog::new(&[("content/2025/05/2025-05-07.md", yesterday.as_bytes())]);
+    let root = temp.path().to_str().unwrap();
+    let (code, _, err) = run_logsite(&["new", root, "--date", "2025-05-08"]);
+    assert_eq!(code, 0, "{err}");
+    let states = |site: &std::path::Path| {
+        let json = common::log_json(site);
+        (json["steps"]["open"].clone(), json["steps"]["done"].clone())
+    };
+    let out = common::build_into(temp.path(), None);
+    assert_eq!(
+        states(&out.path().join("site")),
+        (2.into(), 0.into()),
+        "the new note's copied plan is no work done"
+    );
+    // Once written (hours on a task), its tasks are the work, as the format says.
+    let new_note = temp.path().join("content/2025/05/2025-05-08.md");
+    let text = std::fs::read_to_string(&new_note).unwrap();
+    let written = text.replacen(
+        "- ALBのヘルスチェックを設定する",
+        "- ALBのヘルスチェックを設定する（1h）",
+        1,
+    );
+    assert_ne!(written, text, "new copies the plan into the tasks:\n{text}");
+    std::fs::write(&new_note, written).unwrap();
+    let out = common::build_into(temp.path(), None);
+    assert_eq!(states(&out.path().join("site")), (0.into(), 2.into()));
+}
+
+#[test]
+fn a_problem_resolved_with_an_arrow_or_timed_in_bold_stays_one_problem() {
+    let day1 =
+        "## 現在発生している問題\n- ECRへのpushが失敗する\n- **CORSエラーが出る（21:20頃）**\n";
+    let day2 =
+        "## 現在発生している問題\n- ECRへのpushが失敗する → 解決済み\n- [x] CORSエラーが出る\n";
+    let temp = TempLog::new(&[
+        ("content/2025/05/2025-05-05.md", day1.as_bytes()),
+        ("content/2025/05/2025-05-06.md", day2.as_bytes()),
+    ]);
+    let out = common::build_into(temp.path(), None);
+    let site = out.path().join("site");
+    let json = common::log_json(&site);
+    let problems = |d: usize| -> Vec<(String, bool)> {
+        (json["days"][d]["problems"].as_array().unwrap().iter())
+            .map(|p| {
+                (
+                    p["title"].as_str().unwrap().to_string(),
+                    p["resolved"] == true,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        problems(0),
+        [
+            ("ECRへのpushが失敗する".into(), false),
+            ("CORSエラーが出る".into(), false)
+        ]
+    );
+    assert_eq!(
+        problems(1),
+        [
+            ("ECRへのpushが失敗する".into(), true),
+            ("CORSエラーが出る".into(), true)
+        ]
+    );
+    assert_eq!(json["days"][0]["problems"][1]["time"], "21:20");
+    assert_eq!(
+        common::files_below(&site.join("kb")).len(),
+        3,
+        "two entries and the index"
+    );
+}

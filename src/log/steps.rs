@@ -130,10 +130,17 @@ pub fn track(days: &[Day]) -> (Vec<StepRecord>, Vec<Box<[u32]>>) {
         }
         per_day.push(of_day.into_boxed_slice());
     }
-    let Some(newest) = days.len().checked_sub(1) else {
+    // A note fresh from the template (`logsite new` moves the plan into its tasks and
+    // leaves 次やること empty) says nothing yet: the plan is the newest written note's.
+    let Some(newest) = (0..days.len())
+        .rev()
+        .find(|&d| written(&days[d]))
+        .or(days.len().checked_sub(1))
+    else {
         return (records, per_day);
     };
-    let as_of = days[newest].date();
+    // Overdue as of the newest note, written or not: its date has come.
+    let as_of = days[days.len() - 1].date();
     for (record, checked) in records.iter_mut().zip(checked_since) {
         record.state = if let Some(day) = checked {
             StepState::Done {
@@ -147,20 +154,32 @@ pub fn track(days: &[Day]) -> (Vec<StepRecord>, Vec<Box<[u32]>>) {
         } else {
             let (d, s) = record.last;
             let work = &days[d].note.next[s].work;
-            done_by_task(days, d, work).unwrap_or(StepState::Dropped { day: d + 1 })
+            let dropped_on = (d + 1..days.len()).find(|&i| written(&days[i]));
+            done_by_task(days, d, work).unwrap_or(StepState::Dropped {
+                day: dropped_on.unwrap_or(d + 1),
+            })
         };
     }
     (records, per_day)
 }
 
-/// The first note after `last` (within [`DONE_WITHIN_DAYS`]) with a task that is the
-/// work of the step `work`; a task with the same text wins over a similar one there.
+/// True when a note says something about the plan: it was studied (hours, a Today,
+/// something learned or run into) or it lists steps. A note fresh from the template
+/// is neither, and closes no step until it is written.
+fn written(day: &Day) -> bool {
+    super::stats::studied(day) || !day.note.next.is_empty()
+}
+
+/// The first studied note after `last` (within [`DONE_WITHIN_DAYS`]) with a task that
+/// is the work of the step `work`; a task with the same text wins over a similar one
+/// there. A task copied from the plan into a note not yet written is no work done.
 fn done_by_task(days: &[Day], last: usize, work: &Work) -> Option<StepState> {
     let until = days[last].date() + Days::new(DONE_WITHIN_DAYS);
     days[last + 1..]
         .iter()
         .take_while(|day| day.date() <= until)
         .enumerate()
+        .filter(|(_, day)| super::stats::studied(day))
         .find_map(|(i, day)| {
             let best = best_match(&day.note.tasks, work)?;
             Some(StepState::Done {

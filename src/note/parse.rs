@@ -119,21 +119,19 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
             Some(Role::Tasks) => {
                 tasks_at = Some(base + section.start);
                 note.tasks.extend(
-                    section
-                        .items
-                        .iter()
+                    written(&section.items)
                         .map(|i| task(i, (&exclude, false), (base, note.date), &refs, &mut diags)),
                 )
             }
             Some(Role::Problems) => note
                 .problems
-                .extend(section.items.iter().map(|i| problem(i, base, &refs))),
+                .extend(written(&section.items).map(|i| problem(i, base, &refs))),
             Some(Role::Learnings) => note
                 .learnings
-                .extend(section.items.iter().map(|i| learning(i, base))),
+                .extend(written(&section.items).map(|i| learning(i, base))),
             Some(Role::Feelings) => note
                 .feelings
-                .extend(section.items.iter().map(|i| learning(i, base))),
+                .extend(written(&section.items).map(|i| learning(i, base))),
             Some(Role::Next) => next_steps(
                 section,
                 note.date,
@@ -389,9 +387,7 @@ fn task(
         .iter()
         .any(|w| !w.is_empty() && folded.contains(w.as_str()));
     let counted = !under_excluded && !excluded;
-    let children: Vec<Task> = item
-        .children
-        .iter()
+    let children: Vec<Task> = written(&item.children)
         .map(|c| task(c, (exclude, !counted), (base, note_date), refs, diags))
         .collect();
     let has_children_hours = children.iter().any(|c| c.minutes.is_some());
@@ -464,7 +460,17 @@ fn problem(item: &Item, base: usize, refs: &LinkRefs) -> Problem {
     let groups = paren_groups(first);
     let time = groups.iter().find_map(|(_, _, inner)| clock_time(inner));
     let title = match first_strong_text(first, refs) {
-        Some(bold) => bold,
+        // A time may be inside the bold (`**CORSエラー（21:20頃）**`): it is no part of
+        // the title either way.
+        Some(bold) => {
+            let mut without = bold.clone();
+            for (start, end, inner) in paren_groups(&bold).into_iter().rev() {
+                if clock_time(inner).is_some() {
+                    without.replace_range(start..end, "");
+                }
+            }
+            without.trim().to_string()
+        }
         None => {
             let mut without = first.to_string();
             for (start, end, _) in groups.iter().rev() {
@@ -493,6 +499,7 @@ fn problem(item: &Item, base: usize, refs: &LinkRefs) -> Problem {
 
 fn strip_markers(title: &str) -> String {
     let mut t = title.to_string();
+    let mut marked = false;
     for m in RESOLVED_MARKERS {
         // ASCII case-insensitively, for `Resolved`; the other markers have no case. A
         // match begins and ends where `m`'s characters do, so the range cuts no
@@ -503,12 +510,20 @@ fn strip_markers(title: &str) -> String {
             .position(|w| w.eq_ignore_ascii_case(m.as_bytes()))
         {
             t.replace_range(i..i + m.len(), "");
+            marked = true;
         }
     }
-    t.trim()
-        .trim_matches(['：', ':', '-', '】', '【', '[', ']'])
+    let t = t
         .trim()
-        .to_string()
+        .trim_matches(['：', ':', '-', '】', '【', '[', ']']);
+    // `ECRへのpushが失敗する → 解決済み`: the arrow led to the marker, and goes with it,
+    // so the title is the one the problem had on the days before.
+    let t = if marked {
+        t.trim_end_matches(['→', '⇒', '>', '=', '-', ' ', '\u{3000}', '、', '。'])
+    } else {
+        t
+    };
+    t.trim().to_string()
 }
 
 fn detail((line, offset): &(String, usize), base: usize) -> Detail {
@@ -624,6 +639,14 @@ fn flatten_items(items: &[Item], base: usize, out: &mut Vec<Span>) {
     }
 }
 
+/// The items that say something: the empty `- ` that `logsite new` leaves in every
+/// section (and an empty `- [ ]`) is no task, problem, learning or step.
+fn written(items: &[Item]) -> impl Iterator<Item = &Item> {
+    items
+        .iter()
+        .filter(|i| !i.first_line().trim().is_empty() || !i.children.is_empty())
+}
+
 /// `text` is the note's whole text (`base` is where the body starts in it).
 fn next_steps(
     section: &OutlineSection,
@@ -632,18 +655,12 @@ fn next_steps(
     refs: &LinkRefs,
     out: &mut Vec<Step>,
 ) {
-    for item in &section.items {
+    for item in written(&section.items) {
         let own_due = date::find_due(item.first_line(), note_date);
         if !item.children.is_empty() && own_due.is_none() {
-            let area = plain_line(item.first_line(), refs);
-            for child in &item.children {
-                out.push(step(
-                    child,
-                    Some(area.clone()),
-                    note_date,
-                    (text, base),
-                    refs,
-                ));
+            let area = Some(plain_line(item.first_line(), refs)).filter(|a| !a.is_empty());
+            for child in written(&item.children) {
+                out.push(step(child, area.clone(), note_date, (text, base), refs));
             }
         } else {
             out.push(step(item, None, note_date, (text, base), refs));
