@@ -214,3 +214,21 @@ fn a_date_a_note_file_name_cannot_hold_is_refused() {
     assert_eq!(code, 0, "{stderr}");
     assert!(out.trim_end().ends_with("0000-01-01.md"), "{out}");
 }
+
+#[test]
+fn a_day_left_unwritten_does_not_lose_the_plan() {
+    // 5/8 made by `new` and never written: its 次やること is empty, and the plan of 5/7
+    // is still the plan for 5/9.
+    let plan = "## 取り組んだ課題一覧\n- 実装（2h）\n\n## 次やること\n- ALBのヘルスチェックを設定する\n- デプロイ手順書を書く\n";
+    let log = TempLog::new(&[("content/2025/05/2025-05-07.md", plan.as_bytes())]);
+    for day in ["2025-05-08", "2025-05-09"] {
+        let (code, _, stderr) = new_note(&log, day);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let text = std::fs::read_to_string(log.path().join("content/2025/05/2025-05-09.md")).unwrap();
+    let tasks = text.split("## 現在発生している問題").next().unwrap();
+    assert!(
+        tasks.contains("- ALBのヘルスチェックを設定する\n- デプロイ手順書を書く\n"),
+        "{text}"
+    );
+}

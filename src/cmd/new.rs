@@ -201,7 +201,8 @@ pub struct Fill {
     pub date: NaiveDate,
     /// The latest note before the date.
     pub previous: Option<NaiveDate>,
-    /// The previous note's next steps not done, as a Markdown list grouped by area.
+    /// The next steps not done of the newest written note before the date, as a
+    /// Markdown list grouped by area.
     pub carried_tasks: String,
     /// The week so far: the days of the date's week before it.
     pub week_minutes: u32,
@@ -217,7 +218,12 @@ impl Fill {
         let week_minutes = previous
             .filter(|d| week_start_of(d.date(), week_start) == week_start_of(date, week_start))
             .map_or(0, |d| d.week_minutes);
-        let carried_tasks = match previous {
+        // The plan is the newest written note's: a note left as `new` made it (its
+        // 次やること empty) must not lose the plan for the next day.
+        let plan = (log.days.iter().rev())
+            .filter(|d| d.date() < date)
+            .find(|d| crate::log::steps::is_written(d));
+        let carried_tasks = match plan {
             Some(day) => carried_tasks(day, &log.note_text(&day.note)?),
             None => String::new(),
         };

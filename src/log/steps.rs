@@ -134,7 +134,7 @@ pub fn track(days: &[Day]) -> (Vec<StepRecord>, Vec<Box<[u32]>>) {
     // leaves 次やること empty) says nothing yet: the plan is the newest written note's.
     let Some(newest) = (0..days.len())
         .rev()
-        .find(|&d| written(&days[d]))
+        .find(|&d| is_written(&days[d]))
         .or(days.len().checked_sub(1))
     else {
         return (records, per_day);
@@ -154,7 +154,7 @@ pub fn track(days: &[Day]) -> (Vec<StepRecord>, Vec<Box<[u32]>>) {
         } else {
             let (d, s) = record.last;
             let work = &days[d].note.next[s].work;
-            let dropped_on = (d + 1..days.len()).find(|&i| written(&days[i]));
+            let dropped_on = (d + 1..days.len()).find(|&i| is_written(&days[i]));
             done_by_task(days, d, work).unwrap_or(StepState::Dropped {
                 day: dropped_on.unwrap_or(d + 1),
             })
@@ -166,7 +166,7 @@ pub fn track(days: &[Day]) -> (Vec<StepRecord>, Vec<Box<[u32]>>) {
 /// True when a note says something about the plan: it was studied (hours, a Today,
 /// something learned or run into) or it lists steps. A note fresh from the template
 /// is neither, and closes no step until it is written.
-fn written(day: &Day) -> bool {
+pub fn is_written(day: &Day) -> bool {
     super::stats::studied(day) || !day.note.next.is_empty()
 }
 
