@@ -154,9 +154,11 @@ pub fn track(days: &[Day]) -> (Vec<StepRecord>, Vec<Box<[u32]>>) {
         } else {
             let (d, s) = record.last;
             let work = &days[d].note.next[s].work;
-            let dropped_on = (d + 1..days.len()).find(|&i| is_written(&days[i]));
-            done_by_task(days, d, work).unwrap_or(StepState::Dropped {
-                day: dropped_on.unwrap_or(d + 1),
+            done_by_task(days, d, work).unwrap_or_else(|| StepState::Dropped {
+                // The first written note without it.
+                day: (d + 1..days.len())
+                    .find(|&i| is_written(&days[i]))
+                    .unwrap_or(d + 1),
             })
         };
     }

@@ -119,19 +119,19 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
             Some(Role::Tasks) => {
                 tasks_at = Some(base + section.start);
                 note.tasks.extend(
-                    written(&section.items)
+                    non_empty(&section.items)
                         .map(|i| task(i, (&exclude, false), (base, note.date), &refs, &mut diags)),
                 )
             }
             Some(Role::Problems) => note
                 .problems
-                .extend(written(&section.items).map(|i| problem(i, base, &refs))),
+                .extend(non_empty(&section.items).map(|i| problem(i, base, &refs))),
             Some(Role::Learnings) => note
                 .learnings
-                .extend(written(&section.items).map(|i| learning(i, base))),
+                .extend(non_empty(&section.items).map(|i| learning(i, base))),
             Some(Role::Feelings) => note
                 .feelings
-                .extend(written(&section.items).map(|i| learning(i, base))),
+                .extend(non_empty(&section.items).map(|i| learning(i, base))),
             Some(Role::Next) => next_steps(
                 section,
                 note.date,
@@ -387,7 +387,7 @@ fn task(
         .iter()
         .any(|w| !w.is_empty() && folded.contains(w.as_str()));
     let counted = !under_excluded && !excluded;
-    let children: Vec<Task> = written(&item.children)
+    let children: Vec<Task> = non_empty(&item.children)
         .map(|c| task(c, (exclude, !counted), (base, note_date), refs, diags))
         .collect();
     let has_children_hours = children.iter().any(|c| c.minutes.is_some());
@@ -463,21 +463,15 @@ fn problem(item: &Item, base: usize, refs: &LinkRefs) -> Problem {
         // A time may be inside the bold (`**CORSエラー（21:20頃）**`): it is no part of
         // the title either way.
         Some(bold) => {
-            let mut without = bold.clone();
-            for (start, end, inner) in paren_groups(&bold).into_iter().rev() {
-                if clock_time(inner).is_some() {
-                    without.replace_range(start..end, "");
-                }
-            }
-            without.trim().to_string()
+            let times = paren_groups(&bold).into_iter();
+            without_groups(
+                &bold,
+                times.filter(|(_, _, inner)| clock_time(inner).is_some()),
+            )
+            .trim()
+            .to_string()
         }
-        None => {
-            let mut without = first.to_string();
-            for (start, end, _) in groups.iter().rev() {
-                without.replace_range(*start..*end, "");
-            }
-            markdown::to_plain_text(&without, refs)
-        }
+        None => markdown::to_plain_text(&without_groups(first, groups.iter().copied()), refs),
     };
     let title = strip_markers(&title);
     let mut details = Vec::new();
@@ -495,6 +489,18 @@ fn problem(item: &Item, base: usize, refs: &LinkRefs) -> Problem {
         details,
         line: base + item.offset(),
     }
+}
+
+/// `text` without the parenthesised `groups` (from [`paren_groups`] of `text`).
+fn without_groups<'g>(text: &str, groups: impl Iterator<Item = (usize, usize, &'g str)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end, _) in groups {
+        out.push_str(&text[copied..start]);
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 fn strip_markers(title: &str) -> String {
@@ -641,7 +647,7 @@ fn flatten_items(items: &[Item], base: usize, out: &mut Vec<Span>) {
 
 /// The items that say something: the empty `- ` that `logsite new` leaves in every
 /// section (and an empty `- [ ]`) is no task, problem, learning or step.
-fn written(items: &[Item]) -> impl Iterator<Item = &Item> {
+fn non_empty(items: &[Item]) -> impl Iterator<Item = &Item> {
     items
         .iter()
         .filter(|i| !i.first_line().trim().is_empty() || !i.children.is_empty())
@@ -655,11 +661,11 @@ fn next_steps(
     refs: &LinkRefs,
     out: &mut Vec<Step>,
 ) {
-    for item in written(&section.items) {
+    for item in non_empty(&section.items) {
         let own_due = date::find_due(item.first_line(), note_date);
         if !item.children.is_empty() && own_due.is_none() {
             let area = Some(plain_line(item.first_line(), refs)).filter(|a| !a.is_empty());
-            for child in written(&item.children) {
+            for child in non_empty(&item.children) {
                 out.push(step(child, area.clone(), note_date, (text, base), refs));
             }
         } else {
