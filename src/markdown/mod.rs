@@ -35,7 +35,7 @@ pub struct LinkRefs(Vec<LinkRef>);
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct LinkRef {
     /// As the parser normalises it (white space collapsed); compared case-folded.
-    label: unicase::UniCase<String>,
+    label: String,
     dest: String,
     title: String,
 }
@@ -54,14 +54,14 @@ impl LinkRefs {
         let parser = pulldown_cmark::Parser::new_ext(src, cmark_options());
         let mut refs: Vec<LinkRef> = (parser.reference_definitions().iter())
             .map(|(label, def)| LinkRef {
-                label: unicase::UniCase::new(label.to_string()),
+                label: label.to_string(),
                 dest: def.dest.to_string(),
                 title: def.title.as_deref().unwrap_or("").to_string(),
             })
             .collect();
         // The parser keeps them in a hash map: sorted, a note's refs compare equal
         // however they were found.
-        refs.sort_by(|a, b| a.label.as_ref().cmp(b.label.as_ref()));
+        refs.sort_by(|a, b| a.label.cmp(&b.label));
         LinkRefs(refs)
     }
 
@@ -73,7 +73,7 @@ impl LinkRefs {
     fn get(&self, label: &str) -> Option<(&str, &str)> {
         let label = unicase::UniCase::new(label);
         (self.0.iter())
-            .find(|r| unicase::UniCase::new(r.label.as_ref()) == label)
+            .find(|r| unicase::UniCase::new(r.label.as_str()) == label)
             .map(|r| (r.dest.as_str(), r.title.as_str()))
     }
 }
