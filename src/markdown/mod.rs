@@ -218,14 +218,19 @@ pub fn tag_filter(html: CowStr<'_>) -> CowStr<'_> {
 pub fn parse<'s>(src: &'s str, opts: Options) -> Vec<(Event<'s>, Range<usize>)> {
     // Task titles, steps and detail lines are mostly such lines, rendered by the
     // thousand; the parser's set-up costs more than the line.
-    if is_plain_line(src) && (opts.bare_urls == BareUrls::Text || !autolink::may_hold_url(src)) {
-        return plain_paragraph(src);
+    if is_plain_line(src) {
+        let paragraph = plain_paragraph(src);
+        if opts.bare_urls == BareUrls::Text || !autolink::may_hold_url(src) {
+            return paragraph;
+        }
+        // The parser would give this one text event too: only its bare URLs to link.
+        return autolink::Autolinks::new(paragraph.into_iter(), true).collect();
     }
     parse_fully(src, opts)
 }
 
-/// What the parser makes of a line [`is_plain_line`] accepts and without a URL to
-/// link: one paragraph of its text, final spaces and tabs stripped.
+/// What the parser makes of a line [`is_plain_line`] accepts, before bare URLs are
+/// linked: one paragraph of its text, final spaces and tabs stripped.
 fn plain_paragraph(src: &str) -> Vec<(Event<'_>, Range<usize>)> {
     let text = src.trim_end_matches([' ', '\t']);
     vec![
@@ -561,9 +566,7 @@ mod tests {
             let line: String = pieces.concat();
             if is_plain_line(&line) {
                 prop_assert_eq!(line.trim_end(), parsed_plain_text(&line, LinkRefs::NONE));
-                if !autolink::may_hold_url(&line) {
-                    prop_assert_eq!(parse(&line, Options::default()), parse_fully(&line, Options::default()));
-                }
+                prop_assert_eq!(parse(&line, Options::default()), parse_fully(&line, Options::default()));
                 let text = Options { bare_urls: BareUrls::Text, ..Options::default() };
                 prop_assert_eq!(parse(&line, text), parse_fully(&line, text));
             }
