@@ -176,7 +176,29 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note, &diags.line_starts);
     note.link_refs = refs;
+    shrink(&mut note);
     note
+}
+
+/// A note's lists without room to grow: the log holds every note's for the whole
+/// build, and lists grown item by item keep up to half their room unused (at 100,000
+/// notes, tens of MiB of a peak that must stay under 1 GiB).
+fn shrink(note: &mut Note) {
+    note.sections.shrink_to_fit();
+    note.tasks.shrink_to_fit();
+    note.problems.shrink_to_fit();
+    note.learnings.shrink_to_fit();
+    note.feelings.shrink_to_fit();
+    note.next.shrink_to_fit();
+    note.image_refs.shrink_to_fit();
+    note.excluded_words.shrink_to_fit();
+    note.diagnostics.shrink_to_fit();
+    note.private.shrink_to_fit();
+}
+
+fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
 
 /// Where each line of `text` starts: 0, then after each newline.
@@ -387,9 +409,10 @@ fn task(
         .iter()
         .any(|w| !w.is_empty() && folded.contains(w.as_str()));
     let counted = !under_excluded && !excluded;
-    let children: Vec<Task> = non_empty(&item.children)
+    let mut children: Vec<Task> = non_empty(&item.children)
         .map(|c| task(c, (exclude, !counted), (base, note_date), refs, diags))
         .collect();
+    children.shrink_to_fit();
     let has_children_hours = children.iter().any(|c| c.minutes.is_some());
     if own_minutes.is_none() && !has_children_hours && counted {
         if let Some((title, hours)) = hours_outside_parentheses(item.first_line()) {
@@ -486,7 +509,7 @@ fn problem(item: &Item, base: usize, refs: &LinkRefs) -> Problem {
         first_line: Span::new(offset..offset + first.len()),
         time,
         resolved,
-        details,
+        details: shrunk(details),
         line: base + item.offset(),
     }
 }
@@ -632,7 +655,7 @@ fn learning(item: &Item, base: usize) -> Learning {
     flatten_items(&item.children, base, &mut details);
     Learning {
         own: own_span(item, base),
-        details,
+        details: shrunk(details),
         line: base + item.offset(),
     }
 }
@@ -688,7 +711,7 @@ fn step(
         work: Work::default(),
         due: date::find_due(item.first_line(), note_date),
         area,
-        details,
+        details: shrunk(details),
         done: item.checked == Some(true),
         // An offset for now; `parse` turns it into a line.
         line: base + item.offset(),
