@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
@@ -105,6 +105,9 @@ pub struct Staging {
     /// Folders made in `dir` so far: a build writes some 13,000 files into a few dozen
     /// folders, and `create_dir_all` costs a failing mkdir and a stat for each.
     made: Mutex<HashSet<PathBuf>>,
+    /// Set when linking a content file failed because the output is on another
+    /// filesystem: every other image would fail the same way, so they are copied at once.
+    links_cross_devices: AtomicBool,
 }
 
 impl Staging {
@@ -133,6 +136,7 @@ impl Staging {
             target: target.to_path_buf(),
             manifest: Manifest::load(target),
             made: Mutex::default(),
+            links_cross_devices: AtomicBool::new(false),
         })
     }
 
@@ -273,16 +277,23 @@ impl Output for Staging {
         let identity = crate::log::hash_of(&(meta.len(), meta.modified().ok()));
         self.manifest.record(rel, identity);
         // A symlink left in the previous site by an older logsite is never linked again.
-        let previous_is_file =
-            std::fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.file_type().is_file());
-        if self.manifest.unchanged(rel, identity) && previous_is_file && self.link_previous(rel) {
+        let previous_is_file = || {
+            std::fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.file_type().is_file())
+        };
+        if self.manifest.unchanged(rel, identity) && previous_is_file() && self.link_previous(rel) {
             self.manifest.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         let dest = self.dir.path().join(rel);
         self.make_parent(&dest)?;
-        if std::fs::hard_link(from, &dest).is_ok() {
-            return Ok(());
+        if !self.links_cross_devices.load(Ordering::Relaxed) {
+            match std::fs::hard_link(from, &dest) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+                    self.links_cross_devices.store(true, Ordering::Relaxed)
+                }
+                Err(_) => {}
+            }
         }
         std::fs::copy(from, &dest)
             .with_context(|| format!("cannot copy {} to {}", from.display(), dest.display()))?;
