@@ -107,20 +107,28 @@ struct Fix {
 /// does not meet it. Most notes hold neither `<` nor `]:`, and the guess spares the
 /// parse that finds the inline runs: a third of a note's parsing.
 pub(crate) fn separate(src: &str, options: pulldown_cmark::Options) -> Separated<'_> {
-    if !needs_separators(src) {
+    if !may_need_separators(src) {
+        return Separated::unchanged(src);
+    }
+    // The guess, made in the one pass over the runs that also tells whether any run
+    // needs a separator at all.
+    let inserts: Vec<usize> = raw_runs(src)
+        .flat_map(|run| {
+            let fix = fix_for(src, run.clone());
+            [
+                fix.before.then_some(run.start),
+                fix.after.then_some(run.end),
+            ]
+        })
+        .flatten()
+        .collect();
+    if inserts.is_empty() {
         return Separated::unchanged(src);
     }
     if src.contains('<') || src.contains("]:") {
         return place_exactly(src, options);
     }
-    let inserts = raw_runs(src).flat_map(|run| {
-        let fix = fix_for(src, run.clone());
-        [
-            fix.before.then_some(run.start),
-            fix.after.then_some(run.end),
-        ]
-    });
-    Separated::with(src, inserts.flatten().collect(), true)
+    Separated::with(src, inserts, true)
 }
 
 /// [`separate`] with the inline runs found by a parse of `src`: never guessed.
@@ -150,9 +158,13 @@ fn place_exactly(src: &str, options: pulldown_cmark::Options) -> Separated<'_> {
 /// (or a variation selector) beside a run, so pure-ASCII notes and notes without
 /// runs are ruled out before any parse.
 fn needs_separators(src: &str) -> bool {
-    !src.is_ascii()
-        && next_delimiter(src.as_bytes(), 0).is_some()
-        && raw_runs(src).any(|run| fix_for(src, run) != Fix::default())
+    may_need_separators(src) && raw_runs(src).any(|run| fix_for(src, run) != Fix::default())
+}
+
+/// Whether `src` holds a CJK character and a run at all: the quick part of
+/// [`needs_separators`].
+fn may_need_separators(src: &str) -> bool {
+    !src.is_ascii() && next_delimiter(src.as_bytes(), 0).is_some()
 }
 
 impl<'a> Separated<'a> {
