@@ -37,7 +37,7 @@ impl BuildArgs {
 
 /// Builds; on failure prints why and leaves the previous site untouched (exit 1).
 pub fn execute(args: BuildArgs) -> Result<ExitCode> {
-    match site::build(&args.log.dir, &args.options()) {
+    match site::build_then_exit(&args.log.dir, &args.options()) {
         Ok(summary) => {
             print_diagnostics(summary.diagnostics.iter());
             for note in &summary.notes {

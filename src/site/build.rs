@@ -18,7 +18,24 @@ use crate::log::{Log, LogOptions};
 
 /// Builds the log folder `root` into its build dir. On failure nothing is changed.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, None, &mut |_| {}, None)
+    build_with(root, options, None, &mut |_| {}, None, Ending::Freed)
+}
+
+/// As [`build`], for a process that ends once the build is done (`logsite build`): the
+/// log and the site are left to the operating system instead of freed piece by piece,
+/// which took a build of 3,650 notes 10-15 ms of one core after its files were in
+/// place.
+pub fn build_then_exit(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
+    build_with(root, options, None, &mut |_| {}, None, Ending::Exit)
+}
+
+/// What becomes of a successful build's log and site.
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    /// Freed (or kept in the cache) as the build returns.
+    Freed,
+    /// Never freed: the process exits right after.
+    Exit,
 }
 
 /// Builds the log folder `root` into `out`, a folder of another site (a cohort's
@@ -30,7 +47,14 @@ pub fn build_nested(
     out: &dyn output::Output,
     back: &str,
 ) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, None, &mut |_| {}, Some((out, back)))
+    build_with(
+        root,
+        options,
+        None,
+        &mut |_| {},
+        Some((out, back)),
+        Ending::Freed,
+    )
 }
 
 /// Lap times of a build's stages.
@@ -78,7 +102,7 @@ pub fn build_cached(
     options: &BuildOptions,
     cache: &mut SiteCache,
 ) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, Some(cache), &mut |_| {}, None)
+    build_with(root, options, Some(cache), &mut |_| {}, None, Ending::Freed)
 }
 
 /// At most this many edited days are written ahead of the rest of a rebuild: more is a
@@ -96,7 +120,7 @@ pub fn build_cached_edited_first(
     cache: &mut SiteCache,
     first: &mut dyn FnMut(&[String]),
 ) -> Result<BuildSummary, BuildFailure> {
-    build_with(root, options, Some(cache), first, None)
+    build_with(root, options, Some(cache), first, None, Ending::Freed)
 }
 
 fn build_with(
@@ -105,6 +129,7 @@ fn build_with(
     mut cache: Option<&mut SiteCache>,
     on_first: &mut dyn FnMut(&[String]),
     nested: Option<(&dyn output::Output, &str)>,
+    ending: Ending,
 ) -> Result<BuildSummary, BuildFailure> {
     let started = Instant::now();
     let config = Config::load(root)?;
@@ -273,6 +298,11 @@ fn build_with(
         changed,
         stages: stages.done,
     };
+    if ending == Ending::Exit {
+        std::mem::forget(site);
+        std::mem::forget(log);
+        return Ok(summary);
+    }
     drop(site);
     if let Some(c) = cache {
         c.notes.restore(log);

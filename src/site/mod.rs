@@ -47,7 +47,9 @@ pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'/')
     .add(b'\\');
 
-pub use build::{build, build_cached, build_cached_edited_first, build_nested, SiteCache};
+pub use build::{
+    build, build_cached, build_cached_edited_first, build_nested, build_then_exit, SiteCache,
+};
 
 /// How to build.
 #[derive(Clone, Debug)]
