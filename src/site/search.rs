@@ -456,38 +456,61 @@ struct Batch {
     postings: KeyMap<Postings>,
 }
 
+/// Each gram's ids in a batch as a plain list, before [`Batch::new`] makes them compact
+/// (pushing to a `Postings` id by id weighs which form is smaller at every id). Kept
+/// from batch to batch, emptied but not freed: a gram's list grows to its size once,
+/// not once in every calendar quarter (that growth was a tenth of the index's work).
+#[derive(Default)]
+struct Lists {
+    ids: KeyMap<Vec<u32>>,
+    /// The grams of the batch being read, in the order first met.
+    met: Vec<GramKey>,
+}
+
 impl Batch {
-    fn new(records: Vec<Record>) -> Batch {
+    fn new(records: Vec<Record>, lists: &mut Lists) -> Batch {
         let keys: Vec<Vec<GramKey>> = records.par_iter().map(|r| record_keys(&r.text)).collect();
-        // Plain lists first, each made compact once whole: pushing to a `Postings` id
-        // by id weighs which form is smaller at every id.
-        let mut lists = KeyMap::<Vec<u32>>::default();
+        lists.met.clear();
         for (id, keys) in keys.into_iter().enumerate() {
             let id = id as u32;
             for key in keys {
-                let ids = lists.entry(key).or_default();
+                let ids = lists.ids.entry(key).or_default();
                 // A record's grams come unsorted, with repeats.
                 if ids.last() != Some(&id) {
+                    if ids.is_empty() {
+                        lists.met.push(key);
+                    }
                     ids.push(id);
                 }
             }
         }
         let postings = lists
-            .into_iter()
-            .map(|(key, ids)| (key, Postings::of(&ids)))
+            .met
+            .iter()
+            .filter_map(|key| {
+                let ids = lists.ids.get_mut(key)?;
+                let postings = Postings::of(ids);
+                ids.clear();
+                Some((*key, postings))
+            })
             .collect();
         Batch { records, postings }
     }
 
     /// The batch of `days`, which start at index `first` of the log's days.
-    fn of_days(site: &Site, first: usize, days: &[crate::log::Day]) -> Result<Batch> {
+    fn of_days(
+        site: &Site,
+        first: usize,
+        days: &[crate::log::Day],
+        lists: &mut Lists,
+    ) -> Result<Batch> {
         let kept = site.kept_records.take(first..first + days.len());
         let records: Vec<Vec<Record>> = days
             .par_iter()
             .zip(kept)
             .map(|(day, kept)| kept.map_or_else(|| day_records(site, day), Ok))
             .collect::<Result<_>>()?;
-        Ok(Batch::new(records.into_iter().flatten().collect()))
+        Ok(Batch::new(records.into_iter().flatten().collect(), lists))
     }
 }
 
@@ -684,7 +707,7 @@ impl Output for Collect {
 pub fn files(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
     let out = Collect(Default::default());
     let mut builder = Builder::new(&out);
-    builder.add(&Batch::new(records.to_vec()))?;
+    builder.add(&Batch::new(records.to_vec(), &mut Lists::default()))?;
     builder.finish()?;
     let mut files = out.0.into_inner().expect("collect lock");
     files.sort();
@@ -714,10 +737,11 @@ pub fn write_cached(
             *first += days.len();
             Some((*first - days.len(), days))
         });
+    let mut lists = Lists::default();
     match cache {
         None => {
             for (first, days) in runs {
-                builder.add(&Batch::of_days(site, first, days)?)?;
+                builder.add(&Batch::of_days(site, first, days, &mut lists)?)?;
             }
         }
         Some(cache) => {
@@ -726,7 +750,7 @@ pub fn write_cached(
                 let key = batch_key(site, days);
                 let batch = match cache.batches.get(&key) {
                     Some(batch) => batch.clone(),
-                    None => std::sync::Arc::new(Batch::of_days(site, first, days)?),
+                    None => std::sync::Arc::new(Batch::of_days(site, first, days, &mut lists)?),
                 };
                 builder.add(&batch)?;
                 kept.insert(key, batch);
@@ -735,7 +759,7 @@ pub fn write_cached(
         }
     }
     // A handful of pages: tokenised again on every build.
-    builder.add(&Batch::new(page_records(site)))?;
+    builder.add(&Batch::new(page_records(site), &mut lists))?;
     builder.finish()
 }
 
