@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use super::{Day, Log};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::LinkRefs;
-use crate::note::Task;
+use crate::note::{Note, Task};
 
 /// The whole document.
 #[derive(Serialize)]
@@ -341,7 +340,7 @@ fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
             total: note.declared.total.as_ref().map(|f| f.minutes),
         },
         tasks: (note.tasks.iter())
-            .map(|t| export_task(t, text, &note.link_refs))
+            .map(|t| export_task(t, text, note))
             .collect(),
         problems: note
             .problems
@@ -379,13 +378,13 @@ fn export_day(log: &Log, day: &Day, text: &str) -> ExportDay {
     }
 }
 
-fn export_task(task: &Task, text: &str, refs: &LinkRefs) -> ExportTask {
+fn export_task(task: &Task, text: &str, note: &Note) -> ExportTask {
     ExportTask {
-        title: task.title(text, refs),
+        title: note.task_title(task, text),
         minutes: task.minutes,
         counted: task.counted,
         children: (task.children.iter())
-            .map(|t| export_task(t, text, refs))
+            .map(|t| export_task(t, text, note))
             .collect(),
     }
 }

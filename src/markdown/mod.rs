@@ -421,7 +421,7 @@ impl PlainText {
 /// and no block marker at its start. Most task titles and tally lines are such lines,
 /// and [`to_plain_text`] is asked for thousands of them in a build. (Bare URLs and
 /// e-mail addresses are linked with their own text, so they may stay.)
-fn is_plain_line(src: &str) -> bool {
+pub(crate) fn is_plain_line(src: &str) -> bool {
     let bytes = src.as_bytes();
     let Some(&first) = bytes.first() else {
         return false;

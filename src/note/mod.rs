@@ -67,6 +67,11 @@ pub struct Note {
     pub section_plain: Option<Vec<String>>,
     /// The note's link reference definitions, for each piece of it rendered alone.
     pub link_refs: LinkRefs,
+    /// Where the text is kept: the plain title of each task whose title holds markup,
+    /// made by the parse that read the note, by where the task's first line starts
+    /// (ascending). Making it again means parsing the line again, for `log.json`, week
+    /// pages and reports alike.
+    pub parsed_titles: Vec<(u32, Box<str>)>,
 }
 
 impl Note {
@@ -97,6 +102,18 @@ impl Note {
             return Err(changed());
         }
         Ok(text.into())
+    }
+
+    /// [`Task::title`] of one of this note's tasks, as the parse kept it where it did.
+    pub fn task_title(&self, task: &Task, text: &str) -> String {
+        let at = task.first_line.start;
+        match self
+            .parsed_titles
+            .binary_search_by_key(&at, |(start, _)| *start)
+        {
+            Ok(i) => self.parsed_titles[i].1.to_string(),
+            Err(_) => task.title(text, &self.link_refs),
+        }
     }
 
     /// Image destinations as written, in order.

@@ -49,6 +49,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         text: keep_text.then(|| source.text.as_str().into()),
         section_plain: None,
         link_refs: LinkRefs::default(),
+        parsed_titles: Vec::new(),
     };
     // Every piece of the note (a section, a task, a step) is parsed alone, and may use
     // a link reference another defines.
@@ -118,9 +119,16 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         match role {
             Some(Role::Tasks) => {
                 tasks_at = Some(base + section.start);
+                let titles = keep_text.then_some(&mut note.parsed_titles);
+                let mut reading = TaskReading {
+                    exclude: &exclude,
+                    base,
+                    note_date: note.date,
+                    refs: &refs,
+                    titles,
+                };
                 note.tasks.extend(
-                    non_empty(&section.items)
-                        .map(|i| task(i, (&exclude, false), (base, note.date), &refs, &mut diags)),
+                    non_empty(&section.items).map(|i| task(i, false, &mut reading, &mut diags)),
                 )
             }
             Some(Role::Problems) => note
@@ -176,6 +184,8 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note, &diags.line_starts);
     note.link_refs = refs;
+    // Tasks sections come in order, and a task's title before its children's.
+    note.parsed_titles.sort_unstable_by_key(|(start, _)| *start);
     shrink(&mut note);
     note
 }
@@ -194,6 +204,7 @@ fn shrink(note: &mut Note) {
     note.excluded_words.shrink_to_fit();
     note.diagnostics.shrink_to_fit();
     note.private.shrink_to_fit();
+    note.parsed_titles.shrink_to_fit();
 }
 
 fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
@@ -373,13 +384,24 @@ fn paren_groups(line: &str) -> Vec<(usize, usize, &str)> {
 }
 
 /// `note_date` reads dates in the title ([`Work::of`]).
-fn task(
-    item: &Item,
-    (exclude, under_excluded): (&[String], bool),
-    (base, note_date): (usize, chrono::NaiveDate),
-    refs: &LinkRefs,
-    diags: &mut Diags,
-) -> Task {
+/// What reading a tasks section needs besides the item.
+struct TaskReading<'a> {
+    exclude: &'a [String],
+    base: usize,
+    note_date: chrono::NaiveDate,
+    refs: &'a LinkRefs,
+    /// Where the note keeps its text: the plain titles made by parsing (see
+    /// `Note::parsed_titles`).
+    titles: Option<&'a mut Vec<(u32, Box<str>)>>,
+}
+
+fn task(item: &Item, under_excluded: bool, reading: &mut TaskReading, diags: &mut Diags) -> Task {
+    let (exclude, base, note_date, refs) = (
+        reading.exclude,
+        reading.base,
+        reading.note_date,
+        reading.refs,
+    );
     let (duration, near_miss) = find_duration(item.first_line());
     let title_markdown = title_without(
         item.first_line(),
@@ -404,13 +426,18 @@ fn task(
         diags.warn(offset, format!("`{text}` looks like hours but is not a duration logsite can read (write e.g. 1.5h, 1h 30m, 90分)"));
     }
     let title = plain_line(&title_markdown, refs);
+    if let Some(titles) = reading.titles.as_deref_mut() {
+        if !markdown::is_plain_line(&title_markdown) {
+            titles.push((first_line.start, title.as_str().into()));
+        }
+    }
     let folded = fold(&title);
     let excluded = exclude
         .iter()
         .any(|w| !w.is_empty() && folded.contains(w.as_str()));
     let counted = !under_excluded && !excluded;
     let mut children: Vec<Task> = non_empty(&item.children)
-        .map(|c| task(c, (exclude, !counted), (base, note_date), refs, diags))
+        .map(|c| task(c, !counted, reading, diags))
         .collect();
     children.shrink_to_fit();
     let has_children_hours = children.iter().any(|c| c.minutes.is_some());

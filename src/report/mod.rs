@@ -90,7 +90,7 @@ impl WeekReport {
                 let Some(minutes) = task.minutes else {
                     continue;
                 };
-                let title = task.title(&text, &day.note.link_refs);
+                let title = day.note.task_title(task, &text);
                 add(&mut tasks, &title, minutes, d);
                 for (area, m) in area_minutes(task, &text, &day.note.link_refs) {
                     add_area(&mut areas, &area, m);

@@ -204,7 +204,7 @@ pub(super) fn week_view<'s>(site: &'s Site, w: usize) -> Result<WeekView<'s>> {
         let text = site.note_text(&day.note)?;
         let mut pctx = day_ctx(site, day, "../", false);
         for t in day.note.tasks.iter().filter(|t| t.counted) {
-            let title = t.title(&text, &day.note.link_refs);
+            let title = day.note.task_title(t, &text);
             if let Some(m) = t.minutes {
                 let e = merged.entry(title.clone()).or_default();
                 e.0 = e.0.saturating_add(m);
@@ -213,7 +213,7 @@ pub(super) fn week_view<'s>(site: &'s Site, w: usize) -> Result<WeekView<'s>> {
             for c in t.children.iter().filter(|c| c.counted) {
                 if let Some(m) = c.minutes {
                     let e = merged
-                        .entry(format!("{title} › {}", c.title(&text, &day.note.link_refs)))
+                        .entry(format!("{title} › {}", day.note.task_title(c, &text)))
                         .or_default();
                     e.0 = e.0.saturating_add(m);
                     e.1 += 1;
