@@ -383,11 +383,13 @@ fn paren_groups(line: &str) -> Vec<(usize, usize, &str)> {
     groups
 }
 
-/// `note_date` reads dates in the title ([`Work::of`]).
 /// What reading a tasks section needs besides the item.
 struct TaskReading<'a> {
+    /// Folded words that exclude a task from the hours (`※…は学習時間に含めません`).
     exclude: &'a [String],
+    /// Where the note's body starts in its text.
     base: usize,
+    /// Reads dates in a title ([`Work::of`]).
     note_date: chrono::NaiveDate,
     refs: &'a LinkRefs,
     /// Where the note keeps its text: the plain titles made by parsing (see
@@ -396,12 +398,13 @@ struct TaskReading<'a> {
 }
 
 fn task(item: &Item, under_excluded: bool, reading: &mut TaskReading, diags: &mut Diags) -> Task {
-    let (exclude, base, note_date, refs) = (
-        reading.exclude,
-        reading.base,
-        reading.note_date,
-        reading.refs,
-    );
+    let &mut TaskReading {
+        exclude,
+        base,
+        note_date,
+        refs,
+        ..
+    } = reading;
     let (duration, near_miss) = find_duration(item.first_line());
     let title_markdown = title_without(
         item.first_line(),

@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Diagnostic;
 use crate::log::steps::StepState;
 use crate::log::Log;
-use crate::markdown::LinkRefs;
-use crate::note::{duration, Task};
+use crate::note::{duration, Note, Task};
 
 pub use write::Format;
 
@@ -92,7 +91,7 @@ impl WeekReport {
                 };
                 let title = day.note.task_title(task, &text);
                 add(&mut tasks, &title, minutes, d);
-                for (area, m) in area_minutes(task, &text, &day.note.link_refs) {
+                for (area, m) in area_minutes(task, &text, &day.note) {
                     add_area(&mut areas, &area, m);
                 }
             }
@@ -161,7 +160,8 @@ impl WeekReport {
 /// Minutes of a top-level counted task by area: its counted children with minutes
 /// (`ハッカソン` → `backend 4h`, `infra 2h`), with what the parent's own duration holds
 /// beyond them under its own title; a task without such children is its own area.
-pub fn area_minutes(task: &Task, text: &str, refs: &LinkRefs) -> Vec<(String, u32)> {
+/// `task` is one of `note`'s, whose text is `text`.
+pub fn area_minutes(task: &Task, text: &str, note: &Note) -> Vec<(String, u32)> {
     let Some(total) = task.minutes else {
         return Vec::new();
     };
@@ -169,12 +169,12 @@ pub fn area_minutes(task: &Task, text: &str, refs: &LinkRefs) -> Vec<(String, u3
         .children
         .iter()
         .filter(|c| c.counted)
-        .filter_map(|c| Some((c.title(text, refs), c.minutes?)))
+        .filter_map(|c| Some((note.task_title(c, text), c.minutes?)))
         .collect();
     let in_children = duration::add_up(children.iter().map(|(_, m)| *m));
     let mut areas = children;
     if total > in_children {
-        areas.push((task.title(text, refs), total - in_children));
+        areas.push((note.task_title(task, text), total - in_children));
     }
     areas
 }
