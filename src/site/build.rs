@@ -321,9 +321,14 @@ fn write_all(
     // The pages, the export with the copied files, and the search index read the log
     // and write files of their own: side by side, the sequential parts of each (the
     // export, the merge of the index's postings) leave the others a core.
-    let (pages, (files, index)) = rayon::join(
-        || site.render_pages(jobs, out),
-        || rayon::join(|| site.write_data(None, out), || search::write(site, out)),
+    let (index, (pages, files)) = rayon::join(
+        || search::write(site, out),
+        || {
+            rayon::join(
+                || site.render_pages(jobs, out),
+                || site.write_data(None, out),
+            )
+        },
     );
     pages?;
     files?;
