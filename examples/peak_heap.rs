@@ -70,7 +70,6 @@ fn main() {
         include_drafts: false,
         today,
         check_images: true,
-        section_html: true,
     };
     let log = logsite::log::Log::build(root, config, loaded, &options);
     show("log stage");

@@ -39,7 +39,6 @@ fn main() {
         include_drafts: false,
         today: options.today,
         check_images: false,
-        section_html: false,
     };
     let log = logsite::log::Log::open(root, config, &log_options);
     let newest = root.join(&log.days.last().expect("a published note").note.path);

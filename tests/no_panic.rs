@@ -41,7 +41,7 @@ proptest! {
     #[test]
     fn note_parser_never_panics(text in note_like(), raw in prop::collection::vec(any::<u8>(), 0..64)) {
         let roles = Roles::default();
-        let ctx = NoteContext { roles: &roles, exclude: &[], section_html: true };
+        let ctx = NoteContext { roles: &roles, exclude: &[] };
         for bytes in [text.as_bytes().to_vec(), raw] {
             if let Ok(source) = read_source(PathBuf::from("content/2025-04-28.md"), PathBuf::from("2025-04-28.md"), &bytes) {
                 let _ = note::parse(&source, &ctx, true);

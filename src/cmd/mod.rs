@@ -76,7 +76,6 @@ impl LogArgs {
             include_drafts: self.drafts,
             today: chrono::Local::now().date_naive(),
             check_images: true,
-            section_html: false,
         }
     }
 }

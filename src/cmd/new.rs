@@ -83,7 +83,6 @@ pub fn create(root: &Path, date: NaiveDate, include_drafts: bool) -> Result<Crea
         include_drafts,
         today: date,
         check_images: false,
-        section_html: false,
     };
     let log = Log::open(root, config, &options);
     if let Some(existing) = existing_note(&log, &content, date) {

@@ -24,14 +24,8 @@ impl Log {
         let ctx = NoteContext {
             roles: &roles,
             exclude: &config.hours.exclude,
-            section_html: options.section_html,
         };
-        let config_key = hash_of(
-            &(format!(
-                "{:?}{:?}{:?}",
-                config.sections, config.hours.exclude, ctx.section_html
-            )),
-        );
+        let config_key = hash_of(&(format!("{:?}{:?}", config.sections, config.hours.exclude)));
         cache.lent.clear();
         if cache.config_key != config_key {
             cache.notes.clear();

@@ -401,7 +401,6 @@ mod tests {
             include_drafts: false,
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
             check_images: true,
-            section_html: false,
         };
         let log = Log::open(root, config, &options);
         assert!(log.days.len() > 1, "the sample log has days");

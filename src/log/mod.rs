@@ -127,9 +127,6 @@ pub struct LogOptions {
     pub today: NaiveDate,
     /// Check that linked images exist.
     pub check_images: bool,
-    /// Keep the HTML of the sections of the notes whose text is kept, made as they are
-    /// read ([`crate::note::Note::section_html`]): for a build, whose day pages show them.
-    pub section_html: bool,
 }
 
 impl Log {
@@ -145,7 +142,6 @@ impl Log {
         let ctx = NoteContext {
             roles: &roles,
             exclude: &config.hours.exclude,
-            section_html: options.section_html,
         };
         let (note_sources, pages) = redacted_sources(loaded.sources, &roles);
         // Each source is dropped as soon as its note is read, its text kept only within

@@ -72,13 +72,6 @@ pub struct Note {
     /// (ascending). Making it again means parsing the line again, for `log.json`, week
     /// pages and reports alike.
     pub parsed_titles: Vec<(u32, Box<str>)>,
-    /// Where the text is kept and the log was asked for it (`LogOptions::section_html`):
-    /// each of `sections`' body as HTML, made by the parse that read the note, where
-    /// that parse can make it ([`outline::Wanted`]); empty when it made none.
-    pub section_html: Vec<Option<outline::RenderedSection>>,
-    /// Where `section_html` was asked for: the outermost lists of the tasks sections
-    /// (which the day page leaves out of them, to draw the task tree instead).
-    pub task_lists: Option<Vec<Span>>,
 }
 
 impl Note {
@@ -210,15 +203,6 @@ impl Span {
     /// True when the span covers nothing (an empty list item).
     pub fn is_empty(self) -> bool {
         self.start >= self.end
-    }
-
-    /// Those of `spans` that lie in this one, as ranges from its start.
-    pub fn within(self, spans: &[Span]) -> Vec<Range<usize>> {
-        spans
-            .iter()
-            .filter(|s| self.start <= s.start && s.end <= self.end)
-            .map(|s| (s.start - self.start) as usize..(s.end - self.start) as usize)
-            .collect()
     }
 
     /// The text this span covers ("" if `text` is not the text it was made for).

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::markdown::{self, CowStr, Event, Tag, TagEnd};
+use crate::markdown::{self, Event, Tag, TagEnd};
 
 /// One `##` section (or the part before the first `##`, with no heading).
 #[derive(Debug, Default)]
@@ -17,11 +17,6 @@ pub struct OutlineSection {
     pub body: Range<usize>,
     /// Top-level list items of every list in the section.
     pub items: Vec<Item>,
-    /// Byte ranges of the section's outermost lists, as [`markdown::outer_lists`] of
-    /// the body alone would place them, when the plain text was asked for; `None`
-    /// where they might not be: as for [`Wanted`], a section of the note starts
-    /// inside a block quote or the note defines a link reference or footnote.
-    pub lists: Option<Vec<Range<usize>>>,
     /// Images as (destination, byte offset).
     pub images: Vec<(String, usize)>,
     /// Byte offset of the first list item nested deeper than [`MAX_DEPTH`], if any.
@@ -32,39 +27,7 @@ pub struct OutlineSection {
     /// The body's plain text, as [`markdown::to_plain_text`] of the body gives it, when
     /// asked for (see [`outline`]).
     pub plain: Option<String>,
-    /// The body's HTML as rendering it alone gives it, when asked for and it can be
-    /// made from this parse (see [`Wanted`]).
-    pub html: Option<RenderedSection>,
 }
-
-/// A section's body as HTML, but for its images, which the page that shows it makes
-/// (their URLs and sizes are the site's): each is a NUL character in `html`, in order.
-/// No other NUL is there: a section holding one is not rendered ahead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedSection {
-    pub html: Box<str>,
-    pub images: Box<[RenderedImage]>,
-}
-
-/// An image of a [`RenderedSection`], as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RenderedImage {
-    pub dest: String,
-    pub title: String,
-    /// The description's text.
-    pub alt: String,
-}
-
-/// Which sections [`outline_rendered`] renders, by their heading.
-///
-/// A day page shows each section's body rendered alone, which parsed every section a
-/// second time (a tenth of a build). Where nothing but the images depends on the page,
-/// the HTML is made from the parse that reads the note, and is then the same: the note
-/// defines no link reference or footnote (`]:`, which one section may use and another
-/// define), no section starts inside a block quote or footnote (which would split it),
-/// and the section holds no raw HTML (which the page shows as the site says, as text
-/// where an explainer's term would be linked) and no NUL (which stands for an image).
-pub type Wanted<'w> = &'w dyn Fn(Option<&str>) -> bool;
 
 /// How deeply list items nest in a note's outline. An item deeper than this is read
 /// at this depth, as a child of its ancestor one level up: every walk over items and tasks (hours,
@@ -113,17 +76,7 @@ struct OpenItem {
 /// `refs` are the note's link reference definitions.
 pub fn outline(body: &str, with_plain: bool, refs: &markdown::LinkRefs) -> Vec<OutlineSection> {
     // Bare URLs are left unlinked: a link adds no text and is never blocked.
-    outline_with(body, with_plain, markdown::BareUrls::Text, refs, None)
-}
-
-/// [`outline`] with the plain text, and with the HTML of the sections `wanted` where
-/// this parse can make it.
-pub fn outline_rendered(
-    body: &str,
-    refs: &markdown::LinkRefs,
-    wanted: Wanted,
-) -> Vec<OutlineSection> {
-    outline_with(body, true, markdown::BareUrls::Linked, refs, Some(wanted))
+    outline_with(body, with_plain, markdown::BareUrls::Text, refs)
 }
 
 fn outline_with(
@@ -131,7 +84,6 @@ fn outline_with(
     with_plain: bool,
     bare_urls: markdown::BareUrls,
     refs: &markdown::LinkRefs,
-    html: Option<Wanted>,
 ) -> Vec<OutlineSection> {
     // The text before the first `##` (all of a note without one) is a section too.
     let mut sections = vec![OutlineSection {
@@ -144,16 +96,6 @@ fn outline_with(
     let mut image: Option<String> = None;
     let plain_here = with_plain && !body.contains("]:");
     let mut plain = plain_here.then(markdown::PlainText::default);
-    // The rendered HTML needs bare URLs linked, which changes nothing else here (see
-    // the test `bare_urls_left_as_text_change_nothing_in_the_outline`).
-    let html = html.filter(|_| plain_here && !body.contains(IMAGE));
-    let mut rendering = Rendering {
-        wanted: html.is_some_and(|wanted| wanted(None)),
-        ..Rendering::default()
-    };
-    // Block quotes and footnotes: a section starting inside one splits it.
-    let mut quoted = 0usize;
-    let mut split_in_quote = false;
 
     // Raw HTML comes as `Html` events, for the plain text to drop; the heading keeps it
     // as text, as the page shows it.
@@ -178,10 +120,8 @@ fn outline_with(
                     let prev = sections.last_mut().expect("sections start non-empty");
                     prev.body.end = range.start;
                     plain = plain_here.then(markdown::PlainText::default);
-                    let heading = title.map(|t| t.trim().to_string());
-                    rendering.wanted = html.is_some_and(|wanted| wanted(heading.as_deref()));
                     sections.push(OutlineSection {
-                        heading,
+                        heading: title.map(|t| t.trim().to_string()),
                         start: range.start,
                         body: line_end.min(body.len())..body.len(),
                         ..Default::default()
@@ -206,8 +146,6 @@ fn outline_with(
                 heading = Some(String::new());
                 let section = sections.last_mut().expect("non-empty");
                 section.plain = plain.take().map(markdown::PlainText::finish);
-                split_in_quote |= quoted > 0;
-                section.html = rendering.finish(false);
                 continue;
             }
             _ => {}
@@ -215,25 +153,8 @@ fn outline_with(
         if let Some(plain) = plain.as_mut() {
             plain.push(&event);
         }
-        rendering.push(&event);
         match &event {
-            Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => quoted += 1,
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
-                quoted = quoted.saturating_sub(1)
-            }
-            _ => {}
-        }
-        match &event {
-            Event::Start(Tag::List(_)) => {
-                if depth == 0 {
-                    let section = sections.last_mut().expect("non-empty");
-                    section
-                        .lists
-                        .get_or_insert_with(Vec::new)
-                        .push(range.clone());
-                }
-                depth += 1
-            }
+            Event::Start(Tag::List(_)) => depth += 1,
             Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
             Event::Start(Tag::Item) => {
                 stack.push(OpenItem {
@@ -313,16 +234,6 @@ fn outline_with(
     let last = sections.last_mut().expect("non-empty");
     last.body.end = last.body.end.max(last.body.start);
     last.plain = plain.take().map(markdown::PlainText::finish);
-    last.html = rendering.finish(false);
-    for section in &mut sections {
-        // A link reference definition may end a section (as in `[r]: /x` then a
-        // setext heading's text), which its body alone reads otherwise.
-        if split_in_quote || !plain_here {
-            (section.html, section.lists) = (None, None);
-        } else {
-            section.lists.get_or_insert_with(Vec::new);
-        }
-    }
     if with_plain && !plain_here {
         for section in &mut sections {
             section.plain = Some(markdown::to_plain_text(&body[section.body.clone()], refs));
@@ -330,76 +241,6 @@ fn outline_with(
     }
     sections
 }
-
-/// The events of the section being read, kept while its HTML can be made from them.
-#[derive(Default)]
-struct Rendering<'e> {
-    wanted: bool,
-    events: Vec<Event<'e>>,
-    images: Vec<RenderedImage>,
-    /// The image whose description is being read.
-    image: Option<RenderedImage>,
-    out: String,
-}
-
-impl<'e> Rendering<'e> {
-    fn push(&mut self, event: &Event<'e>) {
-        if !self.wanted {
-            return;
-        }
-        // An image is read as the page's renderer reads it: the text of its
-        // description up to the first image end, whatever else is in it.
-        if let Some(image) = self.image.as_mut() {
-            match event {
-                Event::Text(t) | Event::Code(t) => image.alt.push_str(t),
-                Event::End(TagEnd::Image) => {
-                    self.images.extend(self.image.take());
-                    self.events.push(Event::Html(CowStr::Borrowed("\0")));
-                }
-                _ => {}
-            }
-            return;
-        }
-        match event {
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                self.image = Some(RenderedImage {
-                    dest: dest_url.to_string(),
-                    title: title.to_string(),
-                    alt: String::new(),
-                })
-            }
-            Event::Html(_) | Event::InlineHtml(_) => self.wanted = false,
-            _ => self.events.push(event.clone()),
-        }
-    }
-
-    /// The HTML of the events read, if the section wanted it and could have it; then
-    /// ready for the next section, which `wanted` says it is wanted or not.
-    fn finish(&mut self, wanted: bool) -> Option<RenderedSection> {
-        // An image left open (never at the end of a section) is not guessed at.
-        let made = (self.wanted && self.image.is_none()).then(|| {
-            // Written into room kept from section to section, then copied at its size:
-            // one allocation a section, where growing each string took several.
-            self.out.clear();
-            // No raw HTML is among them, which the site's setting would change.
-            markdown::push_html(&mut self.out, self.events.drain(..));
-            RenderedSection {
-                html: Box::from(self.out.as_str()),
-                images: std::mem::take(&mut self.images).into_boxed_slice(),
-            }
-        });
-        // The list keeps its room from section to section.
-        self.events.clear();
-        self.images.clear();
-        (self.wanted, self.image) = (wanted, None);
-        made
-    }
-}
-
-/// What stands for an image in a [`RenderedSection`].
-pub const IMAGE: char = '\0';
 
 /// Splits a byte range of `src` into trimmed lines with their offsets: the lines
 /// [`super::item_lines`] gives for the same range, which is what a note keeps.
@@ -412,69 +253,6 @@ fn lines_of(src: &str, range: Range<usize>) -> Vec<(String, usize)> {
         })
         .collect()
 }
-
-/// Pieces of notes to make notes of in tests: structure, Japanese text, markup, and
-/// what crosses sections (block quotes, references, setext headings).
-#[cfg(test)]
-pub(crate) const NOTE_PARTS: &[&str] = &[
-    "## 課題\n",
-    "## わかったこと\n",
-    "# 題\n",
-    "### 小見出し\n",
-    "- ",
-    "    - ",
-    "  ",
-    "\n",
-    "\n\n",
-    "1. ",
-    "> ",
-    "> ## 引用の見出し\n",
-    "---\n",
-    "===\n",
-    "* ",
-    "+ ",
-    "https://example.com/パス",
-    "www.example.com",
-    "a@b.example",
-    "日本語",
-    "です。",
-    "text",
-    " ",
-    "**強調**",
-    "*斜体*。",
-    "_x_",
-    "~~消~~",
-    "[link](https://l.example)",
-    "[bad](javascript:x)",
-    "![画像](a.png)",
-    "`code`",
-    "<span>生</span>",
-    "<div>\n",
-    "&amp;",
-    "&#67;ORS",
-    "\\*",
-    "```\nfenced\n```\n",
-    "    indented\n",
-    "| a | b |\n|---|---|\n| 1 | 2 |\n",
-    "[^1]",
-    "[x] ",
-    "- [ ] ",
-    "※ 注\n",
-    "行\n続き",
-    "[^1]: 脚注\n",
-    "[r]: https://r.example\n",
-    "[r]",
-    "<!-- c -->",
-    "<pre>\n",
-    "\t",
-    "    ## 字下げ\n",
-    "![説明 *強調* `c`](b.png \"題\")",
-    "[![入れ子](c.png)](https://x.example)",
-    "![![内](d.png)](e.png)",
-    "![](f.png)",
-    "![x](javascript:alert(1))",
-    "![CORS](g.png)",
-];
 
 #[cfg(test)]
 mod tests {
@@ -552,65 +330,9 @@ mod tests {
             )
         ) {
             let body: String = parts.concat();
-            let linked = outline_with(&body, true, markdown::BareUrls::Linked, markdown::LinkRefs::NONE, None);
-            let text = outline_with(&body, true, markdown::BareUrls::Text, markdown::LinkRefs::NONE, None);
+            let linked = outline_with(&body, true, markdown::BareUrls::Linked, markdown::LinkRefs::NONE);
+            let text = outline_with(&body, true, markdown::BareUrls::Text, markdown::LinkRefs::NONE);
             proptest::prop_assert_eq!(format!("{linked:?}"), format!("{text:?}"), "{:?}", body);
-        }
-
-        /// Each section's HTML made from the note's one parse is what rendering the
-        /// section's body alone gives, and its outermost lists leave out of it what a
-        /// parse of the body alone finds.
-        #[test]
-        fn sections_render_from_the_note_as_alone(
-            parts in proptest::collection::vec(
-                proptest::sample::select(NOTE_PARTS.to_vec()),
-                0..30,
-            ),
-            allowed in proptest::bool::ANY,
-        ) {
-            let body: String = parts.concat();
-            let raw_html = markdown::RawHtml::of_notes(allowed);
-            let refs = markdown::LinkRefs::of(&body);
-            let sections = outline_rendered(&body, &refs, &|_| true);
-            for section in &sections {
-                let alone = &body[section.body.clone()];
-                let Some(lists) = &section.lists else {
-                    continue;
-                };
-                let lists: Vec<Range<usize>> = lists
-                    .iter()
-                    .map(|l| l.start - section.body.start..l.end - section.body.start)
-                    .collect();
-                let opts = markdown::Options {
-                    raw_html,
-                    refs: Some(&refs),
-                    ..markdown::Options::default()
-                };
-                let render = |src: &str| {
-                    let mut rendered = String::new();
-                    let events = markdown::parse(src, opts).into_iter().map(|(e, _)| e);
-                    markdown::push_html(&mut rendered, events);
-                    rendered
-                };
-                let without = |lists: &[Range<usize>]| {
-                    let mut keep = String::new();
-                    let mut last = 0;
-                    for list in lists {
-                        keep.push_str(&alone[last..list.start]);
-                        last = list.end;
-                    }
-                    keep + &alone[last..]
-                };
-                proptest::prop_assert_eq!(
-                    render(&without(&lists)),
-                    render(&without(&markdown::outer_lists(alone))),
-                    "{:?} / {:?}", body, alone
-                );
-                // With images, the page's renderer is needed: see `site::content`'s tests.
-                if let Some(made) = section.html.as_ref().filter(|m| m.images.is_empty()) {
-                    proptest::prop_assert_eq!(&*made.html, &render(alone), "{:?} / {:?}", body, alone);
-                }
-            }
         }
     }
 }

@@ -20,9 +20,6 @@ pub struct NoteContext<'a> {
     pub roles: &'a Roles,
     /// `[hours] exclude` words.
     pub exclude: &'a [String],
-    /// Whether a note whose text is kept also keeps its sections' HTML
-    /// ([`Note::section_html`]).
-    pub section_html: bool,
 }
 
 /// Reads one note. `source.date` must be set (the load stage guarantees it for notes).
@@ -53,8 +50,6 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         section_plain: None,
         link_refs: LinkRefs::default(),
         parsed_titles: Vec::new(),
-        section_html: Vec::new(),
-        task_lists: None,
     };
     // Every piece of the note (a section, a task, a step) is parsed alone, and may use
     // a link reference another defines.
@@ -69,23 +64,9 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         diags.warn(base, "the note is empty: nothing to publish or count");
     }
 
-    // The day page shows the sections other than the tasks (drawn from the tasks read
-    // here) and the tally (from the hours).
-    let shown_as_written = |heading: Option<&str>| {
-        !matches!(
-            heading.and_then(|h| ctx.roles.of(h)),
-            Some(Role::Tasks | Role::Hours | Role::Private)
-        )
-    };
-    let rendering = ctx.section_html && keep_text;
-    let mut sections = if rendering {
-        outline::outline_rendered(body, &refs, &shown_as_written)
-    } else {
-        outline::outline(body, keep_text, &refs)
-    };
-    // Each section's plain text and HTML are moved into the note, not copied.
+    let mut sections = outline::outline(body, keep_text, &refs);
+    // Each section's plain text is moved into the note, not copied.
     let mut plains: Vec<Option<String>> = sections.iter_mut().map(|s| s.plain.take()).collect();
-    let mut htmls: Vec<_> = sections.iter_mut().map(|s| s.html.take()).collect();
     let roles: Vec<Option<Role>> = sections
         .iter()
         .map(|s| s.heading.as_deref().and_then(|h| ctx.roles.of(h)))
@@ -128,9 +109,6 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
             if let Some(plain) = plains[k].take() {
                 note.section_plain.get_or_insert_with(Vec::new).push(plain);
             }
-            if rendering {
-                note.section_html.push(htmls[k].take());
-            }
             note.sections.push(Section {
                 heading: section.heading.clone(),
                 role: *role,
@@ -141,13 +119,6 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
         match role {
             Some(Role::Tasks) => {
                 tasks_at = Some(base + section.start);
-                // Unknown (`None`) for every section or for none (see `OutlineSection`).
-                if let Some(lists) = section.lists.as_ref().filter(|_| rendering) {
-                    let spans = lists
-                        .iter()
-                        .map(|l| Span::new(base + l.start..base + l.end));
-                    note.task_lists.get_or_insert_with(Vec::new).extend(spans);
-                }
                 let titles = keep_text.then_some(&mut note.parsed_titles);
                 let mut reading = TaskReading {
                     exclude: &exclude,
@@ -223,10 +194,6 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
 /// build, and lists grown item by item keep up to half their room unused (at 100,000
 /// notes, tens of MiB of a peak that must stay under 1 GiB).
 fn shrink(note: &mut Note) {
-    if note.section_html.iter().all(Option::is_none) {
-        note.section_html = Vec::new();
-    }
-    note.section_html.shrink_to_fit();
     note.sections.shrink_to_fit();
     note.tasks.shrink_to_fit();
     note.problems.shrink_to_fit();

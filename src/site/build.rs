@@ -144,7 +144,6 @@ fn build_with(
         include_drafts: options.include_drafts,
         today: options.today,
         check_images: true,
-        section_html: true,
     };
     let mut stages = Stages::new();
     let loaded = match cache.as_deref_mut() {

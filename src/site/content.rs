@@ -146,38 +146,6 @@ impl Renderer {
         out
     }
 
-    /// Whether rendering text whose plain text is `plain` on `page` may link an
-    /// explainer term: one the page has not linked yet is in it. A term is linked
-    /// within one text event, and the plain text holds each event's text whole.
-    pub fn would_link_terms(&self, plain: &str, page: &PageCtx) -> bool {
-        if !page.link_terms || self.terms.is_empty() {
-            return false;
-        }
-        let lower = plain.to_ascii_lowercase();
-        self.terms
-            .iter()
-            .any(|t| !page.linked.contains(&t.key) && lower.contains(&t.key))
-    }
-
-    /// The HTML of a section rendered ahead, its images made for `page`.
-    pub fn with_images(
-        &self,
-        rendered: &crate::note::outline::RenderedSection,
-        page: &PageCtx,
-    ) -> String {
-        if rendered.images.is_empty() {
-            return rendered.html.to_string();
-        }
-        let mut pieces = rendered.html.split(crate::note::outline::IMAGE);
-        let mut out = String::with_capacity(rendered.html.len() + 160 * rendered.images.len());
-        out.push_str(pieces.next().unwrap_or_default());
-        for (image, piece) in rendered.images.iter().zip(pieces) {
-            out.push_str(&self.img_tag(&image.dest, &image.title, &image.alt, page));
-            out.push_str(piece);
-        }
-        out
-    }
-
     /// HTML of one inline line (a task title), without `<p>`.
     pub fn inline_html(&self, src: &str, page: &mut PageCtx) -> String {
         let html = self.html(src, page);
@@ -374,55 +342,6 @@ mod tests {
     }
 
     proptest! {
-        /// A section rendered ahead, as the note was read, is what the page renders of
-        /// it, images and all, with or without explainer terms to link.
-        #[test]
-        fn sections_rendered_ahead_are_rendered_as_on_the_page(
-            parts in prop::collection::vec(
-                prop::sample::select(crate::note::outline::NOTE_PARTS.to_vec()),
-                0..30,
-            ),
-            allowed in any::<bool>(),
-            with_terms in any::<bool>(),
-        ) {
-            use crate::markdown;
-            let body: String = parts.concat();
-            let raw_html = markdown::RawHtml::of_notes(allowed);
-            let refs = markdown::LinkRefs::of(&body);
-            let sections = crate::note::outline::outline_rendered(&body, &refs, &|_| true);
-            let dir = tempfile::tempdir().unwrap();
-            std::fs::create_dir_all(dir.path().join("content")).unwrap();
-            // A PNG's signature and header, which give its size: enough for `b.png`.
-            let png_head = [
-                0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48,
-                0x44, 0x52, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x02, 0x08, 0x06, 0x00, 0x00,
-                0x00, 0x1F, 0x15, 0xC4, 0x89,
-            ];
-            std::fs::write(dir.path().join("content/b.png"), png_head).unwrap();
-            let terms = if with_terms {
-                vec![super::Term { word: "CORS".into(), key: "cors".into(), url: "cors/".into() }]
-            } else {
-                Vec::new()
-            };
-            let renderer = super::Renderer::new(dir.path(), dir.path().join("content"), terms, "ja");
-            for (section, plain) in sections.iter().filter_map(|s| Some((s, s.plain.as_ref()?))) {
-                let Some(rendered) = &section.html else { continue };
-                let page = || super::PageCtx {
-                    root: "../",
-                    source_dir: std::path::Path::new(""),
-                    raw_html,
-                    refs: &refs,
-                    link_terms: true,
-                    linked: Vec::new(),
-                };
-                if renderer.would_link_terms(plain, &page()) {
-                    continue;
-                }
-                let alone = renderer.html(&body[section.body.clone()], &mut page());
-                prop_assert_eq!(renderer.with_images(rendered, &page()), alone, "{:?}", body);
-            }
-        }
-
         #[test]
         fn escaping_by_bytes_equals_escaping_by_characters(s in any::<String>()) {
             prop_assert_eq!(escape(&s), escaped_by_chars(&s));

@@ -84,7 +84,6 @@ impl TempLog {
             include_drafts: drafts,
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
             check_images: true,
-            section_html: false,
         };
         Log::open(self.path(), config, &options)
     }

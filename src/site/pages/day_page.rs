@@ -373,7 +373,6 @@ mod tests {
                 include_drafts: false,
                 today,
                 check_images: false,
-                section_html: false,
             };
             crate::log::Log::open(root, config, &options)
         };

@@ -39,23 +39,15 @@ fn day_view<'s>(site: &'s Site, i: usize) -> Result<DayView<'s>> {
         .map(|t| task_view(site, (t, &text), &mut pctx))
         .collect();
     let mut sections = Vec::new();
-    for (k, section) in note.sections.iter().enumerate() {
+    for section in &note.sections {
         let html = match section.role {
             // The task tree and the tally are drawn from computed data; only the rest
             // of those sections (the ※ line) is rendered as written.
-            Some(Role::Tasks) => {
-                let markdown = section.markdown(&text);
-                let lists = match &note.task_lists {
-                    Some(lists) => section.body.within(lists),
-                    None => crate::markdown::outer_lists(markdown),
-                };
-                site.renderer.html(&without(markdown, &lists), &mut pctx)
-            }
+            Some(Role::Tasks) => site
+                .renderer
+                .html(&without_lists(section.markdown(&text)), &mut pctx),
             Some(Role::Hours) => String::new(),
-            _ => match rendered_as_read(site, note, k, &pctx) {
-                Some(rendered) => site.renderer.with_images(rendered, &pctx),
-                None => site.renderer.html(section.markdown(&text), &mut pctx),
-            },
+            _ => site.renderer.html(section.markdown(&text), &mut pctx),
         };
         let kb = if section.role == Some(Role::Problems) {
             note.problems
@@ -116,26 +108,12 @@ fn day_view<'s>(site: &'s Site, i: usize) -> Result<DayView<'s>> {
     })
 }
 
-/// The `k`th section's HTML as the parse that read the note made it, where the page
-/// would render the same: where it would link none of the explainer terms it has not
-/// linked yet. Terms are linked in the text the section's plain text is made of.
-fn rendered_as_read<'n>(
-    site: &Site,
-    note: &'n crate::note::Note,
-    k: usize,
-    page: &PageCtx,
-) -> Option<&'n crate::note::outline::RenderedSection> {
-    let rendered = note.section_html.get(k)?.as_ref()?;
-    let plain = note.section_plain.as_ref()?.get(k)?;
-    (!site.renderer.would_link_terms(plain, page)).then_some(rendered)
-}
-
-/// The section's Markdown with its `lists` removed (the task tree is drawn separately).
-fn without(markdown: &str, lists: &[std::ops::Range<usize>]) -> String {
+/// The section's Markdown with its lists removed (the task tree is drawn separately).
+fn without_lists(markdown: &str) -> String {
     let mut keep = String::new();
     let mut last = 0usize;
-    for list in lists {
-        keep.push_str(markdown.get(last..list.start).unwrap_or_default());
+    for list in crate::markdown::outer_lists(markdown) {
+        keep.push_str(&markdown[last..list.start]);
         last = list.end;
     }
     keep.push_str(&markdown[last.min(markdown.len())..]);

@@ -530,7 +530,6 @@ mod tests {
             include_drafts: false,
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
             check_images: false,
-            section_html: false,
         };
         crate::log::Log::open(root, config, &options)
     }
