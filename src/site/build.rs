@@ -320,9 +320,10 @@ fn write_all(
     // The pages, the export with the copied files, and the search index read the log
     // and write files of their own: side by side, the sequential parts of each (the
     // export, the merge of the index's postings) leave the others a core. The index
-    // goes first, its sequential part the longest: last, it ended the build on one
-    // core. The export goes after the pages: beside the growing index, its batches
-    // raised the peak memory at 100,000 notes by a tenth.
+    // goes first, its sequential part the longest (last, it could end the build on
+    // one core), and the export after the pages: at 100,000 notes, the export's
+    // batches beside the growing index raised the peak memory by a tenth, and this
+    // order lowered it from 937 to 866 MiB.
     let (index, (pages, files)) = rayon::join(
         || search::write(site, out),
         || {
