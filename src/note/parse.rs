@@ -184,7 +184,9 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
     fix_lines(&mut note, &diags.line_starts);
     note.link_refs = refs;
-    // Tasks sections come in order, and a task's title before its children's.
+    // Pushed in the note's order already (tasks sections in order, a task's title
+    // before its children's); sorted all the same, as `Note::task_title` searches them
+    // by halves, which costs next to nothing on sorted input.
     note.parsed_titles.sort_unstable_by_key(|(start, _)| *start);
     shrink(&mut note);
     note
