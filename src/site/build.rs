@@ -156,10 +156,15 @@ fn build_with(
         .as_deref_mut()
         .map(|c| std::mem::take(&mut c.notes.keys))
         .unwrap_or_default();
-    let log = match cache.as_deref_mut() {
-        Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
-        None => Log::build(root, config, loaded, &log_options),
-    };
+    // The templates need no note: compiled while the notes are read, they no longer
+    // hold up both cores between the two stages.
+    let (log, templates) = rayon::join(
+        || match cache.as_deref_mut() {
+            Some(c) => Log::build_cached(root, config, loaded, &log_options, &mut c.notes),
+            None => Log::build(root, config, loaded, &log_options),
+        },
+        || super::templates::load(root),
+    );
     if log.has_fatal() {
         return Err(BuildFailure {
             diagnostics: log
@@ -182,7 +187,7 @@ fn build_with(
             .collect(),
         None => Vec::new(),
     };
-    let mut site = Site::new(root, &log, options)?;
+    let mut site = Site::with_templates(root, &log, options, templates?)?;
     if let Some((_, back)) = nested {
         site.base.insert("parent_label", back);
     }
