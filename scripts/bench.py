@@ -7,8 +7,9 @@ For each N (default 365 3650) it generates N notes with scripts/gen-notes (cache
 under $TMPDIR/logsite-bench/N), converts them into a Hugo site with
 scripts/hugo_site.py, and runs three commands in turn, A B C A B C …, each as a
 fresh process writing into a fresh output folder, one warm-up round then --runs
-counted rounds (the disk synced before each; on disk, every output kept until the
-last round, see `alternate`):
+counted rounds (the disk synced and the command's own files read into the page
+cache before each; on disk, every output kept until the last round, see
+`alternate`):
 
 - logsite: `logsite build LOG -d OUT`, built with the dist profile (the binary the
            installers ship)
@@ -52,12 +53,27 @@ def run(cmd):
     return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def warm(paths):
+    """Reads every file under `paths` (files or folders), so that a command finds its
+    program and its input in the page cache. Some machines drop the cache of files
+    left unread for a while (seen here: every 40-110 s, the program's own file
+    included), and a build that reads its notes from the disk again took 1.49 s
+    instead of 0.52: one such run in a round measured the machine, not the command."""
+    for path in map(Path, paths):
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        for f in files:
+            with open(f, "rb") as handle:
+                while handle.read(1 << 20):
+                    pass
+
+
 def alternate(commands, out_base, runs, keep_outputs):
-    """Runs each command of `commands` (name -> fn(out) -> argv) once a round, in
-    turn, for one warm-up round and `runs` counted rounds; returns name -> rows.
+    """Runs each command of `commands` (name -> (fn(out) -> argv, the files it
+    reads)) once a round, in turn, for one warm-up round and `runs` counted rounds;
+    returns name -> rows.
 
     The disk is synced before each command, so none pays for the writeback of the one
-    before. With keep_outputs, outputs stay until every round is done: ext4 passes
+    before, and the files the command reads are read first (`warm`). With keep_outputs, outputs stay until every round is done: ext4 passes
     over inodes freed in the last minute when it allocates new ones (`recently_deleted`
     in its inode allocator), so a command run just after the previous output was
     deleted paid for that deletion, 3-4 s of sys time at 3,650 notes. They are deleted
@@ -71,13 +87,14 @@ def alternate(commands, out_base, runs, keep_outputs):
         os.sync()
         time.sleep(61)
     for round_ in range(runs + 1):
-        for name, cmd_for in commands.items():
+        for name, (cmd_for, reads) in commands.items():
             if kept and shutil.disk_usage(out_base).free < 3 * largest:
                 print("note: outputs deleted to free disk space: the runs after this pay for it")
                 for out in kept:
                     shutil.rmtree(out, ignore_errors=True)
                 kept.clear()
             out = Path(tempfile.mkdtemp(dir=out_base))
+            warm(reads)
             os.sync()
             free = shutil.disk_usage(out_base).free
             try:
@@ -172,12 +189,13 @@ def main():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for place, base in places:
             base.mkdir(parents=True, exist_ok=True)
-            commands = {"logsite": lambda out: [logsite, "build", log, "-d", out]}
+            commands = {"logsite": (lambda out: [logsite, "build", log, "-d", out], [logsite, log])}
             if hugo:
-                commands["hugo"] = lambda out: [hugo, "--source", site, "--destination", out, "--quiet"]
-            commands["floor"] = lambda out: [
+                commands["hugo"] = (lambda out: [hugo, "--source", site, "--destination", out, "--quiet"],
+                                    [hugo, site])
+            commands["floor"] = (lambda out: [
                 "sh", "-c", 'mkdir -p "$2" && cp -r "$1" "$2/copy" && exec "$3" "$4" "$2/render"', "floor",
-                reference, out, floor, log]
+                reference, out, floor, log], [shutil.which("cp"), floor, reference, log])
             # tmpfs frees inodes at once and would fill memory: its outputs go each run.
             rows = alternate(commands, base, a.runs, keep_outputs=place == "disk")
             for name, runs in rows.items():
