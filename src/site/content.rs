@@ -294,16 +294,15 @@ fn has_markup_byte(word: u64) -> bool {
 /// An image's width and height, from the first bytes of its file: one read, where
 /// `imagesize::size` reads a header field at a time (a syscall each, for every
 /// screenshot of every day page). A header that needs more (a JPEG whose size comes
-/// after a large EXIF block) is read by `imagesize::size` itself.
+/// after a large EXIF block), or a read that stopped short, is read by
+/// `imagesize::size` itself.
 fn image_size(path: &std::path::Path) -> Option<(usize, usize)> {
     use std::io::Read;
-    let mut head = Vec::with_capacity(HEADER_BYTES);
-    std::fs::File::open(path)
-        .ok()?
-        .take(HEADER_BYTES as u64)
-        .read_to_end(&mut head)
-        .ok()?;
-    imagesize::blob_size(&head)
+    // One `read`, not `read_to_end`: that asks again to be told of the end, a second
+    // syscall for each of a log's thousands of small screenshots.
+    let mut head = [0u8; HEADER_BYTES];
+    let len = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    imagesize::blob_size(&head[..len])
         .or_else(|_| imagesize::size(path))
         .ok()
         .map(|s| (s.width, s.height))
@@ -314,8 +313,56 @@ const HEADER_BYTES: usize = 4096;
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, image_size, HEADER_BYTES};
     use proptest::prelude::*;
+
+    /// A PNG's signature and header chunk: all `image_size` reads of it.
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend(width.to_be_bytes());
+        bytes.extend(height.to_be_bytes());
+        bytes.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        bytes
+    }
+
+    /// A JPEG whose size (its SOF0 segment) comes after an EXIF-sized APP1 segment of
+    /// `exif` bytes.
+    fn jpeg(width: u16, height: u16, exif: u16) -> Vec<u8> {
+        let mut bytes = vec![0xff, 0xd8, 0xff, 0xe1];
+        bytes.extend((exif + 2).to_be_bytes());
+        bytes.extend(std::iter::repeat_n(0, usize::from(exif)));
+        bytes.extend([0xff, 0xc0, 0, 17, 8]);
+        bytes.extend(height.to_be_bytes());
+        bytes.extend(width.to_be_bytes());
+        bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]);
+        bytes
+    }
+
+    #[test]
+    fn an_image_size_comes_from_its_header_however_far_in_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: Vec<u8>| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        // A screenshot: read whole in one go.
+        assert_eq!(
+            image_size(&file("shot.png", png(1280, 720))),
+            Some((1280, 720))
+        );
+        // Its size within the first read, and past it (read again by the fallback).
+        assert_eq!(
+            image_size(&file("near.jpg", jpeg(640, 480, 100))),
+            Some((640, 480))
+        );
+        let far = jpeg(800, 600, 3 * HEADER_BYTES as u16);
+        assert!(far.len() > HEADER_BYTES);
+        assert_eq!(image_size(&file("far.jpg", far)), Some((800, 600)));
+        // Not an image, or not there: no size, and no panic.
+        assert_eq!(image_size(&file("notes.png", b"<html>".to_vec())), None);
+        assert_eq!(image_size(&dir.path().join("missing.png")), None);
+    }
 
     /// The escape as HTML defines it, a character at a time: what `escape` must equal.
     fn escaped_by_chars(s: &str) -> String {
