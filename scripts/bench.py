@@ -107,7 +107,7 @@ def alternate(commands, out_base, runs, keep_outputs):
                     kept.append(out)
                 else:
                     shutil.rmtree(out, ignore_errors=True)
-            if round_ > 0:  # the warm-up round fills the page cache
+            if round_ > 0:  # round 0 is the warm-up, not counted
                 rows[name].append(figures)
     for out in kept:
         shutil.rmtree(out, ignore_errors=True)
