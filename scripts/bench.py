@@ -74,10 +74,11 @@ def alternate(commands, out_base, runs, keep_outputs):
     returns name -> rows.
 
     The disk is synced before each command, so none pays for the writeback of the one
-    before, and then the files the command reads are read (`warm`). With keep_outputs, outputs stay until every round is done: ext4 passes
-    over inodes freed in the last minute when it allocates new ones (`recently_deleted`
-    in its inode allocator), so a command run just after the previous output was
-    deleted paid for that deletion, 3-4 s of sys time at 3,650 notes. They are deleted
+    before, and then the files the command reads are read (`warm`). With
+    keep_outputs, outputs stay until every round is done: ext4 passes over inodes
+    freed in the last minute when it allocates new ones (`recently_deleted` in its
+    inode allocator), so a command run just after the previous output was deleted
+    paid for that deletion, 3-4 s of sys time at 3,650 notes. They are deleted
     early only if the disk would fill, which is said."""
     rows = {name: [] for name in commands}
     kept, largest = [], 0
@@ -197,7 +198,7 @@ def main():
                                     [hugo, site])
             commands["floor"] = (lambda out: [
                 "sh", "-c", 'mkdir -p "$2" && cp -r "$1" "$2/copy" && exec "$3" "$4" "$2/render"', "floor",
-                reference, out, floor, log], [shutil.which("cp"), floor, reference, log])
+                reference, out, floor, log], [shutil.which("sh"), shutil.which("cp"), floor, reference, log])
             # tmpfs frees inodes at once and would fill memory: its outputs go each run.
             rows = alternate(commands, base, a.runs, keep_outputs=place == "disk")
             for name, runs in rows.items():
