@@ -1,8 +1,9 @@
-//! The CORS explainer and the troubleshooting knowledge base, as built from the sample.
+//! The CORS explainer and the troubleshooting knowledge base, as built from the sample
+//! (and, for how an entry picks its learnings, from a log of two days).
 
 mod common;
 
-use common::{build_into, html, sample_root, text_of, texts_of};
+use common::{build_into, html, sample_root, text_of, texts_of, TempLog};
 
 #[test]
 fn the_first_mention_of_a_term_on_a_day_page_links_to_its_explainer() {
@@ -125,4 +126,51 @@ fn the_knowledge_base_groups_problems_across_days_beside_hand_written_entries() 
         .unwrap()
         .to_string();
     assert!(href.starts_with("kb/"), "{href}");
+}
+
+/// An entry shows the learnings of the days its problem was written on that share one
+/// of its topics; an entry whose problem names no topic shows all of them.
+#[test]
+fn an_entry_shows_its_days_learnings_that_share_its_topics() {
+    let day = |learnings: &str, problems: &str| {
+        format!(
+            "+++\ntags = [\"Docker\", \"CSS\"]\n+++\n## 取り組んだ課題一覧\n- 作業（1h）\n\n\
+             ## わかったこと\n{learnings}\n## 現在発生している問題\n{problems}"
+        )
+    };
+    let first = day(
+        "- Dockerのキャッシュを学んだ\n- CSSのgridを学んだ\n",
+        "- **Dockerのビルドが遅い**\n- **手順書が見つからない**\n",
+    );
+    let second = day(
+        "- Dockerのマルチステージを学んだ\n- CSSのflexを学んだ\n",
+        "- **Dockerのビルドが遅い**\n",
+    );
+    let log = TempLog::new(&[
+        ("content/2025-01-01.md", first.as_bytes()),
+        ("content/2025-01-02.md", second.as_bytes()),
+    ]);
+    let out = build_into(log.path(), None);
+    let site = out.path().join("site");
+    let learned = |entry: &str| -> Vec<String> {
+        texts_of(&html(&site, entry), "li")
+            .into_iter()
+            .filter(|text| text.contains("学んだ"))
+            .map(|text| text.trim().to_string())
+            .collect()
+    };
+    assert_eq!(
+        learned("kb/dockerのビルドが遅い.html"),
+        [
+            "Dockerのキャッシュを学んだ 2025年1月1日(水)",
+            "Dockerのマルチステージを学んだ 2025年1月2日(木)"
+        ]
+    );
+    assert_eq!(
+        learned("kb/手順書が見つからない.html"),
+        [
+            "Dockerのキャッシュを学んだ 2025年1月1日(水)",
+            "CSSのgridを学んだ 2025年1月1日(水)"
+        ]
+    );
 }

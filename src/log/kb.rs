@@ -92,6 +92,21 @@ pub fn group(days: &[Day], taken: &[String]) -> Vec<KbEntry> {
 pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_names: &[String]) {
     let folded_names: Vec<String> = topic_names.iter().map(|t| fold(t)).collect();
     let finder = topics::WordFinder::new(&folded_names);
+    // Each learning's topics, found once: an entry looks at every learning of each day
+    // it was seen, and a day holds several problems, so entries shared the same texts
+    // and searched them again each (and the entries of many days held up one core).
+    let learning_topics: Vec<Vec<Vec<usize>>> = folded
+        .par_iter()
+        .map(|day| {
+            day.learnings
+                .iter()
+                .map(|learning| {
+                    let found = finder.find(learning);
+                    (0..found.len()).filter(|&t| found[t]).collect()
+                })
+                .collect()
+        })
+        .collect();
     entries.par_iter_mut().for_each(|entry| {
         let text: String = entry
             .occurrences
@@ -105,11 +120,8 @@ pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_
         let mut seen_days: Vec<usize> = entry.occurrences.iter().map(|&(i, _)| i).collect();
         seen_days.dedup();
         for i in seen_days {
-            for (j, ltext) in folded[i].learnings.iter().enumerate() {
-                if matched.is_empty() || {
-                    let in_learning = finder.find(ltext);
-                    matched.iter().any(|&t| in_learning[t])
-                } {
+            for (j, topics) in learning_topics[i].iter().enumerate() {
+                if matched.is_empty() || topics.iter().any(|t| matched.contains(t)) {
                     entry.learnings.push((i, j));
                 }
             }
