@@ -100,10 +100,7 @@ pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_
         .map(|day| {
             day.learnings
                 .iter()
-                .map(|learning| {
-                    let found = finder.find(learning);
-                    (0..found.len()).filter(|&t| found[t]).collect()
-                })
+                .map(|learning| finder.found(learning))
                 .collect()
         })
         .collect();
@@ -114,8 +111,7 @@ pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_
             .map(|&(i, j)| folded[i].problems[j].as_str())
             .collect::<Vec<_>>()
             .join("\n");
-        let in_text = finder.find(&text);
-        let matched: Vec<usize> = (0..topic_names.len()).filter(|&t| in_text[t]).collect();
+        let matched = finder.found(&text);
         entry.topics = matched.iter().map(|&t| topic_names[t].clone()).collect();
         let mut seen_days: Vec<usize> = entry.occurrences.iter().map(|&(i, _)| i).collect();
         seen_days.dedup();

@@ -118,6 +118,12 @@ impl WordFinder {
         }
         found
     }
+
+    /// The indices of the words [`WordFinder::find`] finds in `haystack`, ascending.
+    pub fn found(&self, haystack: &str) -> Vec<usize> {
+        let found = self.find(haystack);
+        (0..found.len()).filter(|&i| found[i]).collect()
+    }
 }
 
 /// A day's published text, folded once for every matcher (topics, knowledge base,
