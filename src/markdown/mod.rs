@@ -462,9 +462,10 @@ pub(crate) fn is_plain_line(src: &str) -> bool {
 
 /// The byte ranges of `src`'s outermost lists, in order: where [`parse`] starts and ends
 /// them. Read by the parser alone: the Japanese fixes change inline text (emphasis, soft
-/// breaks, links), never where a block starts or ends, and the day page asks this of
-/// every tasks section, the longest of a note.
-pub fn outer_lists(src: &str) -> Vec<Range<usize>> {
+/// breaks, links), never where a block starts or ends. The reference the lists a note's
+/// parse records for its tasks sections (`Note::task_lists`) are tested against.
+#[cfg(test)]
+pub(crate) fn outer_lists(src: &str) -> Vec<Range<usize>> {
     let mut lists = Vec::new();
     let mut depth = 0usize;
     for (event, range) in pulldown_cmark::Parser::new_ext(src, cmark_options()).into_offset_iter() {

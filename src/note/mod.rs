@@ -72,6 +72,10 @@ pub struct Note {
     /// (ascending). Making it again means parsing the line again, for `log.json`, week
     /// pages and reports alike.
     pub parsed_titles: Vec<(u32, Box<str>)>,
+    /// The outermost lists of its tasks sections, as the parse that read the note found
+    /// them: the day page draws the task tree from `tasks` and renders the rest of such
+    /// a section (a `※` line) without them, which took a parse of its own.
+    pub task_lists: Vec<Span>,
 }
 
 impl Note {
@@ -215,6 +219,23 @@ impl Span {
     /// indentation), the same split [`outline`] makes while parsing.
     pub fn lines(self, text: &str) -> impl Iterator<Item = &str> {
         item_lines(self.of(text))
+    }
+
+    /// The text this span covers with the spans `cuts` (ascending) that lie within it
+    /// left out.
+    pub fn without(self, text: &str, cuts: &[Span]) -> String {
+        let piece = |from: u32, to: u32| text.get(from as usize..to as usize).unwrap_or("");
+        let mut kept = String::new();
+        let mut last = self.start;
+        for cut in cuts {
+            if cut.start < last || cut.end > self.end {
+                continue;
+            }
+            kept.push_str(piece(last, cut.start));
+            last = cut.end;
+        }
+        kept.push_str(piece(last, self.end));
+        kept
     }
 
     /// The lines joined with `\n`: an item's own Markdown.

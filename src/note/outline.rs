@@ -17,6 +17,8 @@ pub struct OutlineSection {
     pub body: Range<usize>,
     /// Top-level list items of every list in the section.
     pub items: Vec<Item>,
+    /// Byte ranges of the section's outermost lists.
+    pub lists: Vec<Range<usize>>,
     /// Images as (destination, byte offset).
     pub images: Vec<(String, usize)>,
     /// Byte offset of the first list item nested deeper than [`MAX_DEPTH`], if any.
@@ -154,7 +156,13 @@ fn outline_with(
             plain.push(&event);
         }
         match &event {
-            Event::Start(Tag::List(_)) => depth += 1,
+            Event::Start(Tag::List(_)) => {
+                if depth == 0 {
+                    let section = sections.last_mut().expect("non-empty");
+                    section.lists.push(range.clone());
+                }
+                depth += 1
+            }
             Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
             Event::Start(Tag::Item) => {
                 stack.push(OpenItem {

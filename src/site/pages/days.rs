@@ -45,7 +45,7 @@ fn day_view<'s>(site: &'s Site, i: usize) -> Result<DayView<'s>> {
             // of those sections (the ※ line) is rendered as written.
             Some(Role::Tasks) => site
                 .renderer
-                .html(&without_lists(section.markdown(&text)), &mut pctx),
+                .html(&section.body.without(&text, &note.task_lists), &mut pctx),
             Some(Role::Hours) => String::new(),
             _ => site.renderer.html(section.markdown(&text), &mut pctx),
         };
@@ -106,18 +106,6 @@ fn day_view<'s>(site: &'s Site, i: usize) -> Result<DayView<'s>> {
         prev: i.checked_sub(1).map(|p| neighbour(&log.days[p])),
         next: log.days.get(i + 1).map(neighbour),
     })
-}
-
-/// The section's Markdown with its lists removed (the task tree is drawn separately).
-fn without_lists(markdown: &str) -> String {
-    let mut keep = String::new();
-    let mut last = 0usize;
-    for list in crate::markdown::outer_lists(markdown) {
-        keep.push_str(&markdown[last..list.start]);
-        last = list.end;
-    }
-    keep.push_str(&markdown[last.min(markdown.len())..]);
-    keep
 }
 
 pub(super) fn week(site: &Site, w: usize) -> Result<Vec<u8>> {
