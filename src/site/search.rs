@@ -462,9 +462,21 @@ struct Batch {
 /// not once in every calendar quarter (that growth was a tenth of the index's work).
 #[derive(Default)]
 struct Lists {
-    ids: KeyMap<Vec<u32>>,
+    ids: KeyMap<GramIds>,
     /// The grams of the batch being read, in the order first met.
     met: Vec<GramKey>,
+    /// Records read so far, over every batch: the number of the one being read.
+    read: u64,
+}
+
+/// One gram's ids in the batch being read.
+#[derive(Default)]
+struct GramIds {
+    /// The number ([`Lists::read`]) of the last record that held the gram: a record's
+    /// grams come unsorted, with repeats, and a repeat is told from this without
+    /// reading the list (the last id in it), which lies elsewhere in memory.
+    last_record: u64,
+    ids: Vec<u32>,
 }
 
 impl Batch {
@@ -472,15 +484,15 @@ impl Batch {
         let keys: Vec<Vec<GramKey>> = records.par_iter().map(|r| record_keys(&r.text)).collect();
         lists.met.clear();
         for (id, keys) in keys.into_iter().enumerate() {
-            let id = id as u32;
+            lists.read += 1;
             for key in keys {
-                let ids = lists.ids.entry(key).or_default();
-                // A record's grams come unsorted, with repeats.
-                if ids.last() != Some(&id) {
-                    if ids.is_empty() {
+                let gram = lists.ids.entry(key).or_default();
+                if gram.last_record != lists.read {
+                    if gram.ids.is_empty() {
                         lists.met.push(key);
                     }
-                    ids.push(id);
+                    gram.last_record = lists.read;
+                    gram.ids.push(id as u32);
                 }
             }
         }
@@ -488,7 +500,7 @@ impl Batch {
             .met
             .iter()
             .filter_map(|key| {
-                let ids = lists.ids.get_mut(key)?;
+                let ids = &mut lists.ids.get_mut(key)?.ids;
                 let postings = Postings::of(ids);
                 ids.clear();
                 Some((*key, postings))
