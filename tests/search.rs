@@ -427,6 +427,24 @@ fn search_finds_the_samples_knowledge_base_article_explainer_and_page() {
     ] {
         assert!(site.join(url).is_file(), "{url} not written");
     }
+    // `)` is in the last three records, the pages, added after the days: the list of
+    // the days' records with it had just become a bitmap when they were added to it.
+    let paren = query(&site, &[")"]);
+    for url in ["explainers/cors.html", "pages/about.html"] {
+        assert!(
+            has(
+                &paren[")"],
+                url,
+                if url.starts_with("pages") {
+                    "page"
+                } else {
+                    "explainer"
+                }
+            ),
+            "): {}",
+            paren[")"]
+        );
+    }
     // Day results keep their kind.
     let cors = query(&site, &["cors"]);
     assert!(

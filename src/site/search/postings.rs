@@ -222,6 +222,17 @@ impl Postings {
             .position(|&b| b < 0x80)
             .map_or(0, |i| i + 1);
         self.push(offset + other.first_id());
+        if self.bitmap {
+            // That id made the list a bitmap: the rest are set as bits, not copied as
+            // gaps into its bytes.
+            let mut first = true;
+            other.for_each_id(|id| {
+                if !std::mem::take(&mut first) {
+                    self.push(offset + id);
+                }
+            });
+            return;
+        }
         let rest = &other.bytes[first_bytes..];
         reserve(&mut self.bytes, rest.len());
         self.bytes.extend_from_slice(rest);
@@ -384,6 +395,24 @@ mod tests {
         p.for_each_id(|id| seen.push(id));
         assert_eq!(seen, expected);
         assert!(json(&p).starts_with('['));
+    }
+
+    /// A gap list one gap short of a bitmap, appended a gap list whose first id tips it
+    /// over: the rest of the appended ids go into the bitmap as bits. (They were copied
+    /// in as gap bytes, which read as ids past the last record: the sample's index had
+    /// `)` in records 104 and 112 of its 101.)
+    #[test]
+    fn an_append_whose_first_id_makes_a_bitmap_sets_the_rest_as_bits() {
+        let a: Vec<u32> = (0..63).collect();
+        let b = [0, 1, 2];
+        let mut appended = of(a.iter().copied());
+        assert!(!appended.bitmap);
+        appended.append(&of(b), 63);
+        assert!(appended.bitmap);
+        let mut ids = Vec::new();
+        appended.for_each_id(|id| ids.push(id));
+        assert_eq!(ids, (0..66).collect::<Vec<u32>>());
+        assert_eq!(json(&appended), json(&of(0..66)));
     }
 
     #[test]
