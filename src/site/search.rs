@@ -456,8 +456,10 @@ struct Batch {
     postings: KeyMap<Postings>,
 }
 
-/// Each gram's ids in a batch as a plain list, before [`Batch::new`] makes them compact
-/// (pushing to a `Postings` id by id weighs which form is smaller at every id). Kept
+/// Each gram's ids in a batch as a plain list, before they are made compact: for the
+/// batch ([`Batch::new`], which `serve` keeps), or straight into the index's postings
+/// ([`Builder::read`]); pushing to a `Postings` id by id weighs which form is smaller
+/// at every id, a list's ids are added at once. Kept
 /// from batch to batch, emptied but not freed: a gram's list grows to its size once,
 /// not once in every calendar quarter (that growth was a tenth of the index's work).
 #[derive(Default)]
@@ -479,33 +481,56 @@ struct GramIds {
     ids: Vec<u32>,
 }
 
-impl Batch {
-    fn new(records: Vec<Record>, lists: &mut Lists) -> Batch {
+impl Lists {
+    /// Reads the grams of `records`, a batch: each gram's list gets the ids (counted
+    /// from the batch's first record) of the records holding it.
+    fn read(&mut self, records: &[Record]) {
         let keys: Vec<Vec<GramKey>> = records.par_iter().map(|r| record_keys(&r.text)).collect();
-        lists.met.clear();
+        self.met.clear();
         for (id, keys) in keys.into_iter().enumerate() {
-            lists.read += 1;
+            self.read += 1;
             for key in keys {
-                let gram = lists.ids.entry(key).or_default();
-                if gram.last_record != lists.read {
+                let gram = self.ids.entry(key).or_default();
+                if gram.last_record != self.read {
                     if gram.ids.is_empty() {
-                        lists.met.push(key);
+                        self.met.push(key);
                     }
-                    gram.last_record = lists.read;
+                    gram.last_record = self.read;
                     gram.ids.push(id as u32);
                 }
             }
         }
-        let postings = lists
-            .met
-            .iter()
+    }
+
+    /// Each gram of the batch read last, with its ids made compact; the lists emptied.
+    fn take_postings(&mut self) -> KeyMap<Postings> {
+        let ids = &mut self.ids;
+        (self.met.iter())
             .filter_map(|key| {
-                let ids = &mut lists.ids.get_mut(key)?.ids;
+                let ids = &mut ids.get_mut(key)?.ids;
                 let postings = Postings::of(ids);
                 ids.clear();
                 Some((*key, postings))
             })
-            .collect();
+            .collect()
+    }
+
+    /// The ids of the batch read last, plus `offset` (the number of records before the
+    /// batch), added to `postings` gram by gram; the lists emptied.
+    fn append_to(&mut self, postings: &mut KeyMap<Postings>, offset: u32) {
+        for key in &self.met {
+            if let Some(gram) = self.ids.get_mut(key) {
+                postings.entry(*key).or_default().extend(&gram.ids, offset);
+                gram.ids.clear();
+            }
+        }
+    }
+}
+
+impl Batch {
+    fn new(records: Vec<Record>, lists: &mut Lists) -> Batch {
+        lists.read(&records);
+        let postings = lists.take_postings();
         Batch { records, postings }
     }
 
@@ -516,14 +541,19 @@ impl Batch {
         days: &[crate::log::Day],
         lists: &mut Lists,
     ) -> Result<Batch> {
-        let kept = site.kept_records.take(first..first + days.len());
-        let records: Vec<Vec<Record>> = days
-            .par_iter()
-            .zip(kept)
-            .map(|(day, kept)| kept.map_or_else(|| day_records(site, day), Ok))
-            .collect::<Result<_>>()?;
-        Ok(Batch::new(records.into_iter().flatten().collect(), lists))
+        Ok(Batch::new(run_records(site, first, days)?, lists))
     }
+}
+
+/// The records of `days`, which start at index `first` of the log's days, in order.
+fn run_records(site: &Site, first: usize, days: &[crate::log::Day]) -> Result<Vec<Record>> {
+    let kept = site.kept_records.take(first..first + days.len());
+    let records: Vec<Vec<Record>> = days
+        .par_iter()
+        .zip(kept)
+        .map(|(day, kept)| kept.map_or_else(|| day_records(site, day), Ok))
+        .collect::<Result<_>>()?;
+    Ok(records.into_iter().flatten().collect())
 }
 
 /// Days' records made by the topics stage, which reads the same plain text
@@ -600,7 +630,20 @@ impl<'a> Builder<'a> {
                 .or_default()
                 .append(postings, offset);
         }
-        let records = &batch.records[..];
+        self.add_records(&batch.records)
+    }
+
+    /// Adds `records`, the next in id order, reading their grams with `lists`: a build
+    /// that keeps no batch for the next one has each gram's ids added straight to its
+    /// postings, not made compact for the batch first and then appended.
+    fn read(&mut self, records: &[Record], lists: &mut Lists) -> Result<()> {
+        lists.read(records);
+        lists.append_to(&mut self.postings, self.records as u32);
+        self.add_records(records)
+    }
+
+    /// Counts `records`, the next in id order, and writes each doc chunk they fill.
+    fn add_records(&mut self, records: &[Record]) -> Result<()> {
         let first = self.records - self.pending.len();
         self.records += records.len();
         // The chunk begun by the previous run, completed from this one.
@@ -719,7 +762,7 @@ impl Output for Collect {
 pub fn files(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
     let out = Collect(Default::default());
     let mut builder = Builder::new(&out);
-    builder.add(&Batch::new(records.to_vec(), &mut Lists::default()))?;
+    builder.read(records, &mut Lists::default())?;
     builder.finish()?;
     let mut files = out.0.into_inner().expect("collect lock");
     files.sort();
@@ -753,7 +796,7 @@ pub fn write_cached(
     match cache {
         None => {
             for (first, days) in runs {
-                builder.add(&Batch::of_days(site, first, days, &mut lists)?)?;
+                builder.read(&run_records(site, first, days)?, &mut lists)?;
             }
         }
         Some(cache) => {
@@ -771,7 +814,7 @@ pub fn write_cached(
         }
     }
     // A handful of pages: tokenised again on every build.
-    builder.add(&Batch::new(page_records(site), &mut lists))?;
+    builder.read(&page_records(site), &mut lists)?;
     builder.finish()
 }
 
@@ -837,6 +880,58 @@ mod tests {
             let record: BTreeSet<String> = keys.into_iter().map(gram_text).collect();
             assert_eq!(record, grams(&text::fold(s)), "{s}");
         }
+    }
+
+    /// Every gram's postings, read batch by batch both ways (made compact per batch and
+    /// appended, as `serve` keeps them; or added straight), against the ids of the
+    /// records holding the gram counted by hand.
+    #[test]
+    fn postings_hold_the_records_with_the_gram_however_the_batches_are_added() {
+        let record = |text: &str| Record {
+            url: String::new(),
+            date: String::new(),
+            label: String::new(),
+            section: String::new(),
+            heading: String::new(),
+            text: text.to_string(),
+            kind: "day",
+        };
+        let texts: Vec<String> = (0..300)
+            .map(|i| match i % 7 {
+                0 => format!("CORS (設定) {i}"),
+                1 => "(a) と (b)".to_string(),
+                2 => String::new(),
+                3 => "設定".repeat(i % 5 + 1),
+                _ => format!("x{} )", i % 3),
+            })
+            .collect();
+        let batches: Vec<Vec<Record>> = [0..5, 5..6, 6..150, 150..151, 151..300]
+            .into_iter()
+            .map(|r| texts[r].iter().map(|t| record(t)).collect())
+            .collect();
+        let out = Collect(Default::default());
+        let (mut appended, mut read) = (Builder::new(&out), Builder::new(&out));
+        let (mut lists, mut other_lists) = (Lists::default(), Lists::default());
+        for batch in &batches {
+            appended
+                .add(&Batch::new(batch.clone(), &mut lists))
+                .unwrap();
+            read.read(batch, &mut other_lists).unwrap();
+        }
+        let json = |p: &Postings| {
+            let mut out = String::new();
+            p.encode(&mut out);
+            out
+        };
+        for (key, postings) in &read.postings {
+            let gram = gram_text(*key);
+            let ids: Vec<u32> = (0..texts.len() as u32)
+                .filter(|&i| grams(&text::fold(&texts[i as usize])).contains(&gram))
+                .collect();
+            assert_eq!(json(postings), postings_json(&ids), "{gram}");
+            assert_eq!(json(&appended.postings[key]), postings_json(&ids), "{gram}");
+        }
+        assert_eq!(read.postings.len(), appended.postings.len());
     }
 
     #[test]

@@ -80,6 +80,39 @@ impl Postings {
     }
 
     /// Appends `id`, larger than any before it.
+    /// Adds `ids` (ascending), each plus `offset`, after the ids held: what pushing
+    /// them one by one gives, with the form weighed once, at the end.
+    pub(super) fn extend(&mut self, ids: &[u32], offset: u32) {
+        let Some(&last) = ids.last() else {
+            return;
+        };
+        let mut before = if self.len == 0 { 0 } else { self.last };
+        if self.bitmap {
+            let size = (offset + last) as usize / 8 + 1;
+            let extra = size.saturating_sub(self.bytes.len());
+            reserve(&mut self.bytes, extra);
+            self.bytes.resize(size.max(self.bytes.len()), 0);
+            for &id in ids {
+                let id = offset + id;
+                self.gap_bytes += varint_len(id - before);
+                self.bytes[id as usize / 8] |= 1 << (id % 8);
+                before = id;
+            }
+        } else {
+            reserve(&mut self.bytes, ids.len() * 2);
+            for &id in ids {
+                let id = offset + id;
+                let gap = id - before;
+                self.gap_bytes += varint_len(gap);
+                push_varint(&mut self.bytes, gap);
+                before = id;
+            }
+        }
+        self.len += ids.len() as u32;
+        self.last = offset + last;
+        self.choose_form();
+    }
+
     pub(super) fn push(&mut self, id: u32) {
         let gap = if self.len == 0 { id } else { id - self.last };
         (self.last, self.len) = (id, self.len + 1);
@@ -415,25 +448,32 @@ mod tests {
         assert_eq!(json(&appended), json(&of(0..66)));
     }
 
+    /// Appending a list, or extending by its ids, in whichever forms the two are.
     #[test]
-    fn appending_in_either_form_equals_pushing() {
-        let runs: [Vec<u32>; 4] = [
+    fn appending_and_extending_in_either_form_equal_pushing() {
+        let runs: [Vec<u32>; 6] = [
             (0..400).collect(),
             (0..400).step_by(37).collect(),
             vec![5],
             (3..900).step_by(2).collect(),
+            vec![0, 1, 2, 3, 40, 41, 300],
+            Vec::new(),
         ];
         for (a, b, offset) in runs
             .iter()
             .flat_map(|a| runs.iter().map(move |b| (a, b)))
             .flat_map(|(a, b)| [(a, b, 1000), (a, b, 1003)])
         {
+            let pushed = of(a.iter().copied().chain(b.iter().map(|id| id + offset)));
             let mut appended = of(a.iter().copied());
             appended.append(&of(b.iter().copied()), offset);
-            let pushed = of(a.iter().copied().chain(b.iter().map(|id| id + offset)));
-            assert_eq!(json(&appended), json(&pushed), "{offset}");
-            assert_eq!(appended.gap_bytes, pushed.gap_bytes);
-            assert_eq!(appended.len, pushed.len);
+            let mut extended = of(a.iter().copied());
+            extended.extend(b, offset);
+            for made in [appended, extended] {
+                assert_eq!(json(&made), json(&pushed), "{offset}");
+                assert_eq!(made.gap_bytes, pushed.gap_bytes);
+                assert_eq!(made.len, pushed.len);
+            }
         }
     }
 }
