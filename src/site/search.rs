@@ -688,10 +688,10 @@ impl<'a> Builder<'a> {
         let mut grams: Vec<(GramKey, Postings)> = self.postings.drain().collect();
         grams.par_sort_unstable_by_key(|(key, _)| *key);
         let texts: Vec<String> = grams.iter().map(|(key, _)| gram_text(*key)).collect();
-        let estimate: usize = grams
-            .par_iter()
-            .zip(&texts)
-            .map(|((_, p), g)| g.len() + p.encoded_len() + 4)
+        // Each gram's form and length, weighed once: the shards are sized by them.
+        let encodings: Vec<(bool, usize)> = grams.par_iter().map(|(_, p)| p.encoding()).collect();
+        let estimate: usize = (texts.iter().zip(&encodings))
+            .map(|(g, (_, len))| g.len() + len + 4)
             .sum();
         let shards = shard_count(estimate);
         let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); shards as usize];
@@ -710,7 +710,7 @@ impl<'a> Builder<'a> {
                     }
                     json.push_str(&serde_json::to_string(&texts[i])?);
                     json.push(':');
-                    grams[i].1.encode(&mut json);
+                    grams[i].1.encode_as(encodings[i].0, &mut json);
                 }
                 json.push('}');
                 shard_bytes.fetch_add(json.len(), std::sync::atomic::Ordering::Relaxed);

@@ -218,21 +218,24 @@ impl Postings {
         self.bitmap_bytes().div_ceil(3) * 4 + 2
     }
 
-    /// Whether the bitmap string is shorter than the gap list. A gap's decimal digits
-    /// are never fewer than its varint bytes, so the list is at least `gap_bytes` plus
-    /// its commas and brackets: a dense list is decided without reading its ids.
-    fn bitmap_is_shorter(&self) -> bool {
+    /// Whether [`Postings::encode`] writes the bitmap (when its string is shorter than
+    /// the gap list), and the bytes it writes: weighed once a gram, since the list's
+    /// length means reading all its ids. A gap's decimal digits are never fewer than its
+    /// varint bytes, so the list is at least `gap_bytes` plus its commas and brackets: a
+    /// dense list is decided without reading them.
+    pub(super) fn encoding(&self) -> (bool, usize) {
         let bitmap = self.bitmap_len();
-        bitmap < self.gap_bytes + self.len as usize + 1 || bitmap < self.list_len()
+        if bitmap < self.gap_bytes + self.len as usize + 1 {
+            return (true, bitmap);
+        }
+        let list = self.list_len();
+        (bitmap < list, bitmap.min(list))
     }
 
     /// The bytes [`Postings::encode`] writes.
+    #[cfg(test)]
     pub(super) fn encoded_len(&self) -> usize {
-        if self.bitmap_is_shorter() {
-            self.bitmap_len()
-        } else {
-            self.list_len()
-        }
+        self.encoding().1
     }
 
     /// Appends `other`, whose ids are counted from `offset` and larger than any here.
@@ -315,8 +318,14 @@ impl Postings {
     }
 
     /// Writes the gap list, or the bitmap when it is shorter.
+    #[cfg(test)]
     pub(super) fn encode(&self, out: &mut String) {
-        if self.bitmap_is_shorter() {
+        self.encode_as(self.encoding().0, out)
+    }
+
+    /// Writes the bitmap, or the gap list: as [`Postings::encoding`] said.
+    pub(super) fn encode_as(&self, bitmap: bool, out: &mut String) {
+        if bitmap {
             out.push('"');
             if self.bitmap {
                 out.push_str(&base64(&self.bytes));
@@ -446,6 +455,27 @@ mod tests {
         appended.for_each_id(|id| ids.push(id));
         assert_eq!(ids, (0..66).collect::<Vec<u32>>());
         assert_eq!(json(&appended), json(&of(0..66)));
+    }
+
+    proptest::proptest! {
+        /// The form is the shorter, the length its length, however the lists are spread.
+        #[test]
+        fn the_shorter_form_is_the_one_the_lengths_say(
+            gaps in proptest::collection::vec(
+                proptest::prop_oneof![0u32..3, 0u32..200, 0u32..40_000, 0u32..3_000_000],
+                0..300,
+            )
+        ) {
+            let mut postings = Postings::default();
+            let mut id = 0u32;
+            for (i, gap) in gaps.iter().enumerate() {
+                id = if i == 0 { *gap } else { id + (*gap).max(1) };
+                postings.push(id);
+            }
+            let (bitmap, len) = postings.encoding();
+            proptest::prop_assert_eq!(bitmap, postings.bitmap_len() < postings.list_len());
+            proptest::prop_assert_eq!(len, postings.bitmap_len().min(postings.list_len()));
+        }
     }
 
     /// Appending a list, or extending by its ids, in whichever forms the two are.
