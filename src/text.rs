@@ -136,30 +136,17 @@ pub fn markup_safe_bytes(bytes: Vec<u8>) -> Vec<u8> {
 /// alone: every page passes through here, and a Japanese page has a lead byte 0xEF
 /// (full-width forms) on every line, so testing characters was most of its cost.
 fn has_forbidden_in_markup(bytes: &[u8]) -> bool {
-    // Two passes without branches (which the compiler vectorises) tell whether a page
-    // might hold one, with ￥ (EF BF A5) among the false alarms; only then is it
-    // looked at byte by byte.
+    // C0 controls and DEL: one pass without branches, which the compiler vectorises.
     let control = bytes.iter().fold(false, |any, &b| {
         any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7F)
     });
-    let pairs = bytes.iter().zip(bytes.iter().skip(1));
-    let lead = pairs.fold(false, |any, (&b, &after)| {
-        any | ((b == 0xC2) & (after < 0xA0)) | ((b == 0xEF) & (after == 0xBF))
-    });
-    (control || lead) && forbidden_in(bytes)
-}
-
-/// The byte-by-byte check of [`has_forbidden_in_markup`].
-fn forbidden_in(bytes: &[u8]) -> bool {
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'\t' | b'\n' | b'\r' => false,
-        0x00..=0x1F | 0x7F => true,
-        // C1 controls U+0080..=U+009F are C2 80..=C2 9F.
-        0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
-        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
-        0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
-        _ => false,
-    })
+    // C1 controls U+0080..=U+009F are C2 80..=C2 9F, and U+FFFE and U+FFFF are EF BF BE
+    // and EF BF BF: their first bytes are searched for (memchr's vector search), and
+    // are rare in a page (EF BF also starts ￥, EF BF A5).
+    control
+        || memchr::memchr_iter(0xC2, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x80..=0x9F)))
+        || memchr::memmem::find_iter(bytes, b"\xEF\xBF")
+            .any(|i| matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
 }
 
 fn is_forbidden_in_markup(c: char) -> bool {
