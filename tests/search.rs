@@ -480,3 +480,117 @@ fn private_sections_and_drafts_of_pages_never_reach_the_index() {
         assert!(kinds(&a[q]).is_empty(), "{q}: {}", a[q]);
     }
 }
+
+/// The ids of a posting as `search/index/*.json` writes it: gaps from the last id, or
+/// a base64 bitmap in which bit `id % 8` of byte `id / 8` is set.
+fn posting_ids(posting: &Value) -> Vec<usize> {
+    match posting {
+        Value::Array(gaps) => gaps
+            .iter()
+            .scan(0, |id, gap| {
+                *id += gap.as_u64().unwrap() as usize;
+                Some(*id)
+            })
+            .collect(),
+        Value::String(bitmap) => {
+            const ALPHABET: &[u8] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let sextets: Vec<u32> = (bitmap.bytes())
+                .filter(|&c| c != b'=')
+                .map(|c| ALPHABET.iter().position(|&a| a == c).unwrap() as u32)
+                .collect();
+            let bytes: Vec<u8> = sextets
+                .chunks(4)
+                .flat_map(|q| {
+                    let n = q
+                        .iter()
+                        .enumerate()
+                        .fold(0, |n, (i, s)| n | s << (18 - 6 * i));
+                    [(n >> 16) as u8, (n >> 8) as u8, n as u8]
+                        .into_iter()
+                        .take(q.len() - 1)
+                })
+                .collect();
+            (0..bytes.len() * 8)
+                .filter(|id| bytes[id / 8] >> (id % 8) & 1 == 1)
+                .collect()
+        }
+        other => panic!("a posting is a list or a string: {other}"),
+    }
+}
+
+/// Checks that the index of the site in `site` names exactly the records holding each
+/// gram: each id of a gram's posting is a record whose folded text has the gram, and
+/// each gram of each record is in its shard with the record's id.
+fn assert_index_is_exact(site: &Path) {
+    let read = |rel: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(site.join("search").join(rel)).unwrap()).unwrap()
+    };
+    let meta = read("meta.json");
+    let records: Vec<String> = (0..meta["chunks"].as_u64().unwrap())
+        .flat_map(|n| {
+            read(&format!("docs/{n}.json"))["records"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .map(|r| r[3].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(records.len() as u64, meta["records"].as_u64().unwrap());
+    let shards = meta["shards"].as_u64().unwrap() as u32;
+    let mut index = std::collections::HashMap::new();
+    for n in 0..shards {
+        for (gram, posting) in read(&format!("index/{n}.json")).as_object().unwrap() {
+            assert_eq!(shard_of(gram, shards), n, "{gram} in the wrong shard");
+            index.insert(gram.clone(), posting_ids(posting));
+        }
+    }
+    let grams: Vec<_> = (records.iter())
+        .map(|text| logsite::site::search::grams(&logsite::text::fold(text)))
+        .collect();
+    for (gram, ids) in &index {
+        for &id in ids {
+            assert!(
+                id < records.len(),
+                "{gram}: record {id} of {}",
+                records.len()
+            );
+            assert!(grams[id].contains(gram), "{gram} is not in record {id}");
+        }
+    }
+    for (id, record) in grams.iter().enumerate() {
+        for gram in record {
+            assert!(
+                index.get(gram).is_some_and(|ids| ids.contains(&id)),
+                "record {id}'s {gram} is not indexed"
+            );
+        }
+    }
+}
+
+/// The index of the sample, and of a log of notes over five calendar quarters (the
+/// index is made a quarter at a time, and a gram's ids are added quarter by quarter),
+/// names exactly the records that hold each gram.
+#[test]
+fn every_gram_names_exactly_the_records_that_hold_it() {
+    let sample = common::build_into(common::sample_root(), None);
+    assert_index_is_exact(&sample.path().join("site"));
+
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let files: Vec<(String, Vec<u8>)> = (0..150)
+        .map(|i| {
+            let date = start + chrono::Days::new(i * 3);
+            let path = format!("content/{}/{}.md", date.format("%Y/%m"), date);
+            (
+                path,
+                note(&format!("t{}", i % 7), i as usize % 4).into_bytes(),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = (files.iter())
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let log = TempLog::new(&borrowed);
+    let out = common::build_into(log.path(), None);
+    assert_index_is_exact(&out.path().join("site"));
+}
