@@ -79,7 +79,6 @@ impl Postings {
         postings
     }
 
-    /// Appends `id`, larger than any before it.
     /// Adds `ids` (ascending), each plus `offset`, after the ids held: what pushing
     /// them one by one gives, with the form weighed once, at the end.
     pub(super) fn extend(&mut self, ids: &[u32], offset: u32) {
@@ -113,6 +112,7 @@ impl Postings {
         self.choose_form();
     }
 
+    /// Appends `id`, larger than any before it.
     pub(super) fn push(&mut self, id: u32) {
         let gap = if self.len == 0 { id } else { id - self.last };
         (self.last, self.len) = (id, self.len + 1);
@@ -251,29 +251,26 @@ impl Postings {
             other.for_each_id(|id| self.push(offset + id));
             return;
         }
-        // Both gaps: only the first gap changes; the rest are copied as they are.
+        // Both gaps: only the first gap changes; the rest are copied as they are. The
+        // form is weighed once, at the end (`push` would weigh it after the first gap,
+        // and a list turned bitmap there would take the rest's gap bytes as bits).
         let first_bytes = other
             .bytes
             .iter()
             .position(|&b| b < 0x80)
             .map_or(0, |i| i + 1);
-        self.push(offset + other.first_id());
-        if self.bitmap {
-            // That id made the list a bitmap: the rest are set as bits, not copied as
-            // gaps into its bytes.
-            let mut first = true;
-            other.for_each_id(|id| {
-                if !std::mem::take(&mut first) {
-                    self.push(offset + id);
-                }
-            });
-            return;
-        }
+        let first = offset + other.first_id();
+        let gap = if self.len == 0 {
+            first
+        } else {
+            first - self.last
+        };
         let rest = &other.bytes[first_bytes..];
-        reserve(&mut self.bytes, rest.len());
+        reserve(&mut self.bytes, varint_len(gap) + rest.len());
+        push_varint(&mut self.bytes, gap);
         self.bytes.extend_from_slice(rest);
-        self.gap_bytes += other.gap_bytes - first_bytes;
-        self.len += other.len - 1;
+        self.gap_bytes += varint_len(gap) + other.gap_bytes - first_bytes;
+        self.len += other.len;
         self.last = offset + other.last;
         self.choose_form();
     }
