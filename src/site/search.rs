@@ -468,13 +468,13 @@ struct Lists {
     /// The grams of the batch being read, in the order first met.
     met: Vec<GramKey>,
     /// Records read so far, over every batch: the number of the one being read.
-    read: u64,
+    records_read: u64,
 }
 
 /// One gram's ids in the batch being read.
 #[derive(Default)]
 struct GramIds {
-    /// The number ([`Lists::read`]) of the last record that held the gram: a record's
+    /// The number ([`Lists::records_read`]) of the last record that held the gram: a record's
     /// grams come unsorted, with repeats, and a repeat is told from this without
     /// reading the list (the last id in it), which lies elsewhere in memory.
     last_record: u64,
@@ -488,14 +488,14 @@ impl Lists {
         let keys: Vec<Vec<GramKey>> = records.par_iter().map(|r| record_keys(&r.text)).collect();
         self.met.clear();
         for (id, keys) in keys.into_iter().enumerate() {
-            self.read += 1;
+            self.records_read += 1;
             for key in keys {
                 let gram = self.ids.entry(key).or_default();
-                if gram.last_record != self.read {
+                if gram.last_record != self.records_read {
                     if gram.ids.is_empty() {
                         self.met.push(key);
                     }
-                    gram.last_record = self.read;
+                    gram.last_record = self.records_read;
                     gram.ids.push(id as u32);
                 }
             }
