@@ -95,11 +95,14 @@ pub fn relate(entries: &mut [KbEntry], folded: &[Arc<topics::FoldedDay>], topic_
     // Each learning's topics, found once: an entry looks at every learning of each day
     // it was seen, and a day holds several problems, so entries shared the same texts
     // and searched them again each (and the entries of many days held up one core).
+    // Only a day with a problem is ever seen by an entry.
     let learning_topics: Vec<Vec<Vec<usize>>> = folded
         .par_iter()
         .map(|day| {
-            day.learnings
-                .iter()
+            if day.problems.is_empty() {
+                return Vec::new();
+            }
+            (day.learnings.iter())
                 .map(|learning| finder.found(learning))
                 .collect()
         })
