@@ -143,6 +143,68 @@ pub fn position(text: &str, offset: usize) -> (usize, usize, &str) {
     (line, column, &text[line_start..line_end])
 }
 
+/// Where each line of a text starts, found once, for many diagnostics in one text:
+/// [`position`] counts the lines from the start of the text at each call, and a note
+/// with 20,000 warnings took 2 s.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// 0, then the offset after each line feed.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> LineIndex<'t> {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// Where each line starts: 0, then after each line feed.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
+    /// Line `line` (1-based) without its line feed, as `text.split('\n')` gives it.
+    pub fn line(&self, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = (self.starts.get(line)).map_or(self.text.len(), |next| next - 1);
+        Some(&self.text[start..end])
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// What [`position`] gives for `offset`.
+    pub fn position(&self, offset: usize) -> (usize, usize, &'t str) {
+        let text = self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].chars().count() + 1;
+        (line, column, self.line(line).unwrap_or_default())
+    }
+
+    /// What [`Diagnostic::at`] makes of `offset` in this text.
+    pub fn diagnostic(
+        &self,
+        path: &Path,
+        offset: usize,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column, source_line) = self.position(offset);
+        Diagnostic {
+            line: Some(line),
+            column: Some(column),
+            source_line: Some(source_line.to_string()),
+            ..Diagnostic::new(path, severity, message)
+        }
+    }
+}
+
 pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -153,6 +215,37 @@ pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_index_gives_the_positions_of_a_scan_from_the_start() {
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "# 題\n\n- 今日: 6h\r\n\n![画像](a.png)\nlast line without newline é",
+            "ends with a newline\n",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            for line in 0..6usize {
+                let split = line.checked_sub(1).and_then(|k| text.split('\n').nth(k));
+                assert_eq!(index.line(line), split, "line {line} of {text:?}");
+            }
+            // Every offset, inside a character and past the end too.
+            for offset in 0..text.len() + 3 {
+                assert_eq!(
+                    index.position(offset),
+                    position(text, offset),
+                    "{text:?} at {offset}"
+                );
+                let path = Path::new("n.md");
+                assert_eq!(
+                    index.diagnostic(path, offset, Severity::Warning, "w"),
+                    Diagnostic::at(path, text, offset, Severity::Warning, "w"),
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_long_line_with_an_escape_sequence_is_quoted_short_and_inert() {

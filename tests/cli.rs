@@ -214,3 +214,33 @@ fn serve_prints_errors_that_did_not_stop_the_build_with_file_and_line() {
         "the terminal shows the error with file, line and the line itself:\n{err}"
     );
 }
+
+#[test]
+fn check_quotes_each_missing_image_under_its_own_line() {
+    // Many missing images in one note: each error quotes the line it is on, the last
+    // one on a final line without a line feed.
+    let mut note = String::from("## わかったこと\n");
+    for i in 0..200 {
+        note.push_str(&format!("- 画面 {i}\n![shot {i}](missing-{i}.png)\n"));
+    }
+    note.push_str("![last](last.png)");
+    let log = TempLog::new(&[("content/2025-05-01.md", note.as_bytes())]);
+    let (code, out, err) = run_logsite(&["check", log.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "missing images are errors: {out}{err}");
+    let all = format!("{out}{err}");
+    for i in [0, 1, 117, 199] {
+        let line = 3 + 2 * i;
+        let gutter = " ".repeat(line.to_string().len() + 1);
+        assert!(
+            all.contains(&format!(
+                "error: image `missing-{i}.png` does not exist (looked for missing-{i}.png)\n  --> content/2025-05-01.md:{line}:1\n{gutter}|\n{line} | ![shot {i}](missing-{i}.png)\n"
+            )),
+            "image {i} is quoted on line {line}:\n{all}"
+        );
+    }
+    assert!(
+        all.contains("402 | ![last](last.png)"),
+        "the last line is quoted whole:\n{all}"
+    );
+    assert_eq!(all.matches("does not exist").count(), 201, "{all}");
+}

@@ -21,7 +21,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::load::{Loaded, Source, SourceKind};
 use crate::note::private::{redact_remembering, HeadingMemo};
 use crate::note::{self, duration, Note, NoteContext, Roles};
@@ -413,12 +413,12 @@ fn blocked_urls(page: &Source) -> Vec<Diagnostic> {
     if page.front.draft {
         return Vec::new();
     }
+    let lines = LineIndex::new(&page.text);
     crate::markdown::blocked_urls(page.body())
         .into_iter()
         .map(|(url, offset)| {
-            Diagnostic::at(
+            lines.diagnostic(
                 &page.path,
-                &page.text,
                 page.body_start + offset,
                 Severity::Warning,
                 crate::markdown::blocked_url_message(&url),
@@ -435,32 +435,40 @@ fn check_images(note: &mut Note, root: &Path, folders: &crate::load::Folders) {
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
-    let mut found = Vec::new();
-    for image in &note.image_refs {
-        let Some(message) = image_error(&image.url, &dir, folders) else {
-            continue;
-        };
-        found.push(Diagnostic {
+    let errors: Vec<(&crate::note::ImageRef, String)> = (note.image_refs.iter())
+        .filter_map(|image| Some((image, image_error(&image.url, &dir, folders)?)))
+        .collect();
+    if errors.is_empty() {
+        return;
+    }
+    // The note's lines are read once for all the errors it quotes.
+    let text = note.read_text(root).ok();
+    let lines = text.as_deref().map(LineIndex::new);
+    let found: Vec<Diagnostic> = errors
+        .into_iter()
+        .map(|(image, message)| Diagnostic {
             line: Some(image.line),
             column: Some(image.column),
-            source_line: note.source_line(root, image.line),
+            source_line: (lines.as_ref())
+                .and_then(|l| l.line(image.line))
+                .map(str::to_string),
             ..Diagnostic::new(&note.path, Severity::Error, message)
-        });
-    }
+        })
+        .collect();
     note.diagnostics.extend(found);
 }
 
 /// The same for hand-written pages (`content/pages/`, `kb/`, `explainers/`).
 fn check_page_images(page: &Source, folders: &crate::load::Folders) -> Vec<Diagnostic> {
     let dir = page.rel_path.parent().unwrap_or(Path::new(""));
+    let lines = LineIndex::new(&page.text);
     crate::markdown::parse(page.body(), crate::markdown::Options::default())
         .into_iter()
         .filter_map(|(event, range)| match event {
             crate::markdown::Event::Start(crate::markdown::Tag::Image { dest_url, .. }) => {
                 let message = image_error(&dest_url, dir, folders)?;
-                Some(Diagnostic::at(
+                Some(lines.diagnostic(
                     &page.path,
-                    &page.text,
                     page.body_start + range.start,
                     Severity::Error,
                     message,

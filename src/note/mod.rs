@@ -129,8 +129,8 @@ impl Note {
     /// note keeps no copy of its lines.
     pub fn source_line(&self, root: &Path, line: usize) -> Option<String> {
         let text = self.read_text(root).ok()?;
-        text.split('\n')
-            .nth(line.checked_sub(1)?)
+        crate::diagnostic::LineIndex::new(&text)
+            .line(line)
             .map(str::to_string)
     }
 

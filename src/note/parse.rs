@@ -10,7 +10,7 @@ use super::{
 use super::{plain_line, title_without};
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::load::Source;
 use crate::markdown::{self, Event, LinkRefs, Tag, TagEnd};
 use crate::text::fold;
@@ -57,7 +57,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     let refs = LinkRefs::of(body);
     let mut diags = Diags {
         source,
-        line_starts: line_starts(&source.text),
+        lines: LineIndex::new(&source.text),
         out: Vec::new(),
         uncounted: Vec::new(),
     };
@@ -186,7 +186,7 @@ pub fn parse(source: &Source, ctx: &NoteContext, keep_text: bool) -> Note {
     note.declared.uncounted_lines = diags.uncounted.iter().map(|&o| diags.line_of(o)).collect();
     note.diagnostics = diags.out;
     // Offsets were stored where lines are wanted; turn them into lines now that the table exists.
-    fix_lines(&mut note, &diags.line_starts);
+    fix_lines(&mut note, diags.lines.starts());
     note.link_refs = refs;
     // Pushed in the note's order already (tasks sections in order, a task's title
     // before its children's); sorted all the same, as `Note::task_title` searches them
@@ -218,17 +218,9 @@ fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
     list
 }
 
-/// Where each line of `text` starts: 0, then after each newline.
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-        .collect()
-}
-
 struct Diags<'a> {
     source: &'a Source,
-    /// Where each line of the source's text starts.
-    line_starts: Vec<usize>,
+    lines: LineIndex<'a>,
     out: Vec<Diagnostic>,
     /// Offsets of task lines with hours outside parentheses.
     uncounted: Vec<usize>,
@@ -236,13 +228,10 @@ struct Diags<'a> {
 
 impl Diags<'_> {
     fn push(&mut self, offset: usize, severity: Severity, message: impl Into<String>) {
-        self.out.push(Diagnostic::at(
-            &self.source.path,
-            &self.source.text,
-            offset,
-            severity,
-            message,
-        ));
+        (self.out).push(
+            self.lines
+                .diagnostic(&self.source.path, offset, severity, message),
+        );
     }
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
         self.push(offset, Severity::Warning, message);
@@ -250,17 +239,12 @@ impl Diags<'_> {
 
     /// The 1-based line of a byte offset of the source's text.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset)
+        self.lines.line_of(offset)
     }
 
-    /// The 1-based line and column (in characters) of a byte offset, as
-    /// [`crate::diagnostic::position`] gives them, from the line starts found once
-    /// (that counts the lines from the start of the text at each call).
+    /// The 1-based line and column (in characters) of a byte offset.
     fn line_column(&self, offset: usize) -> (usize, usize) {
-        let text = &self.source.text;
-        let offset = crate::diagnostic::floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line_of(offset);
-        let column = text[self.line_starts[line - 1]..offset].chars().count() + 1;
+        let (line, column, _) = self.lines.position(offset);
         (line, column)
     }
 }
@@ -886,28 +870,6 @@ mod tests {
             ("resolve the build", "resolve the build"),
         ] {
             assert_eq!(strip_markers(title), left, "{title}");
-        }
-    }
-
-    #[test]
-    fn line_and_column_from_line_starts_are_those_of_a_scan_from_the_start() {
-        let text = "# 題\n\n- 今日: 6h\r\n\n![画像](a.png)\nlast line without newline é";
-        let source = crate::load::read_source(
-            PathBuf::from("content/2025/04/2025-04-28.md"),
-            PathBuf::from("2025/04/2025-04-28.md"),
-            text.as_bytes(),
-        )
-        .expect("readable");
-        let diags = Diags {
-            source: &source,
-            line_starts: line_starts(&source.text),
-            out: Vec::new(),
-            uncounted: Vec::new(),
-        };
-        // Every offset, inside a character and past the end too.
-        for offset in 0..source.text.len() + 3 {
-            let (line, column, _) = crate::diagnostic::position(&source.text, offset);
-            assert_eq!(diags.line_column(offset), (line, column), "at {offset}");
         }
     }
 
