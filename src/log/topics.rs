@@ -67,6 +67,9 @@ pub struct WordFinder {
     automaton: Option<aho_corasick::AhoCorasick>,
     /// For each distinct word, the indices of the words given that equal it.
     positions: Vec<Vec<usize>>,
+    /// The indices of the words given, by word (the empty one too): a day's tags are
+    /// looked up, not compared with every topic's name.
+    by_word: HashMap<String, Vec<usize>>,
     len: usize,
 }
 
@@ -76,7 +79,12 @@ impl WordFinder {
         let mut distinct: Vec<&str> = Vec::new();
         let mut positions: Vec<Vec<usize>> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for (i, word) in words.iter().enumerate().filter(|(_, w)| !w.is_empty()) {
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, word) in words.iter().enumerate() {
+            by_word.entry(word.clone()).or_default().push(i);
+            if word.is_empty() {
+                continue;
+            }
             let d = *index.entry(word).or_insert_with(|| {
                 distinct.push(word);
                 positions.push(Vec::new());
@@ -95,12 +103,19 @@ impl WordFinder {
         WordFinder {
             automaton,
             positions,
+            by_word,
             len: words.len(),
         }
     }
 
+    /// The indices of the words given that equal `word`.
+    pub fn positions_of(&self, word: &str) -> &[usize] {
+        self.by_word.get(word).map_or(&[], Vec::as_slice)
+    }
+
     /// For each word given to [`WordFinder::new`], whether folded `haystack`
     /// [`mentions`] it.
+    #[cfg(test)]
     pub fn find(&self, haystack: &str) -> Vec<bool> {
         let mut found = vec![false; self.len];
         let Some(automaton) = &self.automaton else {
@@ -119,10 +134,24 @@ impl WordFinder {
         found
     }
 
-    /// The indices of the words [`WordFinder::find`] finds in `haystack`, ascending.
+    /// The indices of the words folded `haystack` [`mentions`], ascending: in time
+    /// of the text and what it mentions, not of all the words (a log tagging each day
+    /// differently has as many topics as days, and each day was checked against all).
     pub fn found(&self, haystack: &str) -> Vec<usize> {
-        let found = self.find(haystack);
-        (0..found.len()).filter(|&i| found[i]).collect()
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut distinct: Vec<usize> = (automaton.find_overlapping_iter(haystack))
+            .filter(|m| is_mention(haystack, m.range()))
+            .map(|m| m.pattern().as_usize())
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mut found: Vec<usize> = (distinct.iter())
+            .flat_map(|&d| self.positions[d].iter().copied())
+            .collect();
+        found.sort_unstable();
+        found
     }
 }
 
@@ -228,7 +257,7 @@ fn day_text(day: &Day, sections: &SectionTexts) -> String {
 }
 
 /// Which topics one day mentions, by index into the topic names it was found for.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DayMentions {
     /// Topics the day's text mentions or its tags name, ascending.
     topics: Vec<usize>,
@@ -247,8 +276,46 @@ impl DayMentions {
         words: &[String],
         finder: &WordFinder,
     ) -> DayMentions {
+        debug_assert_eq!(words.len(), finder.len);
+        DayMentions::of(&day.note.tags, folded, finder)
+    }
+
+    /// [`DayMentions::new`] of a day tagged `tags`.
+    fn of(tags: &[String], folded: &FoldedDay, finder: &WordFinder) -> DayMentions {
+        let mut topics = finder.found(&folded.text);
+        for tag in tags {
+            topics.extend_from_slice(finder.positions_of(&fold(tag)));
+        }
+        topics.sort_unstable();
+        topics.dedup();
+        // (topic, text index) for each text mentioning a topic the day mentions, by
+        // topic and then text.
+        let mentioning = |texts: &[String]| -> Vec<(usize, usize)> {
+            let mut pairs: Vec<(usize, usize)> = (texts.iter().enumerate())
+                .flat_map(|(j, text)| finder.found(text).into_iter().map(move |t| (t, j)))
+                .filter(|(t, _)| topics.binary_search(t).is_ok())
+                .collect();
+            pairs.sort_unstable();
+            pairs
+        };
+        DayMentions {
+            learnings: mentioning(&folded.learnings),
+            problems: mentioning(&folded.problems),
+            topics,
+        }
+    }
+
+    /// [`DayMentions::new`] as it was written first: each topic word in turn, against
+    /// the day's tags and what the finder found. The reference for the tests.
+    #[cfg(test)]
+    fn word_by_word(
+        tags: &[String],
+        folded: &FoldedDay,
+        words: &[String],
+        finder: &WordFinder,
+    ) -> DayMentions {
         let mut found = DayMentions::default();
-        let tags: Vec<String> = day.note.tags.iter().map(|tag| fold(tag)).collect();
+        let tags: Vec<String> = tags.iter().map(|tag| fold(tag)).collect();
         let in_text = finder.find(&folded.text);
         let in_learnings: Vec<Vec<bool>> =
             folded.learnings.iter().map(|l| finder.find(l)).collect();
@@ -390,10 +457,50 @@ pub fn compute(
 
 #[cfg(test)]
 mod tests {
-    use super::{mentions, WordFinder};
+    use super::{fold, mentions, DayMentions, FoldedDay, WordFinder};
     use proptest::prelude::*;
 
     proptest! {
+        /// A day's mentions, found from what the texts mention and a lookup of its
+        /// tags, are those of checking every topic word in turn: the same topics, and
+        /// the same learnings and problems in the same order. Words repeat, some are
+        /// empty, tags fold to them or not.
+        #[test]
+        fn a_days_mentions_are_those_of_every_word_in_turn(
+            words in prop::collection::vec(prop::sample::select(vec!["s3", "ecs", "タスク", "キャッシュ", "", "next.js", "S3", "rds"]), 0..8),
+            tags in prop::collection::vec(prop::sample::select(vec!["S3", "ECS", "rds", "", "ＲＤＳ", "other"]), 0..4),
+            text in prop::collection::vec(prop::sample::select(vec!["s3", "ecs", "タスク", "キャッシュ", " ", "next.js", "rdsx", "\n"]), 0..12),
+            learnings in prop::collection::vec(prop::collection::vec(prop::sample::select(vec!["s3", "ecs", "タスク", " ", "x"]), 0..5), 0..4),
+            problems in prop::collection::vec(prop::collection::vec(prop::sample::select(vec!["キャッシュ", "ecs", "rds", " "]), 0..5), 0..4),
+        ) {
+            let words: Vec<String> = words.into_iter().map(fold).collect();
+            let tags: Vec<String> = tags.into_iter().map(String::from).collect();
+            let folded = FoldedDay {
+                text: text.concat(),
+                learnings: learnings.iter().map(|l| l.concat()).collect(),
+                problems: problems.iter().map(|p| p.concat()).collect(),
+            };
+            let finder = WordFinder::new(&words);
+            prop_assert_eq!(
+                DayMentions::of(&tags, &folded, &finder),
+                DayMentions::word_by_word(&tags, &folded, &words, &finder)
+            );
+        }
+
+        /// `found` lists the words `find` marks.
+        #[test]
+        fn found_lists_what_find_marks(
+            text in prop::collection::vec(prop::sample::select(vec!["s3", "s", "3", "x", "ecs", "タスク", " ", ".", "next.js"]), 0..16),
+            words in prop::collection::vec(prop::sample::select(vec!["s3", "s", "ecs", "タスク", "", "next.js", "s3x"]), 0..8),
+        ) {
+            let text = text.concat();
+            let words: Vec<String> = words.into_iter().map(String::from).collect();
+            let finder = WordFinder::new(&words);
+            let marked = finder.find(&text);
+            let expected: Vec<usize> = (0..words.len()).filter(|&i| marked[i]).collect();
+            prop_assert_eq!(finder.found(&text), expected);
+        }
+
         /// The one-pass finder agrees with asking [`mentions`] word by word, on texts
         /// and words made of ASCII words, digits, CJK and the boundaries between them,
         /// with repeated, overlapping and empty words.

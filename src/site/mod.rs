@@ -211,13 +211,8 @@ impl TermFinder {
 /// The pages (indices into the terms of `terms`) one of whose terms a day's folded
 /// text mentions, ascending.
 fn explainer_hits(terms: &TermFinder, text: &str) -> Vec<usize> {
-    let mut pages: Vec<usize> = terms
-        .finder
-        .find(text)
-        .into_iter()
-        .zip(&terms.page_of)
-        .filter(|(found, _)| *found)
-        .map(|(_, &page)| page)
+    let mut pages: Vec<usize> = (terms.finder.found(text).into_iter())
+        .map(|word| terms.page_of[word])
         .collect();
     pages.dedup();
     pages
