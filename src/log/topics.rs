@@ -67,10 +67,11 @@ pub struct WordFinder {
     automaton: Option<aho_corasick::AhoCorasick>,
     /// For each distinct word, the indices of the words given that equal it.
     positions: Vec<Vec<usize>>,
-    /// The indices of the words given, by word (the empty one too): a day's tags are
-    /// looked up, not compared with every topic's name.
-    by_word: HashMap<String, Vec<usize>>,
-    len: usize,
+    /// Each distinct word's index into `positions`: a day's tags are looked up, not
+    /// compared with every topic's name.
+    distinct: HashMap<String, usize>,
+    /// The indices of the empty words given, which the automaton leaves out.
+    empty: Vec<usize>,
 }
 
 impl WordFinder {
@@ -78,14 +79,14 @@ impl WordFinder {
     pub fn new(words: &[String]) -> WordFinder {
         let mut distinct: Vec<&str> = Vec::new();
         let mut positions: Vec<Vec<usize>> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut empty = Vec::new();
         for (i, word) in words.iter().enumerate() {
-            by_word.entry(word.clone()).or_default().push(i);
             if word.is_empty() {
+                empty.push(i);
                 continue;
             }
-            let d = *index.entry(word).or_insert_with(|| {
+            let d = *index.entry(word.clone()).or_insert_with(|| {
                 distinct.push(word);
                 positions.push(Vec::new());
                 distinct.len() - 1
@@ -103,21 +104,25 @@ impl WordFinder {
         WordFinder {
             automaton,
             positions,
-            by_word,
-            len: words.len(),
+            distinct: index,
+            empty,
         }
     }
 
     /// The indices of the words given that equal `word`.
     pub fn positions_of(&self, word: &str) -> &[usize] {
-        self.by_word.get(word).map_or(&[], Vec::as_slice)
+        if word.is_empty() {
+            return &self.empty;
+        }
+        self.distinct.get(word).map_or(&[], |&d| &self.positions[d])
     }
 
     /// For each word given to [`WordFinder::new`], whether folded `haystack`
     /// [`mentions`] it.
     #[cfg(test)]
     pub fn find(&self, haystack: &str) -> Vec<bool> {
-        let mut found = vec![false; self.len];
+        let words = self.empty.len() + self.positions.iter().map(Vec::len).sum::<usize>();
+        let mut found = vec![false; words];
         let Some(automaton) = &self.automaton else {
             return found;
         };
@@ -268,15 +273,9 @@ pub struct DayMentions {
 }
 
 impl DayMentions {
-    /// Finds the folded topic words of `finder` in `day` (folded as `folded`); `words`
-    /// are those words.
-    pub fn new(
-        day: &Day,
-        folded: &FoldedDay,
-        words: &[String],
-        finder: &WordFinder,
-    ) -> DayMentions {
-        debug_assert_eq!(words.len(), finder.len);
+    /// Finds the folded topic words of `finder` in `day` (folded as `folded`), or named
+    /// by its tags.
+    pub fn new(day: &Day, folded: &FoldedDay, finder: &WordFinder) -> DayMentions {
         DayMentions::of(&day.note.tags, folded, finder)
     }
 
@@ -404,7 +403,7 @@ pub fn compute(
         .into_par_iter()
         .filter(|&i| !cache.days.contains_key(&keys[i]))
         .map(|i| {
-            let found = DayMentions::new(&days[i], &folded[i], &words, &finder);
+            let found = DayMentions::new(&days[i], &folded[i], &finder);
             (keys[i], Arc::new(found))
         })
         .collect();

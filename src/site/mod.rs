@@ -448,7 +448,7 @@ impl<'a> Site<'a> {
                 let text = note_text_of(root, &day.note)?;
                 let sections = topics::section_texts(day, &text);
                 let mut folded = FoldedDay::of_sections(day, &text, &sections);
-                let found = DayMentions::new(day, &folded, &words, &topic_finder);
+                let found = DayMentions::new(day, &folded, &topic_finder);
                 let hits = explainer_hits(&finder, &folded.text);
                 folded.text = String::new();
                 let records = day
