@@ -554,6 +554,8 @@ fn compare_declared(day: &mut Day, root: &Path, uncounted: &Uncounted) {
         };
         format!("{word} {}", own_lines.join(", "))
     });
+    // Read at the first figure that differs, once for all three.
+    let text = std::cell::OnceCell::new();
     for (name, declared, computed, uncounted_at) in [
         ("Today", &note.declared.today, day.minutes, today_at),
         (
@@ -582,7 +584,10 @@ fn compare_declared(day: &mut Day, root: &Path, uncounted: &Uncounted) {
             note.diagnostics.push(Diagnostic {
                 line: Some(figure.line),
                 column: Some(1),
-                source_line: note.source_line(root, figure.line),
+                source_line: (text.get_or_init(|| note.read_text(root).ok()))
+                    .as_deref()
+                    .and_then(|text| LineIndex::new(text).line(figure.line))
+                    .map(str::to_string),
                 ..Diagnostic::new(
                     &note.path,
                     Severity::Warning,

@@ -125,15 +125,6 @@ impl Note {
         self.image_refs.iter().map(|i| i.url.as_str())
     }
 
-    /// Line `line` (1-based) of the note as it is on disk, for quoting in a warning: a
-    /// note keeps no copy of its lines.
-    pub fn source_line(&self, root: &Path, line: usize) -> Option<String> {
-        let text = self.read_text(root).ok()?;
-        crate::diagnostic::LineIndex::new(&text)
-            .line(line)
-            .map(str::to_string)
-    }
-
     /// The day's own minutes from its tasks: the sum of counted top-level items;
     /// `None` when no item carries a duration at all.
     pub fn task_minutes(&self) -> Option<u32> {
