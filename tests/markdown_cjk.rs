@@ -28,6 +28,23 @@ fn case01_strong_around_brackets_before_kana() {
     );
 }
 
+/// An emoji is a symbol, which CommonMark 0.31 counts as punctuation: beside a
+/// run in Japanese text the amendment lets the run flank, as it does for `」`.
+/// Expected output as markdown-it-cjk-friendly 3.0.0 and
+/// micromark-extension-cjk-friendly 2.0.2 (the amendment's own code) give it.
+#[test]
+fn an_emoji_beside_a_run_counts_as_punctuation() {
+    assert_eq!(
+        para("今日は**最高😀**でした"),
+        "今日は<strong>最高😀</strong>でした"
+    );
+    assert_eq!(para("疲れた*😭*けど"), "疲れた<em>😭</em>けど");
+    assert_eq!(para("漢字ア*😀*"), "漢字ア<em>😀</em>");
+    // Without CJK, CommonMark's own rule: `*` after a letter, before a symbol, does
+    // not open.
+    assert_eq!(para("a*😀*"), "a*😀*");
+}
+
 #[test]
 fn case02_each_strong_pairs_with_its_own_closer() {
     assert_eq!(

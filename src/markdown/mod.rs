@@ -6,6 +6,7 @@
 mod autolink;
 pub(crate) mod chars;
 mod cjk_emphasis;
+mod punctuation;
 mod soft_break;
 mod url;
 
