@@ -167,19 +167,8 @@ mod tests {
         );
     }
 
-    const PUNCTUATION_HEADER: &str = "\
-//! The code points beyond ASCII that pulldown-cmark counts as punctuation when it
-//! decides whether a delimiter run flanks (CommonMark 0.31.2: Unicode general
-//! categories P and S), as ranges of first and last code point, ascending.
-//!
-//! Generated from the parser's own answers, one code point at a time, by
-//! `cargo test --lib print_punctuation_table -- --ignored --nocapture`; the test
-//! `punctuation_is_pulldown_cmarks_at_every_code_point` fails when a new
-//! pulldown-cmark (or its Unicode tables) disagrees with it.
-
-";
-
-    /// Prints src/markdown/punctuation.rs from the parser's own answers.
+    /// Prints src/markdown/punctuation.rs from the parser's own answers, under the
+    /// file's own heading.
     #[test]
     #[ignore = "a generator: run it by hand after upgrading pulldown-cmark"]
     fn print_punctuation_table() {
@@ -191,7 +180,9 @@ mod tests {
                 _ => ranges.push((cp, cp)),
             }
         }
-        println!("{PUNCTUATION_HEADER}");
+        let file = include_str!("punctuation.rs");
+        let heading = &file[..file.find("pub(crate) static").unwrap_or(0)];
+        print!("{heading}");
         println!(
             "pub(crate) static RANGES: [(u32, u32); {}] = [",
             ranges.len()
