@@ -4,7 +4,6 @@
 //! defect 3): a URL ends at the first non-ASCII character, and may follow
 //! Japanese text or a quote directly (GFM wants a space, `*`, `_`, `~` or `(`).
 
-use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -12,28 +11,53 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 type Item<'a> = (Event<'a>, Range<usize>);
 
 /// Turns bare URLs in text into links; text in code blocks, links and image
-/// descriptions is left as it is.
-pub(crate) struct Autolinks<'a, I> {
-    inner: I,
+/// descriptions is left as it is. Events are pushed through it to the next stage; a
+/// run of text is held until it ends.
+#[derive(Default)]
+pub(crate) struct Autolinks<'a> {
     /// The current run of adjacent text events: pulldown-cmark splits text at
     /// `_`, `*`, entities and escapes, and a URL may cross those splits.
     pieces: Vec<(CowStr<'a>, Range<usize>)>,
-    out: VecDeque<Item<'a>>,
+    /// The events of a run with URLs in it, kept for the next run.
+    linked: Vec<Item<'a>>,
     in_code_block: bool,
     link_depth: usize,
-    /// False when the caller wants bare URLs left as text: events pass through.
-    enabled: bool,
 }
 
-impl<'a, I: Iterator<Item = Item<'a>>> Autolinks<'a, I> {
-    pub(crate) fn new(inner: I, enabled: bool) -> Self {
-        Autolinks {
-            inner,
-            pieces: Vec::new(),
-            out: VecDeque::new(),
-            in_code_block: false,
-            link_depth: 0,
-            enabled,
+impl<'a> Autolinks<'a> {
+    /// Passes `event` on to `next`, after the text run it ends.
+    pub(crate) fn push(
+        &mut self,
+        event: Event<'a>,
+        range: Range<usize>,
+        next: &mut impl FnMut(Event<'a>, Range<usize>),
+    ) {
+        match event {
+            Event::Text(text) if !self.in_code_block && self.link_depth == 0 => {
+                self.pieces.push((text, range));
+            }
+            event => {
+                self.observe(&event);
+                self.finish(next);
+                next(event, range);
+            }
+        }
+    }
+
+    /// Passes on the text run held, with its URLs linked.
+    pub(crate) fn finish(&mut self, next: &mut impl FnMut(Event<'a>, Range<usize>)) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        if !self.pieces.iter().any(|(t, _)| may_hold_url(t)) {
+            for (text, range) in self.pieces.drain(..) {
+                next(Event::Text(text), range);
+            }
+            return;
+        }
+        self.link_run();
+        for (event, range) in self.linked.drain(..) {
+            next(event, range);
         }
     }
 
@@ -49,14 +73,8 @@ impl<'a, I: Iterator<Item = Item<'a>>> Autolinks<'a, I> {
         }
     }
 
-    /// Moves the pending text run to `out`, with its URLs linked.
-    fn flush(&mut self) {
-        if !self.pieces.iter().any(|(t, _)| may_hold_url(t)) {
-            for (text, range) in self.pieces.drain(..) {
-                self.out.push_back((Event::Text(text), range));
-            }
-            return;
-        }
+    /// Moves the held text run to `linked`, with its URLs linked.
+    fn link_run(&mut self) {
         if self.pieces.len() == 1 {
             let (text, range) = self.pieces.pop().expect("one piece");
             if let CowStr::Borrowed(s) = text {
@@ -71,7 +89,7 @@ impl<'a, I: Iterator<Item = Item<'a>>> Autolinks<'a, I> {
                         range.end
                     }
                 };
-                link_into(s, &mut self.out, |a, b| CowStr::Borrowed(&s[a..b]), map);
+                link_into(s, &mut self.linked, |a, b| CowStr::Borrowed(&s[a..b]), map);
                 return;
             }
             self.pieces.push((text, range));
@@ -97,40 +115,10 @@ impl<'a, I: Iterator<Item = Item<'a>>> Autolinks<'a, I> {
         };
         link_into(
             &joined,
-            &mut self.out,
+            &mut self.linked,
             |a, b| CowStr::from(joined[a..b].to_owned()),
             map,
         );
-    }
-}
-
-impl<'a, I: Iterator<Item = Item<'a>>> Iterator for Autolinks<'a, I> {
-    type Item = Item<'a>;
-
-    fn next(&mut self) -> Option<Item<'a>> {
-        if !self.enabled {
-            return self.inner.next();
-        }
-        loop {
-            if let Some(item) = self.out.pop_front() {
-                return Some(item);
-            }
-            match self.inner.next() {
-                Some((Event::Text(text), range)) if !self.in_code_block && self.link_depth == 0 => {
-                    self.pieces.push((text, range));
-                }
-                Some((event, range)) => {
-                    self.observe(&event);
-                    if self.pieces.is_empty() {
-                        return Some((event, range));
-                    }
-                    self.flush();
-                    self.out.push_back((event, range));
-                }
-                None if !self.pieces.is_empty() => self.flush(),
-                None => return None,
-            }
-        }
     }
 }
 
@@ -150,7 +138,7 @@ pub(super) fn may_hold_url(text: &str) -> bool {
 /// of `text[a..b]`, `map` turns an offset in `text` into a source offset.
 fn link_into<'a>(
     text: &str,
-    out: &mut VecDeque<Item<'a>>,
+    out: &mut Vec<Item<'a>>,
     slice: impl Fn(usize, usize) -> CowStr<'a>,
     map: impl Fn(usize) -> usize,
 ) {
@@ -158,7 +146,7 @@ fn link_into<'a>(
     let mut from = 0;
     while let Some(url) = find_url(text, from) {
         if url.start > done {
-            out.push_back((
+            out.push((
                 Event::Text(slice(done, url.start)),
                 map(done)..map(url.start),
             ));
@@ -180,14 +168,14 @@ fn link_into<'a>(
             title: CowStr::Borrowed(""),
             id: CowStr::Borrowed(""),
         };
-        out.push_back((Event::Start(link), range.clone()));
-        out.push_back((Event::Text(shown), range.clone()));
-        out.push_back((Event::End(TagEnd::Link), range));
+        out.push((Event::Start(link), range.clone()));
+        out.push((Event::Text(shown), range.clone()));
+        out.push((Event::End(TagEnd::Link), range));
         done = url.end;
         from = url.end;
     }
     if done < text.len() {
-        out.push_back((
+        out.push((
             Event::Text(slice(done, text.len())),
             map(done)..map(text.len()),
         ));

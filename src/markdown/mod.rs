@@ -123,14 +123,18 @@ fn cmark_options() -> pulldown_cmark::Options {
     O::ENABLE_TABLES | O::ENABLE_STRIKETHROUGH | O::ENABLE_TASKLISTS | O::ENABLE_FOOTNOTES
 }
 
-/// The fixed events of `text`, ranges in `text`, raw HTML kept; `sep` says
-/// which comments in `text` are separators to drop.
-fn fixed_events<'t, 's, 'r>(
+/// The fixed events of `text` pushed onto `out` as `emit` makes them (given ranges in
+/// `text`, raw HTML kept); `sep` says which comments in `text` are separators to drop.
+/// The fixes are stages each event is pushed through, not a chain of iterators: an
+/// event and its range are about 100 bytes, and moving each through every link of a
+/// chain cost more than the parser's own work.
+fn push_fixed_events<'t, T>(
     text: &'t str,
-    sep: Option<&'t Separated<'s>>,
-    opts: Options<'r>,
-) -> impl Iterator<Item = (Event<'t>, Range<usize>)> + use<'t, 's, 'r> {
-    let bare_urls = opts.bare_urls;
+    sep: Option<&'t Separated<'_>>,
+    opts: Options<'_>,
+    out: &mut Vec<T>,
+    mut emit: impl FnMut(Event<'t>, Range<usize>) -> T,
+) {
     // A reference the text does not define may be defined elsewhere in its note.
     let refs = opts.refs.filter(|refs| !refs.is_empty());
     let defined_elsewhere = move |link: pulldown_cmark::BrokenLink<'t>| {
@@ -149,10 +153,32 @@ fn fixed_events<'t, 's, 'r>(
     .filter(move |(event, range)| {
         !(matches!(event, Event::InlineHtml(_)) && sep.is_some_and(|s| s.is_separator(range)))
     });
-    soft_break::JoinCjkLines::new(autolink::Autolinks::new(
-        events,
-        bare_urls == BareUrls::Linked,
-    ))
+    let mut lines = soft_break::JoinCjkLines::default();
+    let mut join = |event, range| lines.push(event, range, out, &mut emit);
+    match opts.bare_urls {
+        BareUrls::Linked => {
+            let mut links = autolink::Autolinks::default();
+            for (event, range) in events {
+                links.push(event, range, &mut join);
+            }
+            links.finish(&mut join);
+        }
+        BareUrls::Text => events.for_each(|(event, range)| join(event, range)),
+    }
+}
+
+/// The fixed events of `text` as [`push_fixed_events`] gives them, raw HTML guarded
+/// as `opts` says, without their ranges.
+fn fixed_events<'t>(
+    text: &'t str,
+    sep: Option<&'t Separated<'_>>,
+    opts: Options<'_>,
+) -> Vec<Event<'t>> {
+    let mut events = Vec::with_capacity(text.len() / EVENT_BYTES + 4);
+    push_fixed_events(text, sep, opts, &mut events, |event, _| {
+        guard_html(event, opts)
+    });
+    events
 }
 
 /// Raw HTML as `opts` says ([`RawHtml`]): turned into text, so that it is escaped on
@@ -225,7 +251,14 @@ pub fn parse<'s>(src: &'s str, opts: Options) -> Vec<(Event<'s>, Range<usize>)> 
             return paragraph;
         }
         // The parser would give this one text event too: only its bare URLs to link.
-        return autolink::Autolinks::new(paragraph.into_iter(), true).collect();
+        let mut linked = Vec::with_capacity(paragraph.len());
+        let mut links = autolink::Autolinks::default();
+        let mut push = |event, range| linked.push((event, range));
+        for (event, range) in paragraph {
+            links.push(event, range, &mut push);
+        }
+        links.finish(&mut push);
+        return linked;
     }
     parse_fully(src, opts)
 }
@@ -260,16 +293,16 @@ fn source_events<'s>(
     let mut events = Vec::with_capacity(src.len() / EVENT_BYTES + 4);
     if !sep.is_changed() {
         // The text is `src` itself: events borrow it as they are.
-        events.extend(
-            fixed_events(src, None, opts).map(|(event, range)| (guard_html(event, opts), range)),
-        );
+        push_fixed_events(src, None, opts, &mut events, |event, range| {
+            (guard_html(event, opts), range)
+        });
         return events;
     }
     let text: &str = &sep.text;
-    events.extend(fixed_events(text, Some(sep), opts).map(|(event, range)| {
+    push_fixed_events(text, Some(sep), opts, &mut events, |event, range| {
         let range = sep.to_source(range.start)..sep.to_source(range.end);
         (guard_html(rebase_event(event, text, src, sep), opts), range)
-    }));
+    });
     events
 }
 
@@ -325,7 +358,7 @@ pub fn to_html(src: &str, opts: Options) -> String {
         let mut out = String::with_capacity(src.len() + src.len() / 2);
         push_html(
             &mut out,
-            fixed_events(&sep.text, Some(sep), opts).map(|(event, _)| guard_html(event, opts)),
+            fixed_events(&sep.text, Some(sep), opts).into_iter(),
         );
         out
     })
@@ -337,14 +370,12 @@ pub fn to_html(src: &str, opts: Options) -> String {
 pub fn inline_to_html(src: &str, opts: Options) -> String {
     with_separated(src, |sep| {
         let mut out = String::with_capacity(src.len() + src.len() / 2);
-        let events = fixed_events(&sep.text, Some(sep), opts)
-            .map(|(event, _)| guard_html(event, opts))
-            .filter(|event| {
-                !matches!(
-                    event,
-                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-                )
-            });
+        let events = (fixed_events(&sep.text, Some(sep), opts).into_iter()).filter(|event| {
+            !matches!(
+                event,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        });
         push_html(&mut out, events);
         // A multi-paragraph input keeps the line breaks between its paragraphs.
         out.truncate(out.trim_end().len());
@@ -367,13 +398,14 @@ pub fn to_plain_text(src: &str, refs: &LinkRefs) -> String {
 fn parsed_plain_text(src: &str, refs: &LinkRefs) -> String {
     with_separated(src, |sep| {
         let mut plain = PlainText::default();
-        // Plain text is the same with bare URLs linked or not.
+        // Plain text is the same with bare URLs linked or not; raw HTML must come as
+        // `Html` events to be dropped.
         let opts = Options {
             bare_urls: BareUrls::Text,
+            raw_html: RawHtml::Kept,
             refs: Some(refs),
-            ..Options::default()
         };
-        for (event, _) in fixed_events(&sep.text, Some(sep), opts) {
+        for event in fixed_events(&sep.text, Some(sep), opts) {
             plain.push(&event);
         }
         plain.finish()
@@ -686,7 +718,7 @@ mod tests {
         ] {
             let sep = cjk_emphasis::separate(src, cmark_options());
             assert!(sep.is_changed(), "{src}");
-            fixed_events(&sep.text, Some(&sep), Options::default()).for_each(drop);
+            fixed_events(&sep.text, Some(&sep), Options::default());
             assert!(!sep.confirmed(), "{src}");
             let opts = Options::default();
             assert_eq!(parse(src, opts), parse_exactly(src, opts), "{src}");
@@ -701,7 +733,7 @@ mod tests {
     fn a_guessed_separator_in_inline_text_is_kept() {
         let src = "これは**「重要」**です";
         let sep = cjk_emphasis::separate(src, cmark_options());
-        fixed_events(&sep.text, Some(&sep), Options::default()).for_each(drop);
+        fixed_events(&sep.text, Some(&sep), Options::default());
         assert!(sep.is_changed() && sep.confirmed());
         assert_eq!(
             to_html(src, Options::default()),
