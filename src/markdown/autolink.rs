@@ -122,6 +122,14 @@ impl<'a> Autolinks<'a> {
     }
 }
 
+/// Whether any text event of the parse of `text` may hold an extended autolink. The
+/// parser's text is a slice of `text` unless an entity (`&#64;`) or a backslash escape
+/// made it: without those, a text event holds `://`, `www.` or `@` only where `text`
+/// does.
+pub(super) fn may_hold_urls(text: &str) -> bool {
+    may_hold_url(text) || memchr::memchr2(b'&', b'\\', text.as_bytes()).is_some()
+}
+
 /// Whether `text` has anything that starts an extended autolink: `://`, `www.` or `@`.
 /// One pass over the bytes that can begin one (three `contains` each set up a
 /// substring search, for every text run of every parse).
@@ -395,6 +403,20 @@ mod tests {
         );
         assert_eq!(urls("ftp://foo.bar.baz."), ["ftp://foo.bar.baz"]);
         assert!(urls("@b.c a@ a@b a@.c").is_empty());
+    }
+
+    #[test]
+    fn an_address_an_entity_or_escape_makes_is_linked_like_a_written_one() {
+        let opts = crate::markdown::Options::default();
+        for src in ["連絡はa&#64;b.jpへ", "連絡はa\\@b.jpへ", "連絡はa@b.jpへ"] {
+            assert!(super::may_hold_urls(src), "{src}");
+            assert_eq!(
+                crate::markdown::to_html(src, opts),
+                "<p>連絡は<a href=\"mailto:a@b.jp\">a@b.jp</a>へ</p>\n",
+                "{src}"
+            );
+        }
+        assert!(!super::may_hold_urls("進捗(12:15時点)を共有 before_after"));
     }
 
     #[test]

@@ -156,14 +156,15 @@ fn push_fixed_events<'t, T>(
     let mut lines = soft_break::JoinCjkLines::default();
     let mut join = |event, range| lines.push(event, range, out, &mut emit);
     match opts.bare_urls {
-        BareUrls::Linked => {
+        BareUrls::Linked if autolink::may_hold_urls(text) => {
             let mut links = autolink::Autolinks::default();
             for (event, range) in events {
                 links.push(event, range, &mut join);
             }
             links.finish(&mut join);
         }
-        BareUrls::Text => events.for_each(|(event, range)| join(event, range)),
+        // Most sections hold no URL: their text needs no holding back.
+        _ => events.for_each(|(event, range)| join(event, range)),
     }
 }
 
