@@ -594,3 +594,94 @@ fn every_gram_names_exactly_the_records_that_hold_it() {
     let out = common::build_into(log.path(), None);
     assert_index_is_exact(&out.path().join("site"));
 }
+
+/// The records of a built site's search index in id order (oldest day first), each
+/// as (url, section, heading, folded text).
+fn indexed_records(site: &Path) -> Vec<(String, String, String, String)> {
+    let read = |rel: String| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(site.join("search").join(rel)).unwrap())
+            .unwrap()
+    };
+    let meta = read("meta.json".to_string());
+    let mut records = Vec::new();
+    for chunk in 0..meta["chunks"].as_u64().unwrap() {
+        let doc = read(format!("docs/{chunk}.json"));
+        for row in doc["records"].as_array().unwrap() {
+            let day = &doc["days"][row[0].as_u64().unwrap() as usize];
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            records.push((
+                text(&day[0]),
+                text(&row[1]),
+                text(&row[2]),
+                logsite::text::fold(row[3].as_str().unwrap()),
+            ));
+        }
+    }
+    records
+}
+
+/// A long compound word whose parts also stand apart in many records (設計 in one
+/// task, レビュー and ミーティング in others) used to spend the download budget on
+/// those records' docs files and show 16 of its newest 20 matches at 3,650 notes.
+/// search.js now narrows such candidates by the grams across its cover's joins.
+#[test]
+fn a_compound_word_found_apart_still_shows_its_newest_twenty_within_300_kb() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .arg(root().join("scripts/gen-notes"))
+        .args(["3650", dir.path().to_str().unwrap()])
+        .status()
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}): install Python 3 to run scripts/gen-notes")
+        });
+    assert!(status.success());
+    let out = common::build_into(dir.path(), None);
+    let site = out.path().join("site");
+    let records = indexed_records(&site);
+
+    let queries = [
+        "設計レビューミーティング",
+        "設計レビューミーティング Terraform",
+        "ModuleNotFoundError",
+        "\"Error fetching message from FastAPI.\"",
+    ];
+    let answers = query(&site, &queries);
+    for q in queries {
+        let answer = &answers[q];
+        let bytes = answer["bytes"].as_u64().unwrap();
+        assert!(bytes <= 300_000, "{q:?} read {bytes} bytes");
+        assert!(
+            !answer["results"].as_array().unwrap().is_empty(),
+            "{q:?} found nothing"
+        );
+    }
+
+    let term = "設計レビューミーティング";
+    let matching: Vec<_> = records.iter().filter(|r| r.3.contains(term)).collect();
+    assert!(
+        matching.len() > 100,
+        "the generated notes hold {term} often"
+    );
+    let apart = (records.iter())
+        .filter(|r| {
+            !r.3.contains(term)
+                && ["設計", "レビュー", "ミーティング"]
+                    .iter()
+                    .all(|p| r.3.contains(p))
+        })
+        .count();
+    assert!(apart > 100, "and its parts apart often ({apart} records)");
+    let mut newest: Vec<(String, String, String)> = (matching.iter().rev().take(20))
+        .map(|r| (r.0.clone(), r.1.clone(), r.2.clone()))
+        .collect();
+    newest.sort();
+    let mut shown: Vec<(String, String, String)> = (answers[term]["results"].as_array().unwrap())
+        .iter()
+        .map(|r| {
+            let field = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            (field("url"), field("section"), field("heading"))
+        })
+        .collect();
+    shown.sort();
+    assert_eq!(shown, newest, "{term}: the newest 20 matches");
+}
