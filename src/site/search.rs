@@ -55,12 +55,13 @@ mod postings;
 
 /// Bumped whenever the files change shape; `search.js` refuses other versions.
 pub const VERSION: u32 = 2;
-/// Records per `docs/<n>.json` (two or three days, about 9 KB): a file per 8 records
-/// was 2,700 files at 3,650 notes, each costing a build more to create than to fill.
+/// Records per `docs/<n>.json` (a day or two, about 4.7 KB at 3,650 generated notes).
 /// A word whose matches lie far apart costs a file per result, so `search.js` caps the
-/// files a query reads by their bytes (`chunk_bytes`); at 32 records that cap let a
-/// rare word show fewer than half its results.
-pub const CHUNK: usize = 16;
+/// files a query reads by their bytes (`chunk_bytes`): at 16 records (9.4 KB) 30 of
+/// the 360 queries of `scripts/search-download` showed fewer than their newest 20
+/// matches, at 8 none; the 1,369 more files cost a build of 3,650 notes 1.5% of its
+/// time. At 32 records a rare word showed fewer than half its results.
+pub const CHUNK: usize = 8;
 /// The raw size a shard aims at (gzip makes it about a third). A query reads one
 /// shard per gram of its terms' covers, ~13 for two long terms: at 24 KB (512 shards
 /// at 3,650 notes) those shards alone left too little of the 300 KB a query may read
