@@ -523,18 +523,10 @@ fn posting_ids(posting: &Value) -> Vec<usize> {
 /// gram: each id of a gram's posting is a record whose folded text has the gram, and
 /// each gram of each record is in its shard with the record's id.
 fn assert_index_is_exact(site: &Path) {
-    let read = |rel: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(site.join("search").join(rel)).unwrap()).unwrap()
-    };
+    let read = |rel: &str| search_file(site, rel);
     let meta = read("meta.json");
-    let records: Vec<String> = (0..meta["chunks"].as_u64().unwrap())
-        .flat_map(|n| {
-            read(&format!("docs/{n}.json"))["records"]
-                .as_array()
-                .unwrap()
-                .clone()
-        })
-        .map(|r| r[3].as_str().unwrap().to_string())
+    let records: Vec<String> = (indexed_records(site).into_iter())
+        .map(|(_, _, _, folded)| folded)
         .collect();
     assert_eq!(records.len() as u64, meta["records"].as_u64().unwrap());
     let shards = meta["shards"].as_u64().unwrap() as u32;
@@ -546,7 +538,7 @@ fn assert_index_is_exact(site: &Path) {
         }
     }
     let grams: Vec<_> = (records.iter())
-        .map(|text| logsite::site::search::grams(&logsite::text::fold(text)))
+        .map(|folded| logsite::site::search::grams(folded))
         .collect();
     for (gram, ids) in &index {
         for &id in ids {
@@ -595,17 +587,18 @@ fn every_gram_names_exactly_the_records_that_hold_it() {
     assert_index_is_exact(&out.path().join("site"));
 }
 
+/// The parsed JSON of `search/<rel>` in the built site `site`.
+fn search_file(site: &Path, rel: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(site.join("search").join(rel)).unwrap()).unwrap()
+}
+
 /// The records of a built site's search index in id order (oldest day first), each
 /// as (url, section, heading, folded text).
 fn indexed_records(site: &Path) -> Vec<(String, String, String, String)> {
-    let read = |rel: String| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(site.join("search").join(rel)).unwrap())
-            .unwrap()
-    };
-    let meta = read("meta.json".to_string());
+    let meta = search_file(site, "meta.json");
     let mut records = Vec::new();
     for chunk in 0..meta["chunks"].as_u64().unwrap() {
-        let doc = read(format!("docs/{chunk}.json"));
+        let doc = search_file(site, &format!("docs/{chunk}.json"));
         for row in doc["records"].as_array().unwrap() {
             let day = &doc["days"][row[0].as_u64().unwrap() as usize];
             let text = |v: &Value| v.as_str().unwrap_or_default().to_string();

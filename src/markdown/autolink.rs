@@ -10,11 +10,23 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 type Item<'a> = (Event<'a>, Range<usize>);
 
+/// Passes `events` on to `next` with the bare URLs in their text linked.
+pub(crate) fn link_bare_urls<'a>(
+    events: impl IntoIterator<Item = Item<'a>>,
+    next: &mut impl FnMut(Event<'a>, Range<usize>),
+) {
+    let mut links = Autolinks::default();
+    for (event, range) in events {
+        links.push(event, range, next);
+    }
+    links.finish(next);
+}
+
 /// Turns bare URLs in text into links; text in code blocks, links and image
 /// descriptions is left as it is. Events are pushed through it to the next stage; a
 /// run of text is held until it ends.
 #[derive(Default)]
-pub(crate) struct Autolinks<'a> {
+struct Autolinks<'a> {
     /// The current run of adjacent text events: pulldown-cmark splits text at
     /// `_`, `*`, entities and escapes, and a URL may cross those splits.
     pieces: Vec<(CowStr<'a>, Range<usize>)>,
@@ -26,7 +38,7 @@ pub(crate) struct Autolinks<'a> {
 
 impl<'a> Autolinks<'a> {
     /// Passes `event` on to `next`, after the text run it ends.
-    pub(crate) fn push(
+    fn push(
         &mut self,
         event: Event<'a>,
         range: Range<usize>,
@@ -45,7 +57,7 @@ impl<'a> Autolinks<'a> {
     }
 
     /// Passes on the text run held, with its URLs linked.
-    pub(crate) fn finish(&mut self, next: &mut impl FnMut(Event<'a>, Range<usize>)) {
+    fn finish(&mut self, next: &mut impl FnMut(Event<'a>, Range<usize>)) {
         if self.pieces.is_empty() {
             return;
         }

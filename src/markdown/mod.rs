@@ -157,11 +157,7 @@ fn push_fixed_events<'t, T>(
     let mut join = |event, range| lines.push(event, range, out, &mut emit);
     match opts.bare_urls {
         BareUrls::Linked if autolink::may_hold_urls(text) => {
-            let mut links = autolink::Autolinks::default();
-            for (event, range) in events {
-                links.push(event, range, &mut join);
-            }
-            links.finish(&mut join);
+            autolink::link_bare_urls(events, &mut join)
         }
         // Most sections hold no URL: their text needs no holding back.
         _ => events.for_each(|(event, range)| join(event, range)),
@@ -253,12 +249,7 @@ pub fn parse<'s>(src: &'s str, opts: Options) -> Vec<(Event<'s>, Range<usize>)> 
         }
         // The parser would give this one text event too: only its bare URLs to link.
         let mut linked = Vec::with_capacity(paragraph.len());
-        let mut links = autolink::Autolinks::default();
-        let mut push = |event, range| linked.push((event, range));
-        for (event, range) in paragraph {
-            links.push(event, range, &mut push);
-        }
-        links.finish(&mut push);
+        autolink::link_bare_urls(paragraph, &mut |event, range| linked.push((event, range)));
         return linked;
     }
     parse_fully(src, opts)
